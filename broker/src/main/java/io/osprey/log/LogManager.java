@@ -1,0 +1,187 @@
+package io.osprey.log;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The partition logs of one log directory and the node-level checkpoints beside them:
+ * {@code recovery-point-offset-checkpoint} (per partition, the offset below which data was
+ * flushed, so recovery scans only what follows) and {@code log-start-offset-checkpoint}
+ * (per partition, the first offset retention kept). Partition directories are named
+ * {@code <topic>-<partition>}.
+ * <p>
+ * Thread-safety: the map of logs is concurrent; each log's mutating calls belong to its
+ * single writer, and {@link #checkpoint()} reads only published, volatile positions.
+ */
+public final class LogManager implements AutoCloseable
+{
+    public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
+    public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+
+    private final Path logDir;
+    private final Map<String, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Map<String, Long> recoveryPoints;
+    private final Map<String, Long> startOffsets;
+
+    /**
+     * Opens every partition directory under {@code logDir}, recovering each from its
+     * checkpointed recovery point.
+     *
+     * @param configFor the log config of a partition, by directory name
+     */
+    public LogManager(final Path logDir, final Function<String, LogConfig> configFor, final long nowMs) throws IOException
+    {
+        this.logDir = logDir;
+        Files.createDirectories(logDir);
+        recoveryPoints = readOffsets(logDir.resolve(RECOVERY_POINT_CHECKPOINT));
+        startOffsets = readOffsets(logDir.resolve(LOG_START_OFFSET_CHECKPOINT));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logDir, Files::isDirectory))
+        {
+            for (final Path d : dirs)
+            {
+                final String name = d.getFileName().toString();
+                if (isPartitionDirName(name))
+                {
+                    logs.put(name, PartitionLog.open(d, configFor.apply(name),
+                        recoveryPoints.getOrDefault(name, 0L), startOffsets.getOrDefault(name, 0L), nowMs));
+                }
+            }
+        }
+        // A recovered log has its recovery point at its end; record that before anything else fails.
+        checkpoint();
+    }
+
+    public static String dirName(final String topic, final int partition)
+    {
+        return topic + "-" + partition;
+    }
+
+    static boolean isPartitionDirName(final String name)
+    {
+        final int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1)
+        {
+            return false;
+        }
+        for (int i = dash + 1; i < name.length(); i++)
+        {
+            if (!Character.isDigit(name.charAt(i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public Path logDir()
+    {
+        return logDir;
+    }
+
+    public PartitionLog get(final String topic, final int partition)
+    {
+        return logs.get(dirName(topic, partition));
+    }
+
+    public PartitionLog getOrCreate(final String topic, final int partition, final LogConfig config, final long nowMs)
+        throws IOException
+    {
+        final String name = dirName(topic, partition);
+        PartitionLog log = logs.get(name);
+        if (log == null)
+        {
+            log = PartitionLog.open(logDir.resolve(name), config, 0, 0, nowMs);
+            final PartitionLog raced = logs.putIfAbsent(name, log);
+            if (raced != null)
+            {
+                log.close();
+                log = raced;
+            }
+        }
+        return log;
+    }
+
+    public Map<String, PartitionLog> logs()
+    {
+        return Map.copyOf(logs);
+    }
+
+    /** Closes and removes a partition's directory. The caller owns the log's writer. */
+    public void delete(final String topic, final int partition) throws IOException
+    {
+        final String name = dirName(topic, partition);
+        final PartitionLog log = logs.remove(name);
+        if (log != null)
+        {
+            log.close();
+            deleteRecursively(log.dir());
+        }
+        checkpoint();
+    }
+
+    /** Writes both node-level checkpoints from every log's published positions. */
+    public synchronized void checkpoint() throws IOException
+    {
+        final List<CheckpointFiles.Line> rp = new ArrayList<>();
+        final List<CheckpointFiles.Line> so = new ArrayList<>();
+        for (final Map.Entry<String, PartitionLog> e : logs.entrySet())
+        {
+            rp.add(new CheckpointFiles.Line(e.getKey(), Long.toString(e.getValue().recoveryPoint())));
+            so.add(new CheckpointFiles.Line(e.getKey(), Long.toString(e.getValue().logStartOffset())));
+        }
+        CheckpointFiles.write(logDir.resolve(RECOVERY_POINT_CHECKPOINT), rp);
+        CheckpointFiles.write(logDir.resolve(LOG_START_OFFSET_CHECKPOINT), so);
+    }
+
+    private static Map<String, Long> readOffsets(final Path path) throws IOException
+    {
+        final Map<String, Long> result = new HashMap<>();
+        for (final CheckpointFiles.Line line : CheckpointFiles.read(path))
+        {
+            try
+            {
+                result.put(line.first(), Long.parseLong(line.second()));
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new IOException("Checkpoint " + path + " has a malformed offset '" + line.second() + "'", e);
+            }
+        }
+        return result;
+    }
+
+    static void deleteRecursively(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (var walk = Files.walk(dir))
+        {
+            final List<Path> paths = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+            for (final Path p : paths)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Clean shutdown: closes every log (flush and trim), then records recovery points at the log ends. */
+    @Override
+    public void close() throws IOException
+    {
+        for (final PartitionLog log : logs.values())
+        {
+            log.close();
+        }
+        checkpoint();
+    }
+}

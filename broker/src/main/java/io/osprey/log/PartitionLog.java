@@ -1,0 +1,774 @@
+package io.osprey.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+import io.osprey.record.RecordBatch;
+import io.osprey.replication.LeaderEpochCache;
+
+/**
+ * The log of one partition: an ordered set of {@link Segment}s in {@code <log.dir>/<topic>-<partition>/}.
+ * <p>
+ * Threading: a single writer (the partition's log agent) calls every mutating method
+ * ({@code append*}, {@code truncate*}, {@code flush}, retention, {@code close}); any thread may
+ * call {@link #read}, {@link #logEndOffset()}, {@link #logStartOffset()} and
+ * {@link #offsetForTimestamp}. Readers see only published data: the writer copies a batch,
+ * then publishes the segment's size, then the log end offset, each with a volatile store.
+ * <p>
+ * Durability follows the flush policy: by default the page cache and replication (Kafka's
+ * default); {@code flush.messages} / {@code flush.ms} force an msync. Appends made between
+ * {@link #beginGroup()} and {@link #endGroup(long)} share one flush (group commit).
+ */
+public final class PartitionLog implements AutoCloseable
+{
+    public static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
+
+    private final Path dir;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final ArrayDeque<PendingDelete> pendingDeletes = new ArrayDeque<>();
+    private final RecordBatch view = new RecordBatch();
+    private final LeaderEpochCache epochCache;
+    private volatile LogConfig config;
+    private volatile Segment active;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long recoveryPoint;
+    private int activeFlushedPosition;
+    private long unflushedMessages;
+    private long lastFlushMs;
+    private long flushCount;
+    private long lastNowMs;
+    private int groupDepth;
+    private boolean closed;
+
+    private record PendingDelete(Segment segment, long dueMs)
+    {
+    }
+
+    private PartitionLog(final Path dir, final LogConfig config, final LeaderEpochCache epochCache)
+    {
+        this.dir = dir;
+        this.config = config;
+        this.epochCache = epochCache;
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}. Segments that start at or after
+     * {@code recoveryPoint}, and the last segment always, are scanned batch by batch and cut at
+     * the first torn or corrupt batch; earlier segments are trusted when their indexes are sane.
+     *
+     * @param recoveryPoint  offset below which data was flushed (0 when unknown: scan everything)
+     * @param logStartOffset checkpointed log start offset (0 when unknown)
+     */
+    public static PartitionLog open(final Path dir, final LogConfig config, final long recoveryPoint,
+        final long logStartOffset, final long nowMs) throws IOException
+    {
+        Files.createDirectories(dir);
+        removeLeftovers(dir);
+        final LeaderEpochCache cache = new LeaderEpochCache(readEpochCheckpoint(dir.resolve(LEADER_EPOCH_CHECKPOINT)));
+        final PartitionLog log = new PartitionLog(dir, config, cache);
+        log.load(recoveryPoint, logStartOffset, nowMs);
+        return log;
+    }
+
+    private void load(final long checkpointedRecoveryPoint, final long checkpointedStartOffset, final long nowMs) throws IOException
+    {
+        final List<Long> bases = segmentBaseOffsets(dir);
+        if (bases.isEmpty())
+        {
+            final long start = Math.max(0, checkpointedStartOffset);
+            final Segment s = Segment.create(dir, start, config, 0, nowMs);
+            segments.put(start, s);
+            active = s;
+            logStartOffset = start;
+            logEndOffset = start;
+            recoveryPoint = start;
+            epochCache.truncateFromEnd(start);
+            writeEpochCheckpoint();
+            lastFlushMs = nowMs;
+            return;
+        }
+        long prevNext = bases.get(0);
+        for (int i = 0; i < bases.size(); i++)
+        {
+            final long base = bases.get(i);
+            final boolean last = i == bases.size() - 1;
+            Segment s = Segment.open(dir, base, config, last, nowMs);
+            final boolean trusted = !last && bases.get(i + 1) <= checkpointedRecoveryPoint && s.loadTrusted(bases.get(i + 1));
+            if (!trusted)
+            {
+                final int truncated = s.recover(prevNext, this::onRecoveredBatch);
+                if (truncated > 0 && !last)
+                {
+                    // Everything after damage is unreachable: drop later segments, continue writing here.
+                    s.abandon();
+                    for (int j = i + 1; j < bases.size(); j++)
+                    {
+                        deleteSegmentFiles(dir, bases.get(j));
+                    }
+                    s = Segment.open(dir, base, config, true, nowMs);
+                    s.recover(prevNext, this::onRecoveredBatch);
+                    segments.put(base, s);
+                    break;
+                }
+            }
+            segments.put(base, s);
+            prevNext = s.nextOffset();
+        }
+        active = segments.lastEntry().getValue();
+        logEndOffset = active.nextOffset();
+        logStartOffset = Math.min(Math.max(checkpointedStartOffset, segments.firstKey()), logEndOffset);
+        epochCache.truncateFromEnd(logEndOffset);
+        epochCache.truncateFromStart(logStartOffset);
+        writeEpochCheckpoint();
+        // What recovery kept is now made durable once, so the recovery point can move to the end.
+        for (final Segment s : segments.tailMap(segments.floorKey(Math.max(checkpointedRecoveryPoint, segments.firstKey()))).values())
+        {
+            s.flush(0);
+        }
+        activeFlushedPosition = active.sizeInBytes();
+        recoveryPoint = logEndOffset;
+        lastFlushMs = nowMs;
+        lastNowMs = nowMs;
+    }
+
+    private void onRecoveredBatch(final RecordBatch batch, final long position)
+    {
+        epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    public LogConfig config()
+    {
+        return config;
+    }
+
+    /** New settings apply to later appends, rolls and retention passes. */
+    public void updateConfig(final LogConfig newConfig)
+    {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset()
+    {
+        return logStartOffset;
+    }
+
+    /** Offset the next appended record gets. */
+    public long logEndOffset()
+    {
+        return logEndOffset;
+    }
+
+    /** Offset below which all data is known to be on disk. */
+    public long recoveryPoint()
+    {
+        return recoveryPoint;
+    }
+
+    public long flushCount()
+    {
+        return flushCount;
+    }
+
+    public int segmentCount()
+    {
+        return segments.size();
+    }
+
+    public List<Segment> segments()
+    {
+        return new ArrayList<>(segments.values());
+    }
+
+    public long sizeInBytes()
+    {
+        long total = 0;
+        for (final Segment s : segments.values())
+        {
+            total += s.sizeInBytes();
+        }
+        return total;
+    }
+
+    public LeaderEpochCache leaderEpochCache()
+    {
+        return epochCache;
+    }
+
+    /**
+     * Leader path: validates the one batch in {@code records} (position to limit), assigns it
+     * the next offsets by patching {@code baseOffset} and {@code partitionLeaderEpoch} in place
+     * (both lie outside the CRC, so the producer's bytes are stored as sent), and appends it.
+     *
+     * @throws OspreyException with the protocol error for an invalid batch; nothing is appended then
+     */
+    public LogAppendInfo appendAsLeader(final ByteBuffer records, final int leaderEpoch, final long nowMs)
+    {
+        final LogConfig cfg = config;
+        BatchValidator.validateLeaderBatch(view, records, cfg.maxMessageBytes());
+        final int start = records.position();
+        final int size = records.remaining();
+        final long base = logEndOffset;
+        view.wrap(records, start);
+        view.setBaseOffset(base);
+        view.setPartitionLeaderEpoch(leaderEpoch);
+        long appendTime = -1;
+        if (cfg.logAppendTime())
+        {
+            appendTime = nowMs;
+            records.putShort(start + RecordBatch.ATTRIBUTES_OFFSET,
+                (short)(view.attributes() | RecordBatch.TIMESTAMP_TYPE_MASK));
+            records.putLong(start + RecordBatch.MAX_TIMESTAMP_OFFSET, nowMs);
+            view.updateChecksum();
+        }
+        final long last = view.lastOffset();
+        final long maxTs = view.maxTimestamp();
+        final int count = view.recordCount();
+        appendValidated(records, start, size, base, last, maxTs, leaderEpoch, count, nowMs);
+        maybeFlushUnlessGrouped(nowMs);
+        return new LogAppendInfo(base, last, maxTs, appendTime, 1, size);
+    }
+
+    /**
+     * Follower path: appends the leader's batches with their offsets and epochs unchanged. The
+     * first batch must start at the log end offset (or after it on a compacted topic), offsets
+     * must grow, and each batch must pass the integrity checks; a trailing partial batch, as
+     * fetch responses may carry, is ignored. All batches are checked before any is appended.
+     */
+    public LogAppendInfo appendAsFollower(final ByteBuffer records, final long nowMs)
+    {
+        final int limit = records.limit();
+        final boolean gapsAllowed = config.compacted();
+        long expected = logEndOffset;
+        int p = records.position();
+        int batches = 0;
+        while (p + RecordBatch.HEADER_SIZE <= limit)
+        {
+            final int size = records.getInt(p + RecordBatch.BATCH_LENGTH_OFFSET) + RecordBatch.LOG_OVERHEAD;
+            if (size > limit - p && size >= RecordBatch.HEADER_SIZE)
+            {
+                break; // partial trailing batch
+            }
+            BatchValidator.validateFraming(records, p, limit - p);
+            view.wrap(records, p);
+            BatchValidator.validateIntegrity(view);
+            final long base = view.baseOffset();
+            if (base < expected || (base > expected && !gapsAllowed))
+            {
+                throw new OspreyException(ErrorCode.OFFSET_OUT_OF_RANGE,
+                    "Follower append at " + dir.getFileName() + " expected base offset " + expected + " but got " + base);
+            }
+            expected = view.lastOffset() + 1;
+            p += size;
+            batches++;
+        }
+        if (batches == 0)
+        {
+            return new LogAppendInfo(logEndOffset, logEndOffset - 1, RecordBatch.NO_TIMESTAMP, -1, 0, 0);
+        }
+        final long first = records.getLong(records.position() + RecordBatch.BASE_OFFSET_OFFSET);
+        long maxTs = RecordBatch.NO_TIMESTAMP;
+        long last = first - 1;
+        int bytes = 0;
+        for (int q = records.position(), i = 0; i < batches; i++)
+        {
+            view.wrap(records, q);
+            final int size = view.sizeInBytes();
+            last = view.lastOffset();
+            maxTs = Math.max(maxTs, view.maxTimestamp());
+            appendValidated(records, q, size, view.baseOffset(), last, view.maxTimestamp(),
+                view.partitionLeaderEpoch(), view.recordCount(), nowMs);
+            q += size;
+            bytes += size;
+        }
+        maybeFlushUnlessGrouped(nowMs);
+        return new LogAppendInfo(first, last, maxTs, -1, batches, bytes);
+    }
+
+    private void appendValidated(final ByteBuffer src, final int start, final int size, final long base, final long last,
+        final long maxTs, final int epoch, final int count, final long nowMs)
+    {
+        ensureOpen();
+        lastNowMs = nowMs;
+        final Segment segment = maybeRoll(size, last, nowMs);
+        segment.append(src, start, size, base, last, maxTs, nowMs);
+        if (epoch >= 0 && epoch > epochCache.latestEpoch())
+        {
+            epochCache.assign(epoch, base);
+            writeEpochCheckpoint();
+        }
+        unflushedMessages += count;
+        logEndOffset = last + 1;
+    }
+
+    private Segment maybeRoll(final int size, final long lastOffset, final long nowMs)
+    {
+        final Segment current = active;
+        final LogConfig cfg = config;
+        try
+        {
+            if (current.isEmpty())
+            {
+                if (size > current.remainingCapacity() || current.baseOffset() != logEndOffset)
+                {
+                    // An empty segment too small for an oversized batch is replaced by a large enough one.
+                    segments.remove(current.baseOffset());
+                    current.abandon();
+                    deleteSegmentFiles(dir, current.baseOffset());
+                    return installActive(Segment.create(dir, logEndOffset, cfg, size, nowMs));
+                }
+                return current;
+            }
+            if (size > current.remainingCapacity() || nowMs - current.createdMs() >= cfg.segmentMs() ||
+                current.indexesFull(lastOffset))
+            {
+                return roll(size, nowMs);
+            }
+            return current;
+        }
+        catch (final IOException e)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not roll segment in " + dir + ": " + e, e);
+        }
+    }
+
+    /** Seals the active segment and starts a new one at the log end offset. */
+    public Segment roll(final int minCapacity, final long nowMs) throws IOException
+    {
+        final Segment old = active;
+        if (old.isEmpty())
+        {
+            return old;
+        }
+        // The rolled segment's unflushed tail stays counted: the next flush forces it (from the recovery point on).
+        old.seal();
+        return installActive(Segment.create(dir, logEndOffset, config, minCapacity, nowMs));
+    }
+
+    private Segment installActive(final Segment s)
+    {
+        segments.put(s.baseOffset(), s);
+        active = s;
+        activeFlushedPosition = 0;
+        return s;
+    }
+
+    /** Opens a group of appends that will share one flush. Groups nest. */
+    public void beginGroup()
+    {
+        groupDepth++;
+    }
+
+    /**
+     * Closes a group; the outermost close applies the flush policy once for every append made
+     * in the group.
+     *
+     * @return true when it flushed
+     */
+    public boolean endGroup(final long nowMs)
+    {
+        if (groupDepth > 0 && --groupDepth == 0)
+        {
+            return maybeFlush(nowMs);
+        }
+        return false;
+    }
+
+    private void maybeFlushUnlessGrouped(final long nowMs)
+    {
+        if (groupDepth == 0)
+        {
+            maybeFlush(nowMs);
+        }
+    }
+
+    /** Flushes when {@code flush.messages} records are unflushed or the last flush is {@code flush.ms} old. */
+    public boolean maybeFlush(final long nowMs)
+    {
+        final LogConfig cfg = config;
+        if (unflushedMessages > 0 &&
+            (unflushedMessages >= cfg.flushMessages() || nowMs - lastFlushMs >= cfg.flushMs()))
+        {
+            flush(nowMs);
+            return true;
+        }
+        return false;
+    }
+
+    /** Forces everything appended so far to disk and moves the recovery point to the log end. */
+    public void flush(final long nowMs)
+    {
+        final long end = logEndOffset;
+        final Long from = segments.floorKey(recoveryPoint);
+        for (final Segment s : (from == null ? segments : segments.tailMap(from)).values())
+        {
+            s.flush(s == active ? activeFlushedPosition : 0);
+        }
+        activeFlushedPosition = active.sizeInBytes();
+        unflushedMessages = 0;
+        lastFlushMs = nowMs;
+        recoveryPoint = end;
+        flushCount++;
+    }
+
+    /**
+     * Reads from {@code offset}: whole batches up to {@code maxBytes} (at least one whole batch
+     * when {@code minOneBatch}, even if larger), stopping before the first batch that reaches
+     * {@code upperBound} (the high watermark for consumers, the log end for followers). The
+     * slice stays within one segment; the next read continues from the next one. Any thread.
+     *
+     * @throws OspreyException OFFSET_OUT_OF_RANGE below the log start or above the log end
+     */
+    public LogSlice read(final long offset, final int maxBytes, final long upperBound, final boolean minOneBatch)
+    {
+        final long end = logEndOffset;
+        final long start = logStartOffset;
+        if (offset < start || offset > end)
+        {
+            throw new OspreyException(ErrorCode.OFFSET_OUT_OF_RANGE,
+                "Offset " + offset + " is out of range [" + start + ", " + end + "] for " + dir.getFileName());
+        }
+        final long bound = Math.min(upperBound, end);
+        if (offset >= bound)
+        {
+            return LogSlice.empty(offset);
+        }
+        Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+        if (entry == null)
+        {
+            entry = segments.firstEntry();
+        }
+        while (entry != null)
+        {
+            final Segment s = entry.getValue();
+            final int limit = s.sizeInBytes();
+            final int pos = s.findPosition(offset, limit);
+            if (pos >= 0)
+            {
+                int endPos = limit;
+                if (bound < s.nextOffset())
+                {
+                    final int boundPos = s.findPosition(bound, limit);
+                    endPos = boundPos < 0 ? limit : boundPos;
+                }
+                if (endPos <= pos)
+                {
+                    return LogSlice.empty(offset);
+                }
+                int length = Math.min(endPos - pos, Math.max(maxBytes, 0));
+                final int first = s.batchSizeAt(pos);
+                if (minOneBatch && length < first)
+                {
+                    length = Math.min(first, endPos - pos);
+                }
+                final long firstBase = s.mapping().getLong(pos + RecordBatch.BASE_OFFSET_OFFSET);
+                return new LogSlice(s.channel(), pos, length, firstBase, s.mapping());
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return LogSlice.empty(offset);
+    }
+
+    /**
+     * The base offset of the first batch whose max timestamp is at or above {@code timestamp},
+     * or -1 when every batch is older. Any thread.
+     */
+    public long offsetForTimestamp(final long timestamp)
+    {
+        for (final Segment s : segments.values())
+        {
+            if (s.maxTimestamp() >= timestamp)
+            {
+                final long found = s.findOffsetByTimestamp(timestamp);
+                if (found >= 0)
+                {
+                    return Math.max(found, logStartOffset);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Drops everything at and above {@code offset} (replication: the follower's log diverged).
+     * A batch that contains {@code offset} is dropped whole.
+     *
+     * @return the new log end offset
+     */
+    public long truncateTo(final long offset)
+    {
+        ensureOpen();
+        if (offset >= logEndOffset)
+        {
+            return logEndOffset;
+        }
+        if (offset <= logStartOffset)
+        {
+            truncateFullyAndStartAt(Math.max(offset, 0), lastNowMs);
+            return logEndOffset;
+        }
+        try
+        {
+            Map.Entry<Long, Segment> last = segments.lastEntry();
+            while (last.getKey() >= offset && segments.size() > 1)
+            {
+                final Segment s = last.getValue();
+                logEndOffset = Math.min(logEndOffset, s.baseOffset());
+                segments.remove(last.getKey());
+                scheduleDelete(s, lastNowMs);
+                last = segments.lastEntry();
+            }
+            final Segment s = last.getValue();
+            s.truncateTo(offset, config);
+            s.activate(config);
+            active = s;
+            activeFlushedPosition = Math.min(activeFlushedPosition, s.sizeInBytes());
+            logEndOffset = s.nextOffset();
+        }
+        catch (final IOException e)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not truncate " + dir + ": " + e, e);
+        }
+        if (epochCache.truncateFromEnd(logEndOffset))
+        {
+            writeEpochCheckpoint();
+        }
+        recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+        return logEndOffset;
+    }
+
+    /** Deletes every segment and starts empty at {@code offset} (a follower far behind the leader's log start). */
+    public void truncateFullyAndStartAt(final long offset, final long nowMs)
+    {
+        ensureOpen();
+        try
+        {
+            final List<Segment> old = new ArrayList<>(segments.values());
+            logEndOffset = offset;
+            segments.clear();
+            for (final Segment s : old)
+            {
+                scheduleDelete(s, nowMs);
+            }
+            installActive(Segment.create(dir, offset, config, 0, nowMs));
+        }
+        catch (final IOException e)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not reset " + dir + ": " + e, e);
+        }
+        logStartOffset = offset;
+        logEndOffset = offset;
+        recoveryPoint = offset;
+        unflushedMessages = 0;
+        epochCache.clear();
+        writeEpochCheckpoint();
+    }
+
+    /**
+     * Deletes whole segments that {@code retention.ms} or {@code retention.bytes} no longer
+     * keep, oldest first, never the active segment; moves the log start offset forward; and
+     * releases segments whose delete delay has passed.
+     *
+     * @return segments deleted by this call
+     */
+    public int deleteRetainedSegments(final long nowMs)
+    {
+        ensureOpen();
+        lastNowMs = Math.max(lastNowMs, nowMs);
+        final LogConfig cfg = config;
+        int deleted = 0;
+        long excess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - cfg.retentionBytes();
+        while (segments.size() > 1)
+        {
+            final Segment oldest = segments.firstEntry().getValue();
+            if (oldest == active)
+            {
+                break;
+            }
+            final boolean expired = cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestampMs() > cfg.retentionMs();
+            final boolean oversize = excess != Long.MIN_VALUE && excess >= oldest.sizeInBytes();
+            if (!expired && !oversize)
+            {
+                break;
+            }
+            segments.remove(oldest.baseOffset());
+            if (excess != Long.MIN_VALUE)
+            {
+                excess -= oldest.sizeInBytes();
+            }
+            logStartOffset = Math.max(logStartOffset, segments.firstKey());
+            scheduleDelete(oldest, nowMs);
+            deleted++;
+        }
+        if (deleted > 0 && epochCache.truncateFromStart(logStartOffset))
+        {
+            writeEpochCheckpoint();
+        }
+        releaseDeletedSegments(nowMs);
+        return deleted;
+    }
+
+    private void scheduleDelete(final Segment s, final long nowMs)
+    {
+        try
+        {
+            s.markDeleted();
+        }
+        catch (final IOException e)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not delete segment " + s + ": " + e, e);
+        }
+        pendingDeletes.add(new PendingDelete(s, nowMs + config.fileDeleteDelayMs()));
+    }
+
+    /** Closes and removes deleted segments once no read can still be using them. */
+    public void releaseDeletedSegments(final long nowMs)
+    {
+        while (!pendingDeletes.isEmpty() && pendingDeletes.peekFirst().dueMs() <= nowMs)
+        {
+            final PendingDelete d = pendingDeletes.pollFirst();
+            try
+            {
+                d.segment().closeAndDelete();
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void writeEpochCheckpoint()
+    {
+        final List<CheckpointFiles.Line> lines = new ArrayList<>();
+        for (final LeaderEpochCache.Entry e : epochCache.entries())
+        {
+            lines.add(new CheckpointFiles.Line(Integer.toString(e.epoch()), Long.toString(e.startOffset())));
+        }
+        try
+        {
+            CheckpointFiles.write(dir.resolve(LEADER_EPOCH_CHECKPOINT), lines);
+        }
+        catch (final IOException e)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not write leader epoch checkpoint in " + dir, e);
+        }
+    }
+
+    private static List<LeaderEpochCache.Entry> readEpochCheckpoint(final Path path) throws IOException
+    {
+        final List<LeaderEpochCache.Entry> entries = new ArrayList<>();
+        for (final CheckpointFiles.Line line : CheckpointFiles.read(path))
+        {
+            entries.add(new LeaderEpochCache.Entry(Integer.parseInt(line.first()), Long.parseLong(line.second())));
+        }
+        return entries;
+    }
+
+    private static List<Long> segmentBaseOffsets(final Path dir) throws IOException
+    {
+        final List<Long> bases = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + Segment.LOG_SUFFIX))
+        {
+            for (final Path f : files)
+            {
+                final String name = f.getFileName().toString();
+                final String digits = name.substring(0, name.length() - Segment.LOG_SUFFIX.length());
+                if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit))
+                {
+                    bases.add(Long.parseLong(digits));
+                }
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+
+    private static void removeLeftovers(final Path dir) throws IOException
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir))
+        {
+            for (final Path f : files)
+            {
+                final String name = f.getFileName().toString();
+                if (name.endsWith(Segment.DELETED_SUFFIX) || name.endsWith(".tmp"))
+                {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private static void deleteSegmentFiles(final Path dir, final long base) throws IOException
+    {
+        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)));
+        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.INDEX_SUFFIX)));
+        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.TIME_INDEX_SUFFIX)));
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Log " + dir + " is closed");
+        }
+    }
+
+    /** Clean close: flush, trim the active segment, release files. The recovery point becomes the log end. */
+    @Override
+    public void close() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        flush(lastFlushMs);
+        closed = true;
+        for (final Segment s : segments.values())
+        {
+            s.close();
+        }
+        for (final PendingDelete d : pendingDeletes)
+        {
+            d.segment().closeAndDelete();
+        }
+        pendingDeletes.clear();
+    }
+
+    /** Releases files without flushing or trimming: leaves the directory as a crash would. For tests. */
+    public void abandon() throws IOException
+    {
+        closed = true;
+        for (final Segment s : segments.values())
+        {
+            s.abandon();
+        }
+        for (final PendingDelete d : pendingDeletes)
+        {
+            d.segment().abandon();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PartitionLog{" + dir.getFileName() + ", start=" + logStartOffset + ", end=" + logEndOffset +
+            ", segments=" + segments.size() + '}';
+    }
+}

@@ -1,0 +1,545 @@
+package io.osprey.log;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ObjLongConsumer;
+
+import org.agrona.IoUtil;
+
+import io.osprey.record.RecordBatch;
+
+/**
+ * One segment of a partition log: {@code <baseOffset>.log} with its sparse {@code .index} and
+ * {@code .timeindex}.
+ * <p>
+ * While active the .log file is preallocated to {@code segment.bytes} and memory-mapped; the
+ * single writer copies batches into the mapping and then publishes the new end with a volatile
+ * store ({@link #sizeInBytes()}), so readers on other threads never look past bytes that are
+ * completely written. Sealing (on roll and close) trims the file to the bytes written.
+ * <p>
+ * Mappings are never unmapped while a reader could hold one: {@link #close()} does that, and
+ * the owner calls it only after the segment left the log and in-flight reads have drained
+ * ({@code file.delete.delay.ms}). A file is never shrunk below bytes a reader may touch while
+ * the log is open: truncation zeroes the dropped tail through the mapping instead.
+ */
+public final class Segment implements AutoCloseable
+{
+    public static final String LOG_SUFFIX = ".log";
+    public static final String INDEX_SUFFIX = ".index";
+    public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    public static final String DELETED_SUFFIX = ".deleted";
+
+    private final long baseOffset;
+    private final Path logPath;
+    private final RandomAccessFile file;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final List<MappedByteBuffer> retiredMaps = new ArrayList<>(1);
+    private final RecordBatch scanView = new RecordBatch();
+    private final int indexIntervalBytes;
+    private final int maxIndexBytes;
+
+    private volatile MappedByteBuffer map;
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+    private int bytesSinceLastIndexEntry;
+    private long createdMs;
+    private boolean active;
+    private boolean closed;
+
+    private Segment(
+        final Path dir,
+        final long baseOffset,
+        final int capacity,
+        final int indexIntervalBytes,
+        final int maxIndexBytes,
+        final boolean active,
+        final long nowMs) throws IOException
+    {
+        this.baseOffset = baseOffset;
+        this.indexIntervalBytes = indexIntervalBytes;
+        this.maxIndexBytes = maxIndexBytes;
+        this.active = active;
+        this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        final boolean existed = Files.exists(logPath);
+        this.file = new RandomAccessFile(logPath.toFile(), "rw");
+        this.channel = file.getChannel();
+        final long fileLength = file.length();
+        if (fileLength > Integer.MAX_VALUE)
+        {
+            file.close();
+            throw new IOException("Segment file " + logPath + " is larger than 2 GiB: " + fileLength);
+        }
+        final long mapSize = active ? Math.max(fileLength, capacity) : fileLength;
+        if (mapSize > fileLength)
+        {
+            file.setLength(mapSize);
+        }
+        this.map = channel.map(FileChannel.MapMode.READ_WRITE, 0, mapSize);
+        this.size = (int)fileLength;
+        this.nextOffset = baseOffset;
+        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, maxIndexBytes, active);
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, maxIndexBytes, active);
+        this.createdMs = existed ? Files.getLastModifiedTime(logPath).toMillis() : nowMs;
+        if (!existed)
+        {
+            this.size = 0;
+        }
+    }
+
+    /** Creates a new, empty, active segment. */
+    static Segment create(final Path dir, final long baseOffset, final LogConfig config, final int minCapacity, final long nowMs)
+        throws IOException
+    {
+        final Path logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        // A leftover file with this name (an earlier truncation that crashed) must not leak old bytes.
+        Files.deleteIfExists(logPath);
+        Files.deleteIfExists(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)));
+        Files.deleteIfExists(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)));
+        final int capacity = Math.max(config.segmentBytes(), minCapacity);
+        return new Segment(dir, baseOffset, capacity, config.indexIntervalBytes(), config.segmentIndexBytes(), true, nowMs);
+    }
+
+    /**
+     * Opens an existing segment. Its size is the file length until {@link #recover} or
+     * {@link #loadTrusted} establish where the valid bytes end.
+     */
+    static Segment open(final Path dir, final long baseOffset, final LogConfig config, final boolean active, final long nowMs)
+        throws IOException
+    {
+        return new Segment(dir, baseOffset, config.segmentBytes(), config.indexIntervalBytes(),
+            config.segmentIndexBytes(), active, nowMs);
+    }
+
+    public static String fileName(final long offset, final String suffix)
+    {
+        final String digits = Long.toString(offset);
+        return "0".repeat(Math.max(0, 20 - digits.length())) + digits + suffix;
+    }
+
+    public long baseOffset()
+    {
+        return baseOffset;
+    }
+
+    /** Bytes published: readers may read below this position. */
+    public int sizeInBytes()
+    {
+        return size;
+    }
+
+    /** Offset just past the last batch of this segment (its base offset when empty). */
+    public long nextOffset()
+    {
+        return nextOffset;
+    }
+
+    public long maxTimestamp()
+    {
+        return maxTimestamp;
+    }
+
+    /** The time used for retention: the largest record timestamp, or the file's age when none is known. */
+    public long retentionTimestampMs()
+    {
+        return maxTimestamp >= 0 ? maxTimestamp : createdMs;
+    }
+
+    public long createdMs()
+    {
+        return createdMs;
+    }
+
+    public boolean isEmpty()
+    {
+        return size == 0;
+    }
+
+    public boolean isActive()
+    {
+        return active;
+    }
+
+    public Path logPath()
+    {
+        return logPath;
+    }
+
+    public FileChannel channel()
+    {
+        return channel;
+    }
+
+    public OffsetIndex offsetIndex()
+    {
+        return offsetIndex;
+    }
+
+    public TimeIndex timeIndex()
+    {
+        return timeIndex;
+    }
+
+    /** Free bytes in the preallocated file. */
+    public int remainingCapacity()
+    {
+        return map.capacity() - size;
+    }
+
+    /** True when the indexes cannot take another entry or the relative offset would overflow. */
+    boolean indexesFull(final long lastOffset)
+    {
+        return offsetIndex.isFull() || timeIndex.isFull() || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /**
+     * Copies one batch into the mapping at the current end and publishes it. The caller has
+     * validated the batch and made sure it fits ({@link #remainingCapacity()}).
+     */
+    void append(final ByteBuffer src, final int srcOffset, final int length,
+        final long batchBaseOffset, final long batchLastOffset, final long batchMaxTimestamp, final long nowMs)
+    {
+        final int position = size;
+        final MappedByteBuffer m = map;
+        m.put(position, src, srcOffset, length);
+        if (size == 0)
+        {
+            // segment.ms counts from the first batch in the segment, not from when the file was made.
+            createdMs = nowMs;
+        }
+        onBatch(position, length, batchBaseOffset, batchLastOffset, batchMaxTimestamp);
+        nextOffset = batchLastOffset + 1;
+        size = position + length;
+    }
+
+    private void onBatch(final int position, final int length, final long batchBaseOffset, final long lastOffset, final long batchMaxTimestamp)
+    {
+        if (batchMaxTimestamp > maxTimestamp)
+        {
+            maxTimestamp = batchMaxTimestamp;
+        }
+        if (bytesSinceLastIndexEntry >= indexIntervalBytes || position == 0)
+        {
+            if (!offsetIndex.isFull() && (offsetIndex.entries() == 0 || batchBaseOffset > offsetIndex.lastOffset()))
+            {
+                offsetIndex.append(batchBaseOffset, position);
+            }
+            if (!timeIndex.isFull() && maxTimestamp >= 0)
+            {
+                timeIndex.maybeAppend(maxTimestamp, lastOffset);
+            }
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += length;
+    }
+
+    /**
+     * Position of the first batch whose last offset is at or above {@code targetOffset},
+     * scanning batch headers from the index entry at or below it; -1 when no published batch
+     * qualifies. Safe on any thread.
+     */
+    public int findPosition(final long targetOffset)
+    {
+        return findPosition(targetOffset, size);
+    }
+
+    int findPosition(final long targetOffset, final int limit)
+    {
+        final MappedByteBuffer m = map;
+        int p = offsetIndex.lookup(targetOffset);
+        while (p + RecordBatch.HEADER_SIZE <= limit)
+        {
+            final long base = m.getLong(p + RecordBatch.BASE_OFFSET_OFFSET);
+            final int lastDelta = m.getInt(p + RecordBatch.LAST_OFFSET_DELTA_OFFSET);
+            if (base + lastDelta >= targetOffset)
+            {
+                return p;
+            }
+            p += m.getInt(p + RecordBatch.BATCH_LENGTH_OFFSET) + RecordBatch.LOG_OVERHEAD;
+        }
+        return -1;
+    }
+
+    /** Size of the batch at {@code position}. */
+    int batchSizeAt(final int position)
+    {
+        return map.getInt(position + RecordBatch.BATCH_LENGTH_OFFSET) + RecordBatch.LOG_OVERHEAD;
+    }
+
+    long batchLastOffsetAt(final int position)
+    {
+        final MappedByteBuffer m = map;
+        return m.getLong(position + RecordBatch.BASE_OFFSET_OFFSET) + m.getInt(position + RecordBatch.LAST_OFFSET_DELTA_OFFSET);
+    }
+
+    long batchMaxTimestampAt(final int position)
+    {
+        return map.getLong(position + RecordBatch.MAX_TIMESTAMP_OFFSET);
+    }
+
+    ByteBuffer mapping()
+    {
+        return map;
+    }
+
+    /**
+     * Base offset of the first batch whose max timestamp is at or above {@code timestamp},
+     * starting from the time index's hint; -1 when none is.
+     */
+    long findOffsetByTimestamp(final long timestamp)
+    {
+        if (maxTimestamp < timestamp)
+        {
+            return -1;
+        }
+        final long fromOffset = timeIndex.lookup(timestamp);
+        final int limit = size;
+        int p = findPosition(fromOffset, limit);
+        while (p >= 0 && p + RecordBatch.HEADER_SIZE <= limit)
+        {
+            if (batchMaxTimestampAt(p) >= timestamp)
+            {
+                return map.getLong(p + RecordBatch.BASE_OFFSET_OFFSET);
+            }
+            p += batchSizeAt(p);
+        }
+        return -1;
+    }
+
+    /**
+     * Scans every batch from the start, checking framing, magic, CRC and that offsets only
+     * grow, rebuilds both indexes, and truncates at the first bad batch so a torn or corrupt
+     * tail is never served.
+     *
+     * @param minBaseOffset the base offset the first batch must have at least (the previous
+     *                      segment's next offset)
+     * @param onBatch       told of every valid batch (view, position) in order, for the leader
+     *                      epoch cache and producer state
+     * @return bytes truncated (0 when the segment was intact)
+     */
+    int recover(final long minBaseOffset, final ObjLongConsumer<RecordBatch> onBatch) throws IOException
+    {
+        final int fileLength = size;
+        final MappedByteBuffer m = map;
+        offsetIndex.clear();
+        timeIndex.clear();
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        long expectedMin = Math.max(minBaseOffset, baseOffset);
+        long next = baseOffset;
+        int p = 0;
+        final RecordBatch view = scanView;
+        while (p + RecordBatch.HEADER_SIZE <= fileLength)
+        {
+            final int batchLength = m.getInt(p + RecordBatch.BATCH_LENGTH_OFFSET);
+            if (batchLength < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD ||
+                batchLength > fileLength - p - RecordBatch.LOG_OVERHEAD)
+            {
+                break;
+            }
+            view.wrap(m, p);
+            if (view.magic() != RecordBatch.MAGIC || view.lastOffsetDelta() < 0 || view.baseOffset() < expectedMin ||
+                view.lastOffset() - baseOffset > Integer.MAX_VALUE || !view.isChecksumValid())
+            {
+                break;
+            }
+            final int length = batchLength + RecordBatch.LOG_OVERHEAD;
+            onBatch(p, length, view.baseOffset(), view.lastOffset(), view.maxTimestamp());
+            onBatch.accept(view, p);
+            next = view.lastOffset() + 1;
+            expectedMin = next;
+            p += length;
+        }
+        final int truncated = fileLength - p;
+        if (truncated > 0)
+        {
+            zero(p, fileLength);
+        }
+        size = p;
+        nextOffset = next;
+        if (!active)
+        {
+            file.setLength(p);
+        }
+        return truncated;
+    }
+
+    /**
+     * Loads a sealed segment below the recovery point without scanning it: its length is the
+     * file's and its next offset is the next segment's base. Indexes are checked for sanity and
+     * rebuilt by a scan when they do not match the file.
+     *
+     * @return false when the indexes were inconsistent and the caller should {@link #recover} instead
+     */
+    boolean loadTrusted(final long nextSegmentBaseOffset)
+    {
+        if (!offsetIndex.isConsistent(size) || !timeIndex.isConsistent(nextSegmentBaseOffset) ||
+            (size > 0 && offsetIndex.entries() == 0))
+        {
+            return false;
+        }
+        nextOffset = nextSegmentBaseOffset;
+        maxTimestamp = timeIndex.lastTimestamp();
+        return true;
+    }
+
+    /**
+     * Drops every batch whose last offset is at or above {@code offset}.
+     *
+     * @return bytes dropped
+     */
+    int truncateTo(final long offset, final LogConfig config) throws IOException
+    {
+        final int oldSize = size;
+        final int p = findPosition(offset, oldSize);
+        if (p < 0)
+        {
+            return 0;
+        }
+        activate(config);
+        size = p;
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        // Recompute what the kept batches say: the next offset and the max timestamp.
+        long next = baseOffset;
+        long maxTs = RecordBatch.NO_TIMESTAMP;
+        int q = 0;
+        while (q < p)
+        {
+            next = batchLastOffsetAt(q) + 1;
+            maxTs = Math.max(maxTs, batchMaxTimestampAt(q));
+            q += batchSizeAt(q);
+        }
+        nextOffset = next;
+        maxTimestamp = maxTs;
+        bytesSinceLastIndexEntry = 0;
+        zero(p, oldSize);
+        return oldSize - p;
+    }
+
+    /** Makes a sealed segment writable again (truncation brought the log end back into it). */
+    void activate(final LogConfig config) throws IOException
+    {
+        if (active)
+        {
+            return;
+        }
+        final long capacity = Math.max(size, config.segmentBytes());
+        file.setLength(capacity);
+        if (map.capacity() < capacity)
+        {
+            retiredMaps.add(map);
+            map = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+        }
+        offsetIndex.unseal(maxIndexBytes);
+        timeIndex.unseal(maxIndexBytes);
+        active = true;
+    }
+
+    /** Zeroes bytes so that neither a reader nor a later recovery can mistake them for batches. */
+    private void zero(final int from, final int to)
+    {
+        final MappedByteBuffer m = map;
+        int i = from;
+        for (; i + 8 <= to; i += 8)
+        {
+            m.putLong(i, 0L);
+        }
+        for (; i < to; i++)
+        {
+            m.put(i, (byte)0);
+        }
+    }
+
+    /** Forces the bytes in {@code [from, size)} to disk. */
+    void flush(final int from)
+    {
+        final int to = size;
+        if (to > from)
+        {
+            map.force(from, to - from);
+        }
+    }
+
+    /** The segment takes no more appends: flush, trim the preallocated files to what was written. */
+    void seal() throws IOException
+    {
+        if (!active)
+        {
+            return;
+        }
+        map.force();
+        file.setLength(size);
+        offsetIndex.seal();
+        timeIndex.seal();
+        active = false;
+    }
+
+    /** Renames the files with {@code .deleted}; reads in flight continue on the open files. */
+    void markDeleted() throws IOException
+    {
+        Files.move(logPath, logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX));
+        offsetIndex.renameTo(offsetIndex.path().resolveSibling(offsetIndex.path().getFileName() + DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.path().resolveSibling(timeIndex.path().getFileName() + DELETED_SUFFIX));
+    }
+
+    /** Closes and removes the renamed files; call once no reader can reach this segment. */
+    void closeAndDelete() throws IOException
+    {
+        closeQuietly();
+        Files.deleteIfExists(logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX));
+        Files.deleteIfExists(offsetIndex.path().resolveSibling(offsetIndex.path().getFileName() + DELETED_SUFFIX));
+        Files.deleteIfExists(timeIndex.path().resolveSibling(timeIndex.path().getFileName() + DELETED_SUFFIX));
+    }
+
+    private void closeQuietly() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        IoUtil.unmap(map);
+        for (final MappedByteBuffer m : retiredMaps)
+        {
+            IoUtil.unmap(m);
+        }
+        retiredMaps.clear();
+        file.close();
+        offsetIndex.close();
+        timeIndex.close();
+    }
+
+    /** Clean close: seal (trim) and release everything. */
+    @Override
+    public void close() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        seal();
+        closeQuietly();
+    }
+
+    /** Releases files and mappings without trimming or flushing: what a crash leaves behind. */
+    void abandon() throws IOException
+    {
+        closeQuietly();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Segment{" + logPath.getFileName() + ", size=" + size + ", nextOffset=" + nextOffset + ", active=" + active + '}';
+    }
+}
