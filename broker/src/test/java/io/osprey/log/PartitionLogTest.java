@@ -1,0 +1,365 @@
+package io.osprey.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+import io.osprey.record.RecordBatch;
+import io.osprey.record.RecordBatchReader;
+import io.osprey.record.Record;
+
+class PartitionLogTest
+{
+    @TempDir
+    Path tmp;
+
+    private PartitionLog log;
+
+    private LogConfig small()
+    {
+        return LogConfig.defaults().withSegmentBytes(4096).withSegmentIndexBytes(1024).withIndexIntervalBytes(256)
+            .withFileDeleteDelayMs(0);
+    }
+
+    private PartitionLog open(final LogConfig config) throws IOException
+    {
+        log = PartitionLog.open(tmp.resolve("t-0"), config, 0, 0, 1000);
+        return log;
+    }
+
+    @AfterEach
+    void close() throws IOException
+    {
+        if (log != null)
+        {
+            log.close();
+        }
+    }
+
+    @Test
+    void shouldAssignOffsetsAndLeaderEpochByPatchingTheBatch() throws IOException
+    {
+        open(small());
+        final ByteBuffer first = TestBatches.batch(3, 1000);
+        final ByteBuffer second = TestBatches.batch(2, 1000);
+        final LogAppendInfo a = log.appendAsLeader(first, 7, 1000);
+        final LogAppendInfo b = log.appendAsLeader(second, 7, 1000);
+
+        assertThat(a.firstOffset()).isZero();
+        assertThat(a.lastOffset()).isEqualTo(2);
+        assertThat(b.firstOffset()).isEqualTo(3);
+        assertThat(b.lastOffset()).isEqualTo(4);
+        assertThat(log.logEndOffset()).isEqualTo(5);
+
+        final ByteBuffer read = log.read(3, 1 << 20, Long.MAX_VALUE, true).asByteBuffer();
+        final RecordBatch view = new RecordBatch(read, 0);
+        assertThat(view.baseOffset()).isEqualTo(3);
+        assertThat(view.partitionLeaderEpoch()).isEqualTo(7);
+        assertThat(view.isChecksumValid()).isTrue();
+        final RecordBatchReader reader = new RecordBatchReader().wrap(read, 0);
+        long expected = 3;
+        while (reader.hasNext())
+        {
+            final Record r = reader.next();
+            assertThat(r.offset()).isEqualTo(expected++);
+        }
+        assertThat(expected).isEqualTo(5);
+        assertThat(log.leaderEpochCache().latestEpoch()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldReadFromTheBatchContainingAnOffsetAndStopAtTheUpperBound() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 5; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(4, 1000), 0, 1000);
+        }
+        // Offset 6 lies inside the second batch [4..7].
+        final List<long[]> fromMiddle = TestBatches.batchesIn(log.read(6, 1 << 20, 12, true).asByteBuffer());
+        assertThat(fromMiddle).extracting(x -> x[0]).containsExactly(4L, 8L);
+        assertThat(log.read(20, 100, Long.MAX_VALUE, true).isEmpty()).isTrue();
+        assertThatThrownBy(() -> log.read(21, 100, Long.MAX_VALUE, true))
+            .isInstanceOfSatisfying(OspreyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE));
+    }
+
+    @Test
+    void shouldReturnAtLeastOneWholeBatchWhenMaxBytesIsSmaller() throws IOException
+    {
+        open(small());
+        final int size = TestBatches.batch(4, 1000).remaining();
+        log.appendAsLeader(TestBatches.batch(4, 1000), 0, 1000);
+        log.appendAsLeader(TestBatches.batch(4, 1000), 0, 1000);
+        assertThat(log.read(0, 10, Long.MAX_VALUE, true).length()).isEqualTo(size);
+        assertThat(log.read(0, 10, Long.MAX_VALUE, false).length()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldRollBySegmentBytesAndTrimSealedSegments() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 40; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000);
+        }
+        assertThat(log.segmentCount()).isGreaterThan(3);
+        for (final Segment s : log.segments())
+        {
+            if (!s.isActive())
+            {
+                assertThat(Files.size(s.logPath())).isEqualTo(s.sizeInBytes());
+                assertThat(Files.size(s.offsetIndex().path())).isEqualTo((long)s.offsetIndex().entries() * OffsetIndex.ENTRY_SIZE);
+                assertThat(s.sizeInBytes()).isLessThanOrEqualTo(4096);
+            }
+            else
+            {
+                assertThat(Files.size(s.logPath())).isEqualTo(4096); // preallocated
+            }
+        }
+        assertThat(TestBatches.readAll(log, 0)).hasSize(40);
+    }
+
+    @Test
+    void shouldRollBySegmentMs() throws IOException
+    {
+        open(small().withSegmentMs(100));
+        log.appendAsLeader(TestBatches.batch(1, 1000), 0, 1000);
+        log.appendAsLeader(TestBatches.batch(1, 1000), 0, 1050);
+        assertThat(log.segmentCount()).isEqualTo(1);
+        log.appendAsLeader(TestBatches.batch(1, 1000), 0, 1100);
+        assertThat(log.segmentCount()).isEqualTo(2);
+        assertThat(log.segments().get(1).baseOffset()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldTrimTheActiveSegmentOnCloseAndReopenWhereItLeftOff() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 10; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(3, 1000 + i), 2, 1000);
+        }
+        final long end = log.logEndOffset();
+        final Segment active = log.segments().get(log.segmentCount() - 1);
+        final int size = active.sizeInBytes();
+        log.close();
+        assertThat(Files.size(active.logPath())).isEqualTo(size);
+        log = PartitionLog.open(tmp.resolve("t-0"), small(), end, 0, 2000);
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        assertThat(TestBatches.readAll(log, 0)).hasSize(10);
+        assertThat(log.appendAsLeader(TestBatches.batch(1, 1000), 3, 2000).firstOffset()).isEqualTo(end);
+        assertThat(log.leaderEpochCache().entries()).extracting(e -> e.epoch()).containsExactly(2, 3);
+    }
+
+    @Test
+    void shouldRejectInvalidBatchesWithTheProtocolError() throws IOException
+    {
+        open(small().withMaxMessageBytes(2000));
+        final ByteBuffer corrupt = TestBatches.batch(2, 1000);
+        corrupt.put(corrupt.limit() - 1, (byte)(corrupt.get(corrupt.limit() - 1) ^ 0x5A));
+        assertError(corrupt, ErrorCode.CORRUPT_MESSAGE);
+
+        final ByteBuffer magic = TestBatches.batch(2, 1000);
+        magic.put(RecordBatch.MAGIC_OFFSET, (byte)1);
+        assertError(magic, ErrorCode.INVALID_RECORD);
+
+        assertError(TestBatches.batch(30, 100, 1000, "big"), ErrorCode.MESSAGE_TOO_LARGE);
+
+        final ByteBuffer delta = TestBatches.batch(3, 1000);
+        delta.putInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, 5);
+        new RecordBatch(delta, 0).updateChecksum();
+        assertError(delta, ErrorCode.INVALID_RECORD);
+
+        final ByteBuffer truncated = TestBatches.batch(3, 1000);
+        truncated.limit(truncated.limit() - 5);
+        assertError(truncated, ErrorCode.CORRUPT_MESSAGE);
+
+        final ByteBuffer twoBatches = ByteBuffer.allocate(2 * TestBatches.batch(1, 1).remaining());
+        twoBatches.put(TestBatches.batch(1, 1)).put(TestBatches.batch(1, 1)).flip();
+        assertError(twoBatches, ErrorCode.INVALID_RECORD);
+
+        assertThat(log.logEndOffset()).isZero();
+        assertThat(log.appendAsLeader(TestBatches.batch(1, 1000), 0, 1000).firstOffset()).isZero();
+    }
+
+    private void assertError(final ByteBuffer batch, final ErrorCode code)
+    {
+        assertThatThrownBy(() -> log.appendAsLeader(batch, 0, 1000))
+            .isInstanceOfSatisfying(OspreyException.class, e -> assertThat(e.errorCode()).isEqualTo(code));
+    }
+
+    @Test
+    void shouldAppendAsFollowerKeepingOffsetsAndRejectGapsAndOverlaps() throws IOException
+    {
+        open(small());
+        final ByteBuffer b1 = TestBatches.batch(3, 1000);
+        final ByteBuffer b2 = TestBatches.batch(2, 1000);
+        new RecordBatch(b1, 0).setBaseOffset(0);
+        new RecordBatch(b1, 0).setPartitionLeaderEpoch(4);
+        new RecordBatch(b2, 0).setBaseOffset(3);
+        new RecordBatch(b2, 0).setPartitionLeaderEpoch(5);
+        final ByteBuffer both = ByteBuffer.allocate(b1.remaining() + b2.remaining() + 30);
+        both.put(b1.duplicate()).put(b2.duplicate());
+        both.put(TestBatches.batch(1, 1).limit(30)); // a partial trailing batch is ignored
+        both.flip();
+        final LogAppendInfo info = log.appendAsFollower(both, 1000);
+        assertThat(info.firstOffset()).isZero();
+        assertThat(info.lastOffset()).isEqualTo(4);
+        assertThat(log.logEndOffset()).isEqualTo(5);
+        assertThat(log.leaderEpochCache().entries()).extracting(e -> e.startOffset()).containsExactly(0L, 3L);
+
+        final ByteBuffer gap = TestBatches.batch(1, 1000);
+        new RecordBatch(gap, 0).setBaseOffset(7);
+        assertThatThrownBy(() -> log.appendAsFollower(gap, 1000)).isInstanceOf(OspreyException.class);
+        final ByteBuffer overlap = TestBatches.batch(1, 1000);
+        new RecordBatch(overlap, 0).setBaseOffset(4);
+        assertThatThrownBy(() -> log.appendAsFollower(overlap, 1000)).isInstanceOf(OspreyException.class);
+        assertThat(log.logEndOffset()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldTruncateAcrossSegmentsAndContinueAppending() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 40; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), i < 20 ? 1 : 2, 1000);
+        }
+        final int before = log.segmentCount();
+        assertThat(log.truncateTo(52)).isEqualTo(50); // batch [50..54] goes whole
+        log.abandon();
+        log = PartitionLog.open(tmp.resolve("t-0"), small(), 0, 0, 2000);
+        assertThat(log.logEndOffset()).as("truncated batches stay gone after a crash").isEqualTo(50);
+        assertThat(log.segmentCount()).isLessThan(before);
+        assertThat(log.leaderEpochCache().latestEpoch()).isEqualTo(1);
+        assertThat(TestBatches.readAll(log, 0)).hasSize(10);
+        assertThat(log.appendAsLeader(TestBatches.batch(2, 1000), 3, 1000).firstOffset()).isEqualTo(50);
+
+        // Truncated bytes must not come back after a crash.
+        final long end = log.logEndOffset();
+        log.abandon();
+        log = PartitionLog.open(tmp.resolve("t-0"), small(), 0, 0, 3000);
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        assertThat(log.leaderEpochCache().entries()).extracting(e -> e.epoch()).containsExactly(1, 3);
+    }
+
+    @Test
+    void shouldFindOffsetsByTimestamp() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 30; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(2, 40, 10_000 + i * 100L, "t"), 0, 1000);
+        }
+        // Batch i holds offsets 2i, 2i+1 with timestamps 10000+100i and +1.
+        assertThat(log.offsetForTimestamp(0)).isEqualTo(0);
+        assertThat(log.offsetForTimestamp(10_000 + 1200)).isEqualTo(24);
+        assertThat(log.offsetForTimestamp(10_000 + 1250)).isEqualTo(26);
+        assertThat(log.offsetForTimestamp(99_999)).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldDeleteSegmentsByRetentionBytesButNeverTheActiveOne() throws IOException
+    {
+        open(small().withRetention(-1, 8192));
+        for (int i = 0; i < 60; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000);
+        }
+        final long endBefore = log.logEndOffset();
+        final int deleted = log.deleteRetainedSegments(2000);
+        assertThat(deleted).isPositive();
+        assertThat(log.sizeInBytes()).isLessThanOrEqualTo(8192 + 4096);
+        assertThat(log.logStartOffset()).isEqualTo(log.segments().get(0).baseOffset()).isPositive();
+        assertThat(log.logEndOffset()).isEqualTo(endBefore);
+        assertThatThrownBy(() -> log.read(0, 100, Long.MAX_VALUE, true)).isInstanceOf(OspreyException.class);
+
+        // Retention with a limit of zero still keeps the active segment.
+        log.updateConfig(small().withRetention(-1, 0));
+        log.deleteRetainedSegments(3000);
+        assertThat(log.segmentCount()).isEqualTo(1);
+        try (var files = Files.list(log.dir()))
+        {
+            assertThat(files.filter(f -> f.toString().endsWith(".log")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldDeleteSegmentsByRetentionMs() throws IOException
+    {
+        open(small().withRetention(1000, -1));
+        for (int i = 0; i < 30; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 10_000 + i, "r"), 0, 1000);
+        }
+        assertThat(log.deleteRetainedSegments(10_500)).isZero();
+        final int segments = log.segmentCount();
+        assertThat(log.deleteRetainedSegments(12_000)).isEqualTo(segments - 1);
+        assertThat(log.logStartOffset()).isEqualTo(log.segments().get(0).baseOffset());
+    }
+
+    @Test
+    void shouldFsyncBeforeReturningWithFlushMessagesOneAndShareOneFsyncPerGroup() throws IOException
+    {
+        open(small().withFlush(1, Long.MAX_VALUE));
+        log.appendAsLeader(TestBatches.batch(2, 1000), 0, 1000);
+        assertThat(log.recoveryPoint()).isEqualTo(log.logEndOffset());
+        assertThat(log.flushCount()).isEqualTo(1);
+
+        log.beginGroup();
+        for (int i = 0; i < 10; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(2, 1000), 0, 1000);
+        }
+        assertThat(log.flushCount()).isEqualTo(1);
+        assertThat(log.endGroup(1000)).isTrue();
+        assertThat(log.flushCount()).isEqualTo(2);
+        assertThat(log.recoveryPoint()).isEqualTo(log.logEndOffset());
+    }
+
+    @Test
+    void shouldFlushByTime() throws IOException
+    {
+        open(small().withFlush(Long.MAX_VALUE, 500));
+        log.appendAsLeader(TestBatches.batch(2, 1000), 0, 1100);
+        assertThat(log.recoveryPoint()).isZero();
+        assertThat(log.maybeFlush(1400)).isFalse();
+        assertThat(log.maybeFlush(1600)).isTrue();
+        assertThat(log.recoveryPoint()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStampLogAppendTimeAndKeepTheCrcValid() throws IOException
+    {
+        open(small().withLogAppendTime(true));
+        final LogAppendInfo info = log.appendAsLeader(TestBatches.batch(2, 5), 0, 777_000);
+        assertThat(info.logAppendTimeMs()).isEqualTo(777_000);
+        final RecordBatch view = new RecordBatch(log.read(0, 1000, Long.MAX_VALUE, true).asByteBuffer(), 0);
+        assertThat(view.isLogAppendTime()).isTrue();
+        assertThat(view.maxTimestamp()).isEqualTo(777_000);
+        assertThat(view.isChecksumValid()).isTrue();
+    }
+
+    @Test
+    void shouldAcceptABatchLargerThanTheSegmentSize() throws IOException
+    {
+        open(small().withMaxMessageBytes(1 << 20));
+        log.appendAsLeader(TestBatches.batch(1, 10, 1000, "a"), 0, 1000);
+        final ByteBuffer big = TestBatches.batch(10, 1000, 1000, "big");
+        assertThat(big.remaining()).isGreaterThan(4096);
+        log.appendAsLeader(big, 0, 1000);
+        log.appendAsLeader(TestBatches.batch(1, 10, 1000, "c"), 0, 1000);
+        assertThat(TestBatches.readAll(log, 0)).extracting(x -> x[0]).containsExactly(0L, 1L, 11L);
+    }
+}

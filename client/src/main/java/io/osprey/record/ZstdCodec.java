@@ -1,0 +1,125 @@
+package io.osprey.record;
+
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
+
+/**
+ * Standard zstd frames through reused zstd-jni contexts.
+ * <p>
+ * Compression is one-shot at Kafka's default level 3, so frames carry their content size; Kafka
+ * reads them with its streaming decoder like any other frame. Frames written by Kafka's streaming
+ * encoder carry no content size, so decompression guesses an output size and doubles it until
+ * the frames fit; the output buffer is kept, so the guess is rarely wrong twice.
+ * <p>
+ * The contexts hold native memory that zstd-jni frees only on {@code close()}: {@link #close()}
+ * does so, and a {@link Cleaner} does it for owners that are dropped without closing.
+ * Not thread-safe.
+ */
+final class ZstdCodec extends Codec
+{
+    private static final int LEVEL = 3;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private ZstdCompressCtx compressor;
+    private Cleaner.Cleanable compressorCleanable;
+    private ZstdDecompressCtx decompressor;
+    private Cleaner.Cleanable decompressorCleanable;
+    /** Input staging for direct buffers, which zstd-jni's array API cannot read. */
+    private byte[] input;
+
+    @Override
+    long maxCompressedLength(final int length)
+    {
+        // ZSTD_COMPRESSBOUND from zstd.h.
+        final int small = length < 128 * 1024 ? (128 * 1024 - length) >> 11 : 0;
+        return (long)length + (length >> 8) + small;
+    }
+
+    @Override
+    int compress(final ByteBuffer src, final int srcOffset, final int length, final ByteBuffer dst, final int dstOffset)
+    {
+        if (compressor == null)
+        {
+            final ZstdCompressCtx ctx = new ZstdCompressCtx();
+            ctx.setLevel(LEVEL);
+            compressor = ctx;
+            compressorCleanable = CLEANER.register(this, ctx::close);
+        }
+        // Both are the builder's own heap buffers.
+        return compressor.compressByteArray(
+            dst.array(), dst.arrayOffset() + dstOffset, dst.capacity() - dstOffset,
+            src.array(), src.arrayOffset() + srcOffset, length);
+    }
+
+    @Override
+    ByteBuffer decompress(final ByteBuffer src, final int offset, final int length, final ByteBuffer dst)
+    {
+        if (decompressor == null)
+        {
+            final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
+            decompressor = ctx;
+            decompressorCleanable = CLEANER.register(this, ctx::close);
+        }
+        final byte[] in;
+        final int inOffset;
+        if (src.hasArray())
+        {
+            in = src.array();
+            inOffset = src.arrayOffset() + offset;
+        }
+        else
+        {
+            if (input == null || input.length < length)
+            {
+                input = new byte[length];
+            }
+            src.get(offset, input, 0, length);
+            in = input;
+            inOffset = 0;
+        }
+        ByteBuffer out = ensureCapacity(dst, 0, initialOutputSize(length));
+        while (true)
+        {
+            try
+            {
+                final int written = decompressor.decompressByteArray(out.array(), out.arrayOffset(), out.capacity(), in, inOffset, length);
+                out.limit(written).position(0);
+                return out;
+            }
+            catch (final ZstdException e)
+            {
+                if (e.getErrorCode() != Zstd.errDstSizeTooSmall())
+                {
+                    throw new CorruptRecordException("invalid zstd data: " + e.getMessage(), e);
+                }
+                if (out.capacity() >= MAX_BUFFER_SIZE)
+                {
+                    throw new CorruptRecordException("zstd records decompress to more than " + MAX_BUFFER_SIZE + " bytes", e);
+                }
+                out = ensureCapacity(out, 0, out.capacity() + 1L);
+            }
+        }
+    }
+
+    @Override
+    void close()
+    {
+        if (compressorCleanable != null)
+        {
+            compressorCleanable.clean();
+            compressorCleanable = null;
+            compressor = null;
+        }
+        if (decompressorCleanable != null)
+        {
+            decompressorCleanable.clean();
+            decompressorCleanable = null;
+            decompressor = null;
+        }
+    }
+}
