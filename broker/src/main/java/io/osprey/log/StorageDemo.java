@@ -27,7 +27,7 @@ public final class StorageDemo
     {
         final Path dir = Paths.get(args.length > 0 ? args[0] : "target/storage-demo").resolve("demo-0");
         LogManager.deleteRecursively(dir);
-        final LogConfig config = LogConfig.defaults().withSegmentBytes(1 << 20).withFileDeleteDelayMs(0);
+        final LogConfig config = LogConfig.defaults().withSegmentBytes(128 * 1024).withFileDeleteDelayMs(0);
         final RecordBatchBuilder builder = new RecordBatchBuilder(16 * 1024);
         final int batches = 200;
         final int perBatch = 100;
