@@ -54,9 +54,30 @@ final class BatchValidator
         {
             throw new OspreyException(ErrorCode.INVALID_RECORD, "Transactional batches are not supported by Osprey");
         }
+        validateProducerFields(batch);
         if (batch.compression() == Compression.NONE)
         {
             validateUncompressedRecords(buffer, start, size, count);
+        }
+    }
+
+    /**
+     * A batch either carries no producer id (-1, then epoch and sequence are ignored) or a
+     * producer id with a non-negative epoch and base sequence, as Kafka's validator demands:
+     * the producer-state rules are undefined for negative sequences.
+     */
+    private static void validateProducerFields(final RecordBatch batch)
+    {
+        final long producerId = batch.producerId();
+        if (producerId == RecordBatch.NO_PRODUCER_ID)
+        {
+            return;
+        }
+        if (producerId < 0 || batch.producerEpoch() < 0 || batch.baseSequence() < 0)
+        {
+            throw new OspreyException(ErrorCode.INVALID_RECORD,
+                "Invalid idempotent batch: producer id " + producerId + ", epoch " + batch.producerEpoch() +
+                ", base sequence " + batch.baseSequence() + " (all must be non-negative)");
         }
     }
 

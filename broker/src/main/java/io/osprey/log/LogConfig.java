@@ -15,6 +15,8 @@ package io.osprey.log;
  * @param logAppendTime         {@code message.timestamp.type=LogAppendTime}
  * @param compacted             {@code cleanup.policy} includes compact: follower appends may skip offsets
  * @param fileDeleteDelayMs     {@code file.delete.delay.ms}: deleted segments linger for in-flight reads
+ * @param producerIdExpirationMs {@code producer.id.expiration.ms}: idle producer state is dropped after this
+ *                              (a broker-level key in Kafka; carried here so a log needs no other config)
  */
 public record LogConfig(
     int segmentBytes,
@@ -28,7 +30,8 @@ public record LogConfig(
     int maxMessageBytes,
     boolean logAppendTime,
     boolean compacted,
-    long fileDeleteDelayMs)
+    long fileDeleteDelayMs,
+    long producerIdExpirationMs)
 {
     public static final int DEFAULT_SEGMENT_BYTES = 1024 * 1024 * 1024;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -37,6 +40,7 @@ public record LogConfig(
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
     public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 24L * 60 * 60 * 1000;
 
     /** Smallest segment.bytes accepted: a segment must hold at least one batch header. */
     public static final int MIN_SEGMENT_BYTES = 14;
@@ -55,6 +59,29 @@ public record LogConfig(
         {
             throw new IllegalArgumentException("invalid log config " + this);
         }
+        if (producerIdExpirationMs < 1)
+        {
+            throw new IllegalArgumentException("producer.id.expiration.ms must be at least 1: " + producerIdExpirationMs);
+        }
+    }
+
+    /** The settings without {@code producer.id.expiration.ms}, which takes its default (one day). */
+    public LogConfig(
+        final int segmentBytes,
+        final long segmentMs,
+        final int segmentIndexBytes,
+        final int indexIntervalBytes,
+        final long retentionMs,
+        final long retentionBytes,
+        final long flushMessages,
+        final long flushMs,
+        final int maxMessageBytes,
+        final boolean logAppendTime,
+        final boolean compacted,
+        final long fileDeleteDelayMs)
+    {
+        this(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes, flushMessages,
+            flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, DEFAULT_PRODUCER_ID_EXPIRATION_MS);
     }
 
     public static LogConfig defaults()
@@ -71,66 +98,79 @@ public record LogConfig(
             DEFAULT_MAX_MESSAGE_BYTES,
             false,
             false,
-            DEFAULT_FILE_DELETE_DELAY_MS);
+            DEFAULT_FILE_DELETE_DELAY_MS,
+            DEFAULT_PRODUCER_ID_EXPIRATION_MS);
     }
 
     public LogConfig withSegmentBytes(final int v)
     {
         return new LogConfig(v, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
+            producerIdExpirationMs);
     }
 
     public LogConfig withSegmentMs(final long v)
     {
         return new LogConfig(segmentBytes, v, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
+            producerIdExpirationMs);
     }
 
     public LogConfig withSegmentIndexBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, v, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
+            producerIdExpirationMs);
     }
 
     public LogConfig withIndexIntervalBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, v, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
+            producerIdExpirationMs);
     }
 
     public LogConfig withRetention(final long ms, final long bytes)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, ms, bytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
+            producerIdExpirationMs);
     }
 
     public LogConfig withFlush(final long messages, final long ms)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            messages, ms, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs);
+            messages, ms, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
+            producerIdExpirationMs);
     }
 
     public LogConfig withMaxMessageBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs);
     }
 
     public LogConfig withLogAppendTime(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs);
     }
 
     public LogConfig withCompacted(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs);
     }
 
     public LogConfig withFileDeleteDelayMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs);
+    }
+
+    public LogConfig withProducerIdExpirationMs(final long v)
+    {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v);
     }
 }

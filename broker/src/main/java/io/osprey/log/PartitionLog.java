@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.record.RecordBatch;
@@ -29,16 +32,26 @@ import io.osprey.replication.LeaderEpochCache;
  * Durability follows the flush policy: by default the page cache and replication (Kafka's
  * default); {@code flush.messages} / {@code flush.ms} force an msync. Appends made between
  * {@link #beginGroup()} and {@link #endGroup(long)} share one flush (group commit).
+ * <p>
+ * Idempotent producers: the log keeps a {@link ProducerStateTable}. The leader checks each
+ * idempotent batch against it before assigning offsets (a retry is answered with its original
+ * offsets, a gap or a fenced epoch is refused); every append, leader or follower, then records
+ * the batch header in it. The table is snapshotted to {@code <offset>.snapshot} files
+ * ({@link ProducerStateSnapshots}) when a segment rolls and on clean close, and rebuilt from the
+ * newest valid snapshot plus the batches after it on open and after truncation.
  */
 public final class PartitionLog implements AutoCloseable
 {
     public static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
 
     private final Path dir;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ArrayDeque<PendingDelete> pendingDeletes = new ArrayDeque<>();
     private final RecordBatch view = new RecordBatch();
     private final LeaderEpochCache epochCache;
+    private final ProducerStateTable producers;
     private volatile LogConfig config;
     private volatile Segment active;
     private volatile long logStartOffset;
@@ -61,12 +74,15 @@ public final class PartitionLog implements AutoCloseable
         this.dir = dir;
         this.config = config;
         this.epochCache = epochCache;
+        this.producers = new ProducerStateTable(config.producerIdExpirationMs());
     }
 
     /**
      * Opens (or creates) the log in {@code dir}. Segments that start at or after
      * {@code recoveryPoint}, and the last segment always, are scanned batch by batch and cut at
      * the first torn or corrupt batch; earlier segments are trusted when their indexes are sane.
+     * The producer-state table is then rebuilt from the newest valid snapshot at or below the
+     * recovered log end and the batches after it.
      *
      * @param recoveryPoint  offset below which data was flushed (0 when unknown: scan everything)
      * @param logStartOffset checkpointed log start offset (0 when unknown)
@@ -79,6 +95,7 @@ public final class PartitionLog implements AutoCloseable
         final LeaderEpochCache cache = new LeaderEpochCache(readEpochCheckpoint(dir.resolve(LEADER_EPOCH_CHECKPOINT)));
         final PartitionLog log = new PartitionLog(dir, config, cache);
         log.load(recoveryPoint, logStartOffset, nowMs);
+        log.rebuildProducerState(nowMs);
         return log;
     }
 
@@ -162,6 +179,7 @@ public final class PartitionLog implements AutoCloseable
     public void updateConfig(final LogConfig newConfig)
     {
         this.config = newConfig;
+        producers.expirationMs(newConfig.producerIdExpirationMs());
     }
 
     public long logStartOffset()
@@ -212,16 +230,46 @@ public final class PartitionLog implements AutoCloseable
     }
 
     /**
-     * Leader path: validates the one batch in {@code records} (position to limit), assigns it
-     * the next offsets by patching {@code baseOffset} and {@code partitionLeaderEpoch} in place
-     * (both lie outside the CRC, so the producer's bytes are stored as sent), and appends it.
+     * The idempotent-producer state of this partition. For reading only, and only on the
+     * writer thread: the table is not thread-safe and its mutators are package-private.
+     */
+    public ProducerStateTable producerStateTable()
+    {
+        return producers;
+    }
+
+    /**
+     * Leader path: validates the one batch in {@code records} (position to limit), checks an
+     * idempotent batch against the producer state, assigns it the next offsets by patching
+     * {@code baseOffset} and {@code partitionLeaderEpoch} in place (both lie outside the CRC, so
+     * the producer's bytes are stored as sent), and appends it.
+     * <p>
+     * A retry of one of the producer's last five batches appends nothing and returns that
+     * batch's original offsets with {@link LogAppendInfo#duplicate()} set.
      *
-     * @throws OspreyException with the protocol error for an invalid batch; nothing is appended then
+     * @throws OspreyException with the protocol error for an invalid batch (INVALID_PRODUCER_EPOCH
+     *                         or OUT_OF_ORDER_SEQUENCE_NUMBER among them); nothing is appended then
      */
     public LogAppendInfo appendAsLeader(final ByteBuffer records, final int leaderEpoch, final long nowMs)
     {
+        ensureOpen();
         final LogConfig cfg = config;
         BatchValidator.validateLeaderBatch(view, records, cfg.maxMessageBytes());
+        final long producerId = view.producerId();
+        if (producerId != RecordBatch.NO_PRODUCER_ID)
+        {
+            final ProducerStateTable.CheckResult check =
+                producers.check(producerId, view.producerEpoch(), view.baseSequence(), view.lastSequence());
+            if (check.verdict() == ProducerStateTable.Verdict.DUPLICATE)
+            {
+                return new LogAppendInfo(check.firstOffset(), check.lastOffset(), check.maxTimestamp(),
+                    cfg.logAppendTime() ? check.maxTimestamp() : -1, 0, 0, true);
+            }
+            if (check.verdict() != ProducerStateTable.Verdict.ACCEPT)
+            {
+                throw new OspreyException(check.errorCode(), check.errorMessage(dir.getFileName().toString()));
+            }
+        }
         final int start = records.position();
         final int size = records.remaining();
         final long base = logEndOffset;
@@ -241,8 +289,9 @@ public final class PartitionLog implements AutoCloseable
         final long maxTs = view.maxTimestamp();
         final int count = view.recordCount();
         appendValidated(records, start, size, base, last, maxTs, leaderEpoch, count, nowMs);
+        producers.update(view.wrap(records, start));
         maybeFlushUnlessGrouped(nowMs);
-        return new LogAppendInfo(base, last, maxTs, appendTime, 1, size);
+        return new LogAppendInfo(base, last, maxTs, appendTime, 1, size, false);
     }
 
     /**
@@ -250,6 +299,8 @@ public final class PartitionLog implements AutoCloseable
      * first batch must start at the log end offset (or after it on a compacted topic), offsets
      * must grow, and each batch must pass the integrity checks; a trailing partial batch, as
      * fetch responses may carry, is ignored. All batches are checked before any is appended.
+     * Each batch's header is recorded in the producer-state table exactly as on the leader,
+     * without the leader's checks (the leader already made them), so the tables stay identical.
      */
     public LogAppendInfo appendAsFollower(final ByteBuffer records, final long nowMs)
     {
@@ -280,7 +331,7 @@ public final class PartitionLog implements AutoCloseable
         }
         if (batches == 0)
         {
-            return new LogAppendInfo(logEndOffset, logEndOffset - 1, RecordBatch.NO_TIMESTAMP, -1, 0, 0);
+            return new LogAppendInfo(logEndOffset, logEndOffset - 1, RecordBatch.NO_TIMESTAMP, -1, 0, 0, false);
         }
         final long first = records.getLong(records.position() + RecordBatch.BASE_OFFSET_OFFSET);
         long maxTs = RecordBatch.NO_TIMESTAMP;
@@ -294,11 +345,12 @@ public final class PartitionLog implements AutoCloseable
             maxTs = Math.max(maxTs, view.maxTimestamp());
             appendValidated(records, q, size, view.baseOffset(), last, view.maxTimestamp(),
                 view.partitionLeaderEpoch(), view.recordCount(), nowMs);
+            producers.update(view.wrap(records, q));
             q += size;
             bytes += size;
         }
         maybeFlushUnlessGrouped(nowMs);
-        return new LogAppendInfo(first, last, maxTs, -1, batches, bytes);
+        return new LogAppendInfo(first, last, maxTs, -1, batches, bytes, false);
     }
 
     private void appendValidated(final ByteBuffer src, final int start, final int size, final long base, final long last,
@@ -348,7 +400,10 @@ public final class PartitionLog implements AutoCloseable
         }
     }
 
-    /** Seals the active segment and starts a new one at the log end offset. */
+    /**
+     * Seals the active segment, starts a new one at the log end offset, and snapshots the
+     * producer state at that offset (so a restart replays at most the newest segment).
+     */
     public Segment roll(final int minCapacity, final long nowMs) throws IOException
     {
         final Segment old = active;
@@ -358,7 +413,50 @@ public final class PartitionLog implements AutoCloseable
         }
         // The rolled segment's unflushed tail stays counted: the next flush forces it (from the recovery point on).
         old.seal();
-        return installActive(Segment.create(dir, logEndOffset, config, minCapacity, nowMs));
+        final Segment created = installActive(Segment.create(dir, logEndOffset, config, minCapacity, nowMs));
+        takeProducerSnapshot();
+        return created;
+    }
+
+    /** Writes the producer state as of the log end and keeps only the newest snapshots. */
+    private void takeProducerSnapshot() throws IOException
+    {
+        ProducerStateSnapshots.write(dir, logEndOffset, producers);
+        ProducerStateSnapshots.retainNewest(dir, ProducerStateSnapshots.RETAINED);
+    }
+
+    /**
+     * Rebuilds the producer state for the log as it now stands: snapshots above the log end are
+     * deleted (they describe batches the log lost or dropped), the newest valid one at or below
+     * the end is loaded, the batches after it are replayed from the segments, and producers
+     * idle past {@code producer.id.expiration.ms} are dropped.
+     */
+    private void rebuildProducerState(final long nowMs) throws IOException
+    {
+        final long end = logEndOffset;
+        ProducerStateSnapshots.deleteAbove(dir, end);
+        final long loaded = ProducerStateSnapshots.loadNewest(dir, end, producers);
+        if (loaded < end)
+        {
+            final long from = Math.max(loaded, 0);
+            final Long first = segments.floorKey(from);
+            for (final Segment s : (first == null ? segments : segments.tailMap(first)).values())
+            {
+                s.replayProducerState(from, producers);
+            }
+        }
+        producers.removeExpired(nowMs);
+    }
+
+    /**
+     * Drops the state of producers idle for {@code producer.id.expiration.ms}; also part of
+     * {@link #deleteRetainedSegments}. Writer thread.
+     *
+     * @return producers removed
+     */
+    public int removeExpiredProducers(final long nowMs)
+    {
+        return producers.removeExpired(nowMs);
     }
 
     private Segment installActive(final Segment s)
@@ -507,7 +605,9 @@ public final class PartitionLog implements AutoCloseable
 
     /**
      * Drops everything at and above {@code offset} (replication: the follower's log diverged).
-     * A batch that contains {@code offset} is dropped whole.
+     * A batch that contains {@code offset} is dropped whole. The producer state is rebuilt for
+     * the shorter log: snapshots above the new end are deleted, and the newest one at or below
+     * it is loaded and the batches after it replayed.
      *
      * @return the new log end offset
      */
@@ -550,15 +650,29 @@ public final class PartitionLog implements AutoCloseable
             writeEpochCheckpoint();
         }
         recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+        try
+        {
+            rebuildProducerState(lastNowMs);
+        }
+        catch (final IOException e)
+        {
+            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not rebuild producer state of " + dir + ": " + e, e);
+        }
         return logEndOffset;
     }
 
-    /** Deletes every segment and starts empty at {@code offset} (a follower far behind the leader's log start). */
+    /**
+     * Deletes every segment and starts empty at {@code offset} (a follower far behind the
+     * leader's log start). The producer state and every snapshot go too: the old snapshots
+     * describe this replica's own, possibly diverged, batches, and none of them remains.
+     */
     public void truncateFullyAndStartAt(final long offset, final long nowMs)
     {
         ensureOpen();
         try
         {
+            producers.clear();
+            ProducerStateSnapshots.deleteAll(dir);
             final List<Segment> old = new ArrayList<>(segments.values());
             logEndOffset = offset;
             segments.clear();
@@ -582,8 +696,10 @@ public final class PartitionLog implements AutoCloseable
 
     /**
      * Deletes whole segments that {@code retention.ms} or {@code retention.bytes} no longer
-     * keep, oldest first, never the active segment; moves the log start offset forward; and
-     * releases segments whose delete delay has passed.
+     * keep, oldest first, never the active segment; moves the log start offset forward;
+     * releases segments whose delete delay has passed; and drops the state of producers idle
+     * for {@code producer.id.expiration.ms}. Producers whose batches all fell below the new log
+     * start keep their state until they expire (as in Kafka), so they can continue their sequence.
      *
      * @return segments deleted by this call
      */
@@ -621,6 +737,7 @@ public final class PartitionLog implements AutoCloseable
             writeEpochCheckpoint();
         }
         releaseDeletedSegments(nowMs);
+        producers.removeExpired(nowMs);
         return deleted;
     }
 
@@ -730,7 +847,10 @@ public final class PartitionLog implements AutoCloseable
         }
     }
 
-    /** Clean close: flush, trim the active segment, release files. The recovery point becomes the log end. */
+    /**
+     * Clean close: flush, snapshot the producer state at the log end (so the next open replays
+     * nothing), trim the active segment, release files. The recovery point becomes the log end.
+     */
     @Override
     public void close() throws IOException
     {
@@ -739,6 +859,15 @@ public final class PartitionLog implements AutoCloseable
             return;
         }
         flush(lastFlushMs);
+        try
+        {
+            takeProducerSnapshot();
+        }
+        catch (final IOException e)
+        {
+            // Not fatal: the next open rebuilds the state from an older snapshot and the log.
+            LOG.warn("Could not snapshot producer state of {} at offset {}: {}", dir, logEndOffset, e.toString());
+        }
         closed = true;
         for (final Segment s : segments.values())
         {

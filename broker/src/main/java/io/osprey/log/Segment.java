@@ -292,6 +292,29 @@ public final class Segment implements AutoCloseable
     }
 
     /**
+     * Feeds every published batch whose last offset is at or above {@code fromOffset} to the
+     * producer-state table, in log order: the replay after a snapshot. Reads batch headers
+     * only. Writer thread (it uses this segment's scan view).
+     */
+    void replayProducerState(final long fromOffset, final ProducerStateTable table)
+    {
+        final int limit = size;
+        int p = fromOffset <= baseOffset ? 0 : findPosition(fromOffset, limit);
+        if (p < 0)
+        {
+            return;
+        }
+        final MappedByteBuffer m = map;
+        final RecordBatch view = scanView;
+        while (p + RecordBatch.HEADER_SIZE <= limit)
+        {
+            view.wrap(m, p);
+            table.update(view);
+            p += view.sizeInBytes();
+        }
+    }
+
+    /**
      * Base offset of the first batch whose max timestamp is at or above {@code timestamp},
      * starting from the time index's hint; -1 when none is.
      */

@@ -36,6 +36,27 @@ final class TestBatches
         return batch(records, 20, timestamp, "x");
     }
 
+    /**
+     * A batch from an idempotent producer: {@code records} records with sequences from
+     * {@code baseSequence}, every record stamped {@code timestamp}. Building it again with the
+     * same arguments gives the same bytes, as a producer's retry would.
+     */
+    static ByteBuffer idempotent(final long producerId, final int epoch, final int baseSequence, final int records,
+        final long timestamp)
+    {
+        final RecordBatchBuilder b = new RecordBatchBuilder(1024 + records * 96);
+        b.reset(Compression.NONE, 0, timestamp);
+        b.producer(producerId, (short)epoch, baseSequence);
+        for (int i = 0; i < records; i++)
+        {
+            b.append(timestamp, ("k" + i).getBytes(StandardCharsets.UTF_8), value("p" + producerId + "s" + baseSequence, i, 20));
+        }
+        final ByteBuffer built = b.build();
+        final ByteBuffer copy = ByteBuffer.allocate(built.remaining());
+        copy.put(built).flip();
+        return copy;
+    }
+
     static byte[] value(final String tag, final int i, final int size)
     {
         final byte[] v = new byte[size];

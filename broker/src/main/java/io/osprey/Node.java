@@ -1,0 +1,148 @@
+package io.osprey;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.osprey.common.OspreyException;
+import io.osprey.config.BrokerConfig;
+import io.osprey.config.MetaProperties;
+import io.osprey.config.StorageFormat;
+import io.osprey.server.Broker;
+
+/**
+ * The Osprey node process.
+ * <pre>
+ *   Node &lt;server.properties&gt; [--override key=value]...          run the node
+ *   Node format &lt;server.properties&gt; [--cluster-id ID] [--ignore-formatted] [--override key=value]...
+ * </pre>
+ * Exit codes: 0 clean stop, 1 a configuration or storage error (the message names the key or
+ * directory), 2 a usage error.
+ */
+public final class Node
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private Node()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        try
+        {
+            System.exit(run(args));
+        }
+        catch (final OspreyException | java.io.IOException e)
+        {
+            System.err.println("ERROR: " + e.getMessage());
+            LOG.error("Start-up failed: {}", e.getMessage());
+            System.exit(1);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            System.exit(1);
+        }
+    }
+
+    static int run(final String[] args) throws java.io.IOException, InterruptedException
+    {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h"))
+        {
+            usage();
+            return args.length == 0 ? 2 : 0;
+        }
+        final boolean format = args[0].equals("format");
+        int i = format ? 1 : 0;
+        if (i >= args.length)
+        {
+            usage();
+            return 2;
+        }
+        final Path configFile = Paths.get(args[i++]);
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        String clusterId = null;
+        boolean ignoreFormatted = false;
+        for (; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--override" ->
+                {
+                    final String kv = i + 1 < args.length ? args[++i] : "";
+                    final int eq = kv.indexOf('=');
+                    if (eq <= 0)
+                    {
+                        System.err.println("--override needs key=value, got '" + kv + "'");
+                        return 2;
+                    }
+                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                case "--cluster-id" -> clusterId = i + 1 < args.length ? args[++i] : null;
+                case "--ignore-formatted" -> ignoreFormatted = true;
+                default ->
+                {
+                    System.err.println("Unknown argument '" + args[i] + "'");
+                    usage();
+                    return 2;
+                }
+            }
+        }
+        final BrokerConfig config = BrokerConfig.load(configFile, overrides);
+        if (format)
+        {
+            return format(config, clusterId, ignoreFormatted);
+        }
+        final Broker broker = new Broker(config);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            broker.close();
+            stopped.countDown();
+        }, "osprey-shutdown"));
+        System.out.println("Osprey node " + config.nodeId() + " started on port " + broker.port() + " (cluster " +
+            broker.clusterId() + ")");
+        stopped.await();
+        return 0;
+    }
+
+    private static int format(final BrokerConfig config, final String clusterIdArg, final boolean ignoreFormatted)
+        throws java.io.IOException
+    {
+        final String clusterId = clusterIdArg != null ? clusterIdArg : config.clusterId().orElse(StorageFormat.randomClusterId());
+        for (final Path dir : config.logDirs())
+        {
+            if (Files.exists(dir.resolve(StorageFormat.META_PROPERTIES)))
+            {
+                final MetaProperties existing = StorageFormat.read(dir);
+                if (ignoreFormatted)
+                {
+                    System.out.println("Already formatted: " + dir + " (cluster " + existing.clusterId() + ", node " +
+                        existing.nodeId() + ")");
+                    continue;
+                }
+                System.err.println("ERROR: " + dir + " is already formatted (cluster " + existing.clusterId() + ", node " +
+                    existing.nodeId() + "); use --ignore-formatted to keep it");
+                return 1;
+            }
+            StorageFormat.format(dir, clusterId, config.nodeId());
+            System.out.println("Formatted " + dir + " for cluster " + clusterId + ", node " + config.nodeId());
+        }
+        return 0;
+    }
+
+    private static void usage()
+    {
+        System.err.println("""
+            Usage:
+              io.osprey.Node <server.properties> [--override key=value]...
+              io.osprey.Node format <server.properties> [--cluster-id ID] [--ignore-formatted] [--override key=value]...""");
+    }
+}

@@ -1,0 +1,156 @@
+package io.osprey.network;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+
+/**
+ * The TCP listener: epoll when the native transport loads, NIO otherwise. Frames are
+ * {@code int32 size} + payload; the size is checked against {@code socket.request.max.bytes}
+ * before any of the body is buffered, and a bad size closes the connection (framing is lost).
+ * Each complete frame is copied once into a heap buffer and handed to the dispatcher.
+ */
+public final class OspreyServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(OspreyServer.class);
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final String transport;
+
+    public OspreyServer(final String host, final int port, final int networkThreads, final int maxRequestBytes,
+        final int maxPendingPerConnection, final int sendBufferBytes, final int receiveBufferBytes,
+        final RequestDispatcher dispatcher) throws InterruptedException
+    {
+        final boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("osprey.network.nio");
+        transport = epoll ? "epoll" : "nio";
+        bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(networkThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        final Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    if (sendBufferBytes > 0)
+                    {
+                        ch.config().setSendBufferSize(sendBufferBytes);
+                    }
+                    if (receiveBufferBytes > 0)
+                    {
+                        ch.config().setReceiveBufferSize(receiveBufferBytes);
+                    }
+                    ch.pipeline()
+                        .addLast("frame", new LengthFieldBasedFrameDecoder(maxRequestBytes, 0, 4, 0, 4, true))
+                        .addLast("requests", new RequestHandler(dispatcher, maxPendingPerConnection));
+                }
+            });
+        serverChannel = bootstrap.bind(host, port).sync().channel();
+        LOG.info("Listening on {} ({} transport, {} network threads, max request {} bytes)",
+            serverChannel.localAddress(), transport, networkThreads, maxRequestBytes);
+    }
+
+    public int port()
+    {
+        return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    public String transport()
+    {
+        return transport;
+    }
+
+    @Override
+    public void close()
+    {
+        serverChannel.close().syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Per connection: frames in, dispatcher calls out, errors logged and the connection closed. */
+    private static final class RequestHandler extends ChannelInboundHandlerAdapter
+    {
+        private final RequestDispatcher dispatcher;
+        private final int maxPending;
+        private Connection connection;
+
+        RequestHandler(final RequestDispatcher dispatcher, final int maxPending)
+        {
+            this.dispatcher = dispatcher;
+            this.maxPending = maxPending;
+        }
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx) throws Exception
+        {
+            connection = new Connection(ctx.channel(), maxPending);
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            final ByteBuf frame = (ByteBuf)msg;
+            final ByteBuffer copy;
+            try
+            {
+                final byte[] bytes = new byte[frame.readableBytes()];
+                frame.readBytes(bytes);
+                copy = ByteBuffer.wrap(bytes);
+            }
+            finally
+            {
+                frame.release();
+            }
+            dispatcher.onRequest(connection, copy);
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            if (cause instanceof TooLongFrameException || cause instanceof CorruptedFrameException)
+            {
+                LOG.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            }
+            else if (cause instanceof java.io.IOException)
+            {
+                LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
+            else
+            {
+                LOG.warn("Closing connection from {} after an error", ctx.channel().remoteAddress(), cause);
+            }
+            ctx.close();
+        }
+    }
+}

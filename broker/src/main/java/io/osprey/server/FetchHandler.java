@@ -1,0 +1,145 @@
+package io.osprey.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.util.Timer;
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+import io.osprey.common.TopicPartition;
+import io.osprey.log.LogSlice;
+import io.osprey.network.FileRecords;
+import io.osprey.protocol.MemoryRecords;
+import io.osprey.protocol.Records;
+import io.osprey.protocol.message.FetchRequest;
+import io.osprey.protocol.message.FetchResponse;
+
+/**
+ * Fetch: reads run on the network thread (log reads are safe from any thread and return file
+ * regions, so nothing is copied); the response carries those regions and goes out with
+ * sendfile. A fetch that finds fewer than {@code min.bytes} waits as a {@link DelayedFetch}
+ * until an append brings enough or {@code max.wait.ms} passes (the long poll).
+ * <p>
+ * Fetch sessions are declined (session id 0 in every response), which clients handle by
+ * sending full fetch requests. Consumers read up to the high watermark; a fetch with a replica
+ * id reads up to the log end.
+ */
+public final class FetchHandler
+{
+    private final PartitionManager partitions;
+    private final Timer timer;
+    private final int fetchMaxBytes;
+
+    public FetchHandler(final PartitionManager partitions, final Timer timer, final int fetchMaxBytes)
+    {
+        this.partitions = partitions;
+        this.timer = timer;
+        this.fetchMaxBytes = fetchMaxBytes;
+    }
+
+    public void handle(final RequestContext ctx, final FetchRequest request)
+    {
+        final List<Partition> watched = new ArrayList<>();
+        final Result first = read(request, watched);
+        if (first.done(request) || request.maxWaitMs() <= 0)
+        {
+            ctx.respond(first.response);
+            return;
+        }
+        final DelayedFetch delayed = new DelayedFetch(watched, force ->
+        {
+            final Result again = read(request, null);
+            if (force || again.done(request))
+            {
+                ctx.respond(again.response);
+                return true;
+            }
+            return false;
+        });
+        delayed.start(timer, request.maxWaitMs());
+    }
+
+    /** The response for the data available now, and whether it satisfies the request. */
+    private record Result(FetchResponse response, long bytes, boolean hasError)
+    {
+        boolean done(final FetchRequest request)
+        {
+            return hasError || bytes >= Math.max(1, request.minBytes());
+        }
+    }
+
+    private Result read(final FetchRequest request, final List<Partition> watched)
+    {
+        final boolean fromReplica = request.replicaId() >= 0;
+        int budget = Math.min(request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes(), fetchMaxBytes);
+        long total = 0;
+        boolean hasError = false;
+        boolean first = true;
+        final List<FetchResponse.TopicResponse> topics = new ArrayList<>(request.topics().size());
+        for (final FetchRequest.FetchTopic topic : request.topics())
+        {
+            final List<FetchResponse.PartitionData> out = new ArrayList<>(topic.partitions().size());
+            for (final FetchRequest.FetchPartition fp : topic.partitions())
+            {
+                final Partition partition = partitions.partition(new TopicPartition(topic.topic(), fp.partition()));
+                if (partition == null || partition.isDeleted())
+                {
+                    out.add(error(fp.partition(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+                    hasError = true;
+                    continue;
+                }
+                if (watched != null)
+                {
+                    watched.add(partition);
+                }
+                final ErrorCode epochError = checkEpoch(fp.currentLeaderEpoch(), partition.leaderEpoch());
+                if (epochError != ErrorCode.NONE)
+                {
+                    out.add(error(fp.partition(), epochError));
+                    hasError = true;
+                    continue;
+                }
+                final long hw = partition.highWatermark();
+                final long upper = fromReplica ? partition.log().logEndOffset() : hw;
+                Records records = MemoryRecords.EMPTY;
+                short code = ErrorCode.NONE.code;
+                try
+                {
+                    final int max = Math.min(fp.partitionMaxBytes(), budget);
+                    final LogSlice slice = partition.log().read(fp.fetchOffset(), Math.max(0, max), upper, first);
+                    if (!slice.isEmpty())
+                    {
+                        records = new FileRecords(slice);
+                        total += slice.length();
+                        budget -= slice.length();
+                        first = false;
+                    }
+                }
+                catch (final OspreyException e)
+                {
+                    code = e.errorCode().code;
+                    hasError = true;
+                }
+                out.add(new FetchResponse.PartitionData(fp.partition(), code, hw, hw, partition.log().logStartOffset(),
+                    null, null, null, null, -1, records));
+            }
+            topics.add(new FetchResponse.TopicResponse(topic.topic(), out));
+        }
+        return new Result(new FetchResponse(0, ErrorCode.NONE.code, 0, topics), total, hasError);
+    }
+
+    /** A request's leader epoch must match ours: older is fenced, newer means we have not caught up. -1 skips the check. */
+    static ErrorCode checkEpoch(final int requestEpoch, final int currentEpoch)
+    {
+        if (requestEpoch < 0 || requestEpoch == currentEpoch)
+        {
+            return ErrorCode.NONE;
+        }
+        return requestEpoch < currentEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH;
+    }
+
+    private static FetchResponse.PartitionData error(final int partition, final ErrorCode code)
+    {
+        return new FetchResponse.PartitionData(partition, code.code, -1, -1, -1, null, null, null, null, -1, MemoryRecords.EMPTY);
+    }
+}

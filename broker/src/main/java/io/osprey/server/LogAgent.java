@@ -1,0 +1,161 @@
+package io.osprey.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.osprey.log.PartitionLog;
+
+/**
+ * The single writer of a set of partition logs. Network threads hand it work through a
+ * bounded MPSC queue; each duty cycle drains what arrived, runs it, applies the flush policy
+ * once per touched log (group commit: appends that arrived together share one fsync), and only
+ * then completes the callers, so an acknowledgement never precedes the flush the policy requires.
+ * <p>
+ * Threading: {@link #submit} from any thread; everything else on the agent's thread. Idle, it
+ * parks (no busy spin on 2-core machines) and {@link #submit} unparks it.
+ */
+public final class LogAgent implements Agent
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LogAgent.class);
+
+    /** Queue capacity: bounded so a flood of produce requests back-pressures the network threads. */
+    public static final int QUEUE_CAPACITY = 8192;
+    /** Tasks run per duty cycle before completions go out, bounding the latency a burst adds. */
+    private static final int DRAIN_LIMIT = 1024;
+
+    /** Work run on the agent thread; {@link #complete()} runs after the cycle's flushes. */
+    public interface Task
+    {
+        /** The log this task appends to, so its flush joins the cycle's group commit; null for none. */
+        default PartitionLog log()
+        {
+            return null;
+        }
+
+        void run(long nowMs);
+
+        default void complete()
+        {
+        }
+    }
+
+    private final String name;
+    private final ManyToOneConcurrentArrayQueue<Task> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
+    private final List<Task> ran = new ArrayList<>();
+    private final List<PartitionLog> grouped = new ArrayList<>();
+    private final List<Runnable> periodic = new ArrayList<>();
+    private final long periodicIntervalMs;
+    private long nextPeriodicMs;
+    private volatile Thread thread;
+
+    public LogAgent(final String name, final long periodicIntervalMs)
+    {
+        this.name = name;
+        this.periodicIntervalMs = periodicIntervalMs;
+    }
+
+    /** Hands work to the agent; spins briefly (then parks) while the queue is full: back-pressure. */
+    public void submit(final Task task)
+    {
+        while (!queue.offer(task))
+        {
+            LockSupport.parkNanos(50_000);
+        }
+        final Thread t = thread;
+        if (t != null)
+        {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Adds maintenance run on the agent thread every {@code periodicIntervalMs}. */
+    public void addPeriodic(final Runnable r)
+    {
+        submit(nowMs -> periodic.add(r));
+    }
+
+    @Override
+    public void onStart()
+    {
+        thread = Thread.currentThread();
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowMs = System.currentTimeMillis();
+        int work = 0;
+        Task task;
+        while (work < DRAIN_LIMIT && (task = queue.poll()) != null)
+        {
+            work++;
+            try
+            {
+                final PartitionLog log = task.log();
+                if (log != null && !grouped.contains(log))
+                {
+                    log.beginGroup();
+                    grouped.add(log);
+                }
+                task.run(nowMs);
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("{}: task failed", name, e);
+            }
+            ran.add(task);
+        }
+        for (int i = 0; i < grouped.size(); i++)
+        {
+            try
+            {
+                grouped.get(i).endGroup(nowMs);
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("{}: flush of {} failed", name, grouped.get(i), e);
+            }
+        }
+        grouped.clear();
+        for (int i = 0; i < ran.size(); i++)
+        {
+            try
+            {
+                ran.get(i).complete();
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("{}: completion failed", name, e);
+            }
+        }
+        ran.clear();
+        if (nowMs >= nextPeriodicMs)
+        {
+            nextPeriodicMs = nowMs + periodicIntervalMs;
+            for (final Runnable r : periodic)
+            {
+                try
+                {
+                    r.run();
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.error("{}: maintenance failed", name, e);
+                }
+            }
+        }
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return name;
+    }
+}

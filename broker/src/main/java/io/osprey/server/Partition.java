@@ -1,0 +1,106 @@
+package io.osprey.server;
+
+import java.util.Iterator;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import io.osprey.common.TopicPartition;
+import io.osprey.log.PartitionLog;
+
+/**
+ * A partition this node hosts: its log, the log agent that owns it (its single writer), its
+ * leader epoch, and the delayed fetches waiting for new data.
+ * <p>
+ * Single node: this node leads every partition with replication factor 1, so the high
+ * watermark is the log end offset. Replication replaces {@link #highWatermark()}.
+ * Thread-safety: the log is written only by {@link #agent()}; the rest is safe from any thread.
+ */
+public final class Partition
+{
+    private final TopicPartition topicPartition;
+    private final UUID topicId;
+    private final PartitionLog log;
+    private final LogAgent agent;
+    private final ConcurrentLinkedQueue<DelayedFetch> waiters = new ConcurrentLinkedQueue<>();
+    private volatile int leaderEpoch;
+    private volatile boolean deleted;
+
+    public Partition(final TopicPartition topicPartition, final UUID topicId, final PartitionLog log, final LogAgent agent,
+        final int leaderEpoch)
+    {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.log = log;
+        this.agent = agent;
+        this.leaderEpoch = leaderEpoch;
+    }
+
+    public TopicPartition topicPartition()
+    {
+        return topicPartition;
+    }
+
+    public UUID topicId()
+    {
+        return topicId;
+    }
+
+    public PartitionLog log()
+    {
+        return log;
+    }
+
+    public LogAgent agent()
+    {
+        return agent;
+    }
+
+    public int leaderEpoch()
+    {
+        return leaderEpoch;
+    }
+
+    /** Consumers read below this offset. */
+    public long highWatermark()
+    {
+        return log.logEndOffset();
+    }
+
+    public boolean isDeleted()
+    {
+        return deleted;
+    }
+
+    void markDeleted()
+    {
+        deleted = true;
+        onNewData();
+    }
+
+    void addWaiter(final DelayedFetch fetch)
+    {
+        waiters.add(fetch);
+    }
+
+    void removeWaiter(final DelayedFetch fetch)
+    {
+        waiters.remove(fetch);
+    }
+
+    /** New data is visible (or the partition went away): let waiting fetches re-check. Any thread. */
+    public void onNewData()
+    {
+        if (waiters.isEmpty())
+        {
+            return;
+        }
+        for (final Iterator<DelayedFetch> it = waiters.iterator(); it.hasNext(); )
+        {
+            final DelayedFetch f = it.next();
+            if (f.tryComplete())
+            {
+                it.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.osprey.server;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.osprey.common.ErrorCode;
+import io.osprey.network.Connection;
+import io.osprey.network.RequestDispatcher;
+import io.osprey.protocol.ApiKey;
+import io.osprey.protocol.Message;
+import io.osprey.protocol.ProtocolException;
+import io.osprey.protocol.ProtocolReader;
+import io.osprey.protocol.RequestHeader;
+import io.osprey.protocol.message.ApiVersionsRequest;
+import io.osprey.protocol.message.ApiVersionsResponse;
+import io.osprey.protocol.message.CreatePartitionsRequest;
+import io.osprey.protocol.message.CreateTopicsRequest;
+import io.osprey.protocol.message.DeleteTopicsRequest;
+import io.osprey.protocol.message.DescribeClusterRequest;
+import io.osprey.protocol.message.DescribeConfigsRequest;
+import io.osprey.protocol.message.FetchRequest;
+import io.osprey.protocol.message.IncrementalAlterConfigsRequest;
+import io.osprey.protocol.message.InitProducerIdRequest;
+import io.osprey.protocol.message.ListOffsetsRequest;
+import io.osprey.protocol.message.MetadataRequest;
+import io.osprey.protocol.message.ProduceRequest;
+
+/**
+ * Decodes each request and routes it to its handler. Runs on the connection's event loop.
+ * <p>
+ * What cannot be answered in the request's own layout closes the connection, as Kafka does:
+ * an unknown API key, an unsupported version (except ApiVersions, which is answered in its v0
+ * layout with UNSUPPORTED_VERSION and the supported ranges so the client can retry lower),
+ * and a body that does not decode. Everything else gets its API's error code and message.
+ */
+public final class RequestRouter implements RequestDispatcher
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
+
+    private final ProduceHandler produce;
+    private final FetchHandler fetch;
+    private final MetadataHandler metadata;
+    private final ListOffsetsHandler listOffsets;
+    private final AdminHandler admin;
+
+    public RequestRouter(final ProduceHandler produce, final FetchHandler fetch, final MetadataHandler metadata,
+        final ListOffsetsHandler listOffsets, final AdminHandler admin)
+    {
+        this.produce = produce;
+        this.fetch = fetch;
+        this.metadata = metadata;
+        this.listOffsets = listOffsets;
+        this.admin = admin;
+    }
+
+    @Override
+    public void onRequest(final Connection connection, final ByteBuffer frame)
+    {
+        final long receivedNs = System.nanoTime();
+        final RequestHeader header;
+        final ApiKey api;
+        try
+        {
+            final ProtocolReader headerReader = new ProtocolReader(frame, false);
+            header = RequestHeader.read(headerReader);
+            api = ApiKey.forId(header.apiKey());
+            if (api == null)
+            {
+                LOG.warn("Closing connection from {}: unknown API key {} (client {})", connection.remoteAddress(),
+                    header.apiKey(), header.clientId());
+                connection.close();
+                return;
+            }
+            if (!api.isSupported(header.apiVersion()))
+            {
+                if (api == ApiKey.API_VERSIONS)
+                {
+                    final Connection.Slot slot = connection.newSlot(header.correlationId());
+                    slot.complete(RequestContext.encode(api, (short)0, header.correlationId(),
+                        apiVersions(ErrorCode.UNSUPPORTED_VERSION)));
+                    return;
+                }
+                LOG.warn("Closing connection from {}: {} version {} is not supported (served {}-{}, client {})",
+                    connection.remoteAddress(), api, header.apiVersion(), api.oldest, api.latest, header.clientId());
+                connection.close();
+                return;
+            }
+            if (api.requestHeaderVersion(header.apiVersion()) >= 2)
+            {
+                RequestHeader.readTaggedFields(new ProtocolReader(frame, true));
+            }
+        }
+        catch (final ProtocolException e)
+        {
+            LOG.warn("Closing connection from {}: malformed request header: {}", connection.remoteAddress(), e.getMessage());
+            connection.close();
+            return;
+        }
+        final short version = header.apiVersion();
+        final ProtocolReader body = new ProtocolReader(frame, api.isFlexible(version));
+        try
+        {
+            switch (api)
+            {
+                case API_VERSIONS ->
+                {
+                    ApiVersionsRequest.read(body, version);
+                    context(connection, header, api, receivedNs).respond(apiVersions(ErrorCode.NONE));
+                }
+                case METADATA -> metadata.handle(context(connection, header, api, receivedNs), MetadataRequest.read(body, version));
+                case PRODUCE ->
+                {
+                    final ProduceRequest request = ProduceRequest.read(body, version);
+                    // acks=0: the client expects no response, so the request takes no response slot.
+                    final RequestContext ctx = request.acks() == 0 ?
+                        new RequestContext(header, api, connection, null, receivedNs) : context(connection, header, api, receivedNs);
+                    produce.handle(ctx, request);
+                }
+                case FETCH -> fetch.handle(context(connection, header, api, receivedNs), FetchRequest.read(body, version));
+                case LIST_OFFSETS -> listOffsets.handle(context(connection, header, api, receivedNs), ListOffsetsRequest.read(body, version));
+                case INIT_PRODUCER_ID -> admin.initProducerId(context(connection, header, api, receivedNs),
+                    InitProducerIdRequest.read(body, version));
+                case CREATE_TOPICS -> admin.createTopics(context(connection, header, api, receivedNs), CreateTopicsRequest.read(body, version));
+                case DELETE_TOPICS -> admin.deleteTopics(context(connection, header, api, receivedNs), DeleteTopicsRequest.read(body, version));
+                case CREATE_PARTITIONS -> admin.createPartitions(context(connection, header, api, receivedNs),
+                    CreatePartitionsRequest.read(body, version));
+                case DESCRIBE_CONFIGS -> admin.describeConfigs(context(connection, header, api, receivedNs),
+                    DescribeConfigsRequest.read(body, version));
+                case INCREMENTAL_ALTER_CONFIGS -> admin.incrementalAlterConfigs(context(connection, header, api, receivedNs),
+                    IncrementalAlterConfigsRequest.read(body, version));
+                case DESCRIBE_CLUSTER -> admin.describeCluster(context(connection, header, api, receivedNs),
+                    DescribeClusterRequest.read(body, version));
+                default -> connection.close();
+            }
+        }
+        catch (final ProtocolException e)
+        {
+            LOG.warn("Closing connection from {}: malformed {} v{} request (client {}): {}", connection.remoteAddress(), api,
+                version, header.clientId(), e.getMessage());
+            connection.close();
+        }
+        catch (final RuntimeException e)
+        {
+            // A bug, not bad input: the response slot may never complete, so the connection cannot stay.
+            LOG.error("Closing connection from {}: {} v{} failed", connection.remoteAddress(), api, version, e);
+            connection.close();
+        }
+    }
+
+    private static RequestContext context(final Connection connection, final RequestHeader header, final ApiKey api,
+        final long receivedNs)
+    {
+        return new RequestContext(header, api, connection, connection.newSlot(header.correlationId()), receivedNs);
+    }
+
+    static Message apiVersions(final ErrorCode error)
+    {
+        final List<ApiVersionsResponse.ApiVersion> keys = new ArrayList<>();
+        for (final ApiKey k : ApiKey.values())
+        {
+            keys.add(new ApiVersionsResponse.ApiVersion(k.id, k.oldest, k.latest));
+        }
+        return new ApiVersionsResponse(error.code, keys, 0);
+    }
+}
