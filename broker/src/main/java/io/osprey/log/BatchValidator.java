@@ -135,6 +135,11 @@ final class BatchValidator
      */
     private static void validateUncompressedRecords(final ByteBuffer buffer, final int start, final int size, final int count)
     {
+        if (buffer.hasArray())
+        {
+            validateUncompressedRecords(buffer.array(), buffer.arrayOffset() + start, size, count);
+            return;
+        }
         final int end = start + size;
         int p = start + RecordBatch.RECORDS_OFFSET;
         for (int i = 0; i < count; i++)
@@ -157,6 +162,71 @@ final class BatchValidator
             if ((int)(deltaAndSize >> 8) != i)
             {
                 throw invalidRecord("record " + i + " has offset delta " + (int)(deltaAndSize >> 8));
+            }
+            p = recordEnd;
+        }
+        if (p != end)
+        {
+            throw invalidRecord((end - p) + " bytes follow the last of " + count + " records");
+        }
+    }
+
+    /**
+     * The same walk over a heap array: requests arrive in heap buffers, and plain array reads
+     * with one-byte varint fast paths cost a few nanoseconds per record.
+     */
+    private static void validateUncompressedRecords(final byte[] a, final int start, final int size, final int count)
+    {
+        final int end = start + size;
+        int p = start + RecordBatch.RECORDS_OFFSET;
+        for (int i = 0; i < count; i++)
+        {
+            if (p >= end)
+            {
+                throw invalidRecord("batch ends after " + i + " of " + count + " records");
+            }
+            int length;
+            final byte first = a[p];
+            if (first >= 0)
+            {
+                length = (first >>> 1) ^ -(first & 1);
+                p++;
+            }
+            else
+            {
+                final ByteBuffer view = ByteBuffer.wrap(a);
+                final long lengthAndSize = readVarint(view, p, end);
+                length = (int)(lengthAndSize >> 8);
+                p += (int)(lengthAndSize & 0xFF);
+            }
+            if (length < 1 || length > end - p)
+            {
+                throw invalidRecord("record " + i + " has length " + length + " with " + (end - p) + " bytes left");
+            }
+            final int recordEnd = p + length;
+            int q = p + 1; // attributes
+            while (q < recordEnd && a[q] < 0)
+            {
+                q++; // timestamp delta varlong continuation bytes
+            }
+            q++;
+            if (q >= recordEnd || q - (p + 1) > 10)
+            {
+                throw invalidRecord("malformed varlong");
+            }
+            final int delta;
+            final byte d = a[q];
+            if (d >= 0)
+            {
+                delta = (d >>> 1) ^ -(d & 1);
+            }
+            else
+            {
+                delta = (int)(readVarint(ByteBuffer.wrap(a), q, recordEnd) >> 8);
+            }
+            if (delta != i)
+            {
+                throw invalidRecord("record " + i + " has offset delta " + delta);
             }
             p = recordEnd;
         }

@@ -109,7 +109,6 @@ abstract class IndexFile implements AutoCloseable
     /** Trims the file to the entries written: the segment is sealed and takes no more entries. */
     public final void seal() throws IOException
     {
-        flush();
         file.setLength((long)entries * entrySize);
         capacityEntries = entries;
     }

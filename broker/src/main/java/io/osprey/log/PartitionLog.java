@@ -759,15 +759,7 @@ public final class PartitionLog implements AutoCloseable
     {
         while (!pendingDeletes.isEmpty() && pendingDeletes.peekFirst().dueMs() <= nowMs)
         {
-            final PendingDelete d = pendingDeletes.pollFirst();
-            try
-            {
-                d.segment().closeAndDelete();
-            }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
+            SegmentDeleter.submit(pendingDeletes.pollFirst().segment());
         }
     }
 

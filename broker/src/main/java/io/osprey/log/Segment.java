@@ -47,6 +47,9 @@ public final class Segment implements AutoCloseable
     private final int indexIntervalBytes;
     private final int maxIndexBytes;
 
+    private final Object pretouchLock = new Object();
+    private int touchedUpTo;
+    private org.agrona.concurrent.UnsafeBuffer touchView;
     private volatile MappedByteBuffer map;
     private volatile int size;
     private volatile long nextOffset;
@@ -90,6 +93,10 @@ public final class Segment implements AutoCloseable
         this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, maxIndexBytes, active);
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, maxIndexBytes, active);
         this.createdMs = existed ? Files.getLastModifiedTime(logPath).toMillis() : nowMs;
+        if (active)
+        {
+            Pretoucher.register(this);
+        }
         if (!existed)
         {
             this.size = 0;
@@ -465,7 +472,12 @@ public final class Segment implements AutoCloseable
         }
         offsetIndex.unseal(maxIndexBytes);
         timeIndex.unseal(maxIndexBytes);
-        active = true;
+        synchronized (pretouchLock)
+        {
+            active = true;
+            touchedUpTo = 0;
+        }
+        Pretoucher.register(this);
     }
 
     /** Zeroes bytes so that neither a reader nor a later recovery can mistake them for batches. */
@@ -491,6 +503,8 @@ public final class Segment implements AutoCloseable
         {
             map.force(from, to - from);
         }
+        offsetIndex.flush();
+        timeIndex.flush();
     }
 
     /** The segment takes no more appends: flush, trim the preallocated files to what was written. */
@@ -500,11 +514,49 @@ public final class Segment implements AutoCloseable
         {
             return;
         }
-        map.force();
-        file.setLength(size);
+        // No fsync here: durability is the flush policy's job (PartitionLog.flush forces every
+        // segment from the recovery point on), and an msync of a whole segment on the writer
+        // thread stalls every partition of its log agent.
+        Pretoucher.unregister(this);
+        synchronized (pretouchLock)
+        {
+            active = false;
+            file.setLength(size);
+        }
         offsetIndex.seal();
         timeIndex.seal();
-        active = false;
+    }
+
+    /**
+     * Pretoucher thread: takes the write faults of up to {@code window} bytes past the end.
+     *
+     * @return pages touched
+     */
+    int pretouch(final int window)
+    {
+        synchronized (pretouchLock)
+        {
+            if (!active || closed)
+            {
+                return 0;
+            }
+            final MappedByteBuffer m = map;
+            if (touchView == null || touchView.byteBuffer() != m)
+            {
+                touchView = new org.agrona.concurrent.UnsafeBuffer(m);
+                touchedUpTo = 0;
+            }
+            final int end = (int)Math.min((long)m.capacity(), (long)size + window);
+            int p = Math.max(touchedUpTo, (size + Pretoucher.PAGE_SIZE - 1) & -Pretoucher.PAGE_SIZE);
+            int pages = 0;
+            for (; p + 4 <= end; p += Pretoucher.PAGE_SIZE)
+            {
+                touchView.compareAndSetInt(p, 0, 0);
+                pages++;
+            }
+            touchedUpTo = Math.max(touchedUpTo, p);
+            return pages;
+        }
     }
 
     /** Renames the files with {@code .deleted}; reads in flight continue on the open files. */
@@ -530,7 +582,11 @@ public final class Segment implements AutoCloseable
         {
             return;
         }
-        closed = true;
+        Pretoucher.unregister(this);
+        synchronized (pretouchLock)
+        {
+            closed = true;
+        }
         IoUtil.unmap(map);
         for (final MappedByteBuffer m : retiredMaps)
         {
@@ -550,6 +606,7 @@ public final class Segment implements AutoCloseable
         {
             return;
         }
+        map.force(0, size);
         seal();
         closeQuietly();
     }

@@ -185,6 +185,19 @@ class PartitionLogTest
         truncated.limit(truncated.limit() - 5);
         assertError(truncated, ErrorCode.CORRUPT_MESSAGE);
 
+        // Record framing inside an uncompressed batch is walked too: a wrong offset delta, a length past the end.
+        final ByteBuffer wrongDelta = TestBatches.batch(3, 1000);
+        wrongDelta.put(RecordBatch.RECORDS_OFFSET + 3, (byte)10);
+        new RecordBatch(wrongDelta, 0).updateChecksum();
+        assertError(wrongDelta, ErrorCode.INVALID_RECORD);
+        final ByteBuffer longRecord = TestBatches.batch(3, 1000);
+        longRecord.put(RecordBatch.RECORDS_OFFSET, (byte)120);
+        new RecordBatch(longRecord, 0).updateChecksum();
+        assertError(longRecord, ErrorCode.INVALID_RECORD);
+        final ByteBuffer direct = ByteBuffer.allocateDirect(wrongDelta.limit());
+        direct.put(wrongDelta.duplicate().position(0)).flip();
+        assertError(direct, ErrorCode.INVALID_RECORD);
+
         final ByteBuffer twoBatches = ByteBuffer.allocate(2 * TestBatches.batch(1, 1).remaining());
         twoBatches.put(TestBatches.batch(1, 1)).put(TestBatches.batch(1, 1)).flip();
         assertError(twoBatches, ErrorCode.INVALID_RECORD);
