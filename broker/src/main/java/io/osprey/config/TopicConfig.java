@@ -66,7 +66,8 @@ public final class TopicConfig
                 (Integer) get(TopicConfigs.MAX_MESSAGE_BYTES),
                 "LogAppendTime".equals(get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE)),
                 cleanupPolicy().contains("compact"),
-                (Long) get(TopicConfigs.FILE_DELETE_DELAY_MS));
+                (Long) get(TopicConfigs.FILE_DELETE_DELAY_MS))
+                .withProducerIdExpirationMs(configs.broker().producerIdExpirationMs());
         }
         catch (final IllegalArgumentException e)
         {
