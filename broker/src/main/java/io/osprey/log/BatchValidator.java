@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.record.Compression;
+import io.osprey.record.CorruptRecordException;
+import io.osprey.record.Record;
 import io.osprey.record.RecordBatch;
+import io.osprey.record.RecordBatchReader;
 
 /**
  * Checks batches before they reach a log. Leader appends get the full check (one batch per
@@ -16,12 +19,23 @@ import io.osprey.record.RecordBatch;
  */
 final class BatchValidator
 {
+    /**
+     * Largest records section a compressed batch may decompress to on the leader: enough for any
+     * batch a producer builds (its batch.size is counted before compression, 16 KiB by default,
+     * and max.message.bytes defaults to 1 MiB) with room for very compressible data, and small
+     * enough that a hostile batch cannot exhaust a broker's heap.
+     */
+    static final int DECOMPRESSED_BYTES_MAX = 32 << 20;
+    /** A decompression buffer larger than this is dropped after use instead of being kept. */
+    private static final int RETAINED_BUFFER_BYTES_MAX = 1 << 20;
+
     private BatchValidator()
     {
     }
 
     /** Validates the single batch that {@code buffer} holds from its position to its limit. */
-    static void validateLeaderBatch(final RecordBatch batch, final ByteBuffer buffer, final int maxMessageBytes)
+    static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
+        final int maxMessageBytes)
     {
         final int start = buffer.position();
         final int available = buffer.remaining();
@@ -55,9 +69,49 @@ final class BatchValidator
             throw new OspreyException(ErrorCode.INVALID_RECORD, "Transactional batches are not supported by Osprey");
         }
         validateProducerFields(batch);
-        if (batch.compression() == Compression.NONE)
+        validateRecords(reader, buffer, start, batch.baseOffset(), count);
+    }
+
+    /**
+     * Parses every record, decompressing the batch when it is compressed (as Kafka's leader
+     * does): each record's length, key, value and headers must be well formed and fill the record
+     * exactly, there must be exactly {@code count} records, and their offset deltas must run 0, 1,
+     * 2, ... A batch that passed the CRC check can still carry garbage that no consumer could read;
+     * accepting it would stop every consumer of the partition at that offset. Uncompressed batches
+     * are walked in place with the reusable reader, without allocating.
+     */
+    private static void validateRecords(final RecordBatchReader reader, final ByteBuffer buffer, final int start,
+        final long baseOffset, final int count)
+    {
+        try
         {
-            validateUncompressedRecords(buffer, start, size, count);
+            reader.wrap(buffer, start);
+            int i = 0;
+            while (reader.hasNext())
+            {
+                final Record r = reader.next();
+                if (r.offset() - baseOffset != i)
+                {
+                    throw invalidRecord("record " + i + " has offset delta " + (r.offset() - baseOffset));
+                }
+                i++;
+            }
+            if (i != count)
+            {
+                throw invalidRecord("batch declares " + count + " records but holds " + i);
+            }
+        }
+        catch (final CorruptRecordException e)
+        {
+            throw new OspreyException(ErrorCode.INVALID_RECORD, "Invalid record in batch: " + e.getMessage());
+        }
+        catch (final UnsupportedOperationException e)
+        {
+            throw new OspreyException(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, e.getMessage());
+        }
+        finally
+        {
+            reader.trimBuffers(RETAINED_BUFFER_BYTES_MAX);
         }
     }
 
@@ -126,155 +180,6 @@ final class BatchValidator
             throw new OspreyException(ErrorCode.INVALID_RECORD,
                 "Record batch has negative lastOffsetDelta " + batch.lastOffsetDelta());
         }
-    }
-
-    /**
-     * Walks each record's length prefix and offset delta: the records must exactly fill the
-     * batch, number {@code count}, and carry deltas 0, 1, 2, ... as the producer assigns them.
-     * Reads varints in place; allocates nothing.
-     */
-    private static void validateUncompressedRecords(final ByteBuffer buffer, final int start, final int size, final int count)
-    {
-        if (buffer.hasArray())
-        {
-            validateUncompressedRecords(buffer.array(), buffer.arrayOffset() + start, size, count);
-            return;
-        }
-        final int end = start + size;
-        int p = start + RecordBatch.RECORDS_OFFSET;
-        for (int i = 0; i < count; i++)
-        {
-            if (p >= end)
-            {
-                throw invalidRecord("batch ends after " + i + " of " + count + " records");
-            }
-            final long lengthAndSize = readVarint(buffer, p, end);
-            final int length = (int)(lengthAndSize >> 8);
-            p += (int)(lengthAndSize & 0xFF);
-            if (length < 1 || length > end - p)
-            {
-                throw invalidRecord("record " + i + " has length " + length + " with " + (end - p) + " bytes left");
-            }
-            final int recordEnd = p + length;
-            int q = p + 1; // attributes
-            q += varlongSize(buffer, q, recordEnd); // timestamp delta
-            final long deltaAndSize = readVarint(buffer, q, recordEnd);
-            if ((int)(deltaAndSize >> 8) != i)
-            {
-                throw invalidRecord("record " + i + " has offset delta " + (int)(deltaAndSize >> 8));
-            }
-            p = recordEnd;
-        }
-        if (p != end)
-        {
-            throw invalidRecord((end - p) + " bytes follow the last of " + count + " records");
-        }
-    }
-
-    /**
-     * The same walk over a heap array: requests arrive in heap buffers, and plain array reads
-     * with one-byte varint fast paths cost a few nanoseconds per record.
-     */
-    private static void validateUncompressedRecords(final byte[] a, final int start, final int size, final int count)
-    {
-        final int end = start + size;
-        int p = start + RecordBatch.RECORDS_OFFSET;
-        for (int i = 0; i < count; i++)
-        {
-            if (p >= end)
-            {
-                throw invalidRecord("batch ends after " + i + " of " + count + " records");
-            }
-            int length;
-            final byte first = a[p];
-            if (first >= 0)
-            {
-                length = (first >>> 1) ^ -(first & 1);
-                p++;
-            }
-            else
-            {
-                final ByteBuffer view = ByteBuffer.wrap(a);
-                final long lengthAndSize = readVarint(view, p, end);
-                length = (int)(lengthAndSize >> 8);
-                p += (int)(lengthAndSize & 0xFF);
-            }
-            if (length < 1 || length > end - p)
-            {
-                throw invalidRecord("record " + i + " has length " + length + " with " + (end - p) + " bytes left");
-            }
-            final int recordEnd = p + length;
-            int q = p + 1; // attributes
-            while (q < recordEnd && a[q] < 0)
-            {
-                q++; // timestamp delta varlong continuation bytes
-            }
-            q++;
-            if (q >= recordEnd || q - (p + 1) > 10)
-            {
-                throw invalidRecord("malformed varlong");
-            }
-            final int delta;
-            final byte d = a[q];
-            if (d >= 0)
-            {
-                delta = (d >>> 1) ^ -(d & 1);
-            }
-            else
-            {
-                delta = (int)(readVarint(ByteBuffer.wrap(a), q, recordEnd) >> 8);
-            }
-            if (delta != i)
-            {
-                throw invalidRecord("record " + i + " has offset delta " + delta);
-            }
-            p = recordEnd;
-        }
-        if (p != end)
-        {
-            throw invalidRecord((end - p) + " bytes follow the last of " + count + " records");
-        }
-    }
-
-    /** A zig-zag varint at {@code p}: the value shifted left 8 bits, or'ed with its byte size. */
-    private static long readVarint(final ByteBuffer buffer, final int p, final int limit)
-    {
-        int value = 0;
-        int i = 0;
-        int shift = 0;
-        while (true)
-        {
-            if (p + i >= limit || i >= 5)
-            {
-                throw invalidRecord("malformed varint");
-            }
-            final byte b = buffer.get(p + i);
-            i++;
-            value |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                break;
-            }
-            shift += 7;
-        }
-        final int decoded = (value >>> 1) ^ -(value & 1);
-        return ((long)decoded << 8) | i;
-    }
-
-    private static int varlongSize(final ByteBuffer buffer, final int p, final int limit)
-    {
-        for (int i = 0; i < 10; i++)
-        {
-            if (p + i >= limit)
-            {
-                break;
-            }
-            if ((buffer.get(p + i) & 0x80) == 0)
-            {
-                return i + 1;
-            }
-        }
-        throw invalidRecord("malformed varlong");
     }
 
     private static OspreyException invalidRecord(final String what)

@@ -50,6 +50,8 @@ public final class PartitionLog implements AutoCloseable
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ArrayDeque<PendingDelete> pendingDeletes = new ArrayDeque<>();
     private final RecordBatch view = new RecordBatch();
+    private final io.osprey.record.RecordBatchReader validationReader =
+        new io.osprey.record.RecordBatchReader(BatchValidator.DECOMPRESSED_BYTES_MAX);
     private final LeaderEpochCache epochCache;
     private final ProducerStateTable producers;
     private volatile LogConfig config;
@@ -254,7 +256,7 @@ public final class PartitionLog implements AutoCloseable
     {
         ensureOpen();
         final LogConfig cfg = config;
-        BatchValidator.validateLeaderBatch(view, records, cfg.maxMessageBytes());
+        BatchValidator.validateLeaderBatch(view, validationReader, records, cfg.maxMessageBytes());
         final long producerId = view.producerId();
         if (producerId != RecordBatch.NO_PRODUCER_ID)
         {
@@ -850,6 +852,7 @@ public final class PartitionLog implements AutoCloseable
         {
             return;
         }
+        validationReader.close();
         flush(lastFlushMs);
         try
         {

@@ -49,6 +49,8 @@ public final class OspreyServer implements AutoCloseable
         transport = epoll ? "epoll" : "nio";
         bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(networkThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // Netty's limit counts the 4-byte size field; Kafka rejects only sizes above the maximum.
+        final int frameLimit = (int)Math.min(Integer.MAX_VALUE, (long)maxRequestBytes + 4);
         final Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, workerGroup)
@@ -70,7 +72,7 @@ public final class OspreyServer implements AutoCloseable
                         ch.config().setReceiveBufferSize(receiveBufferBytes);
                     }
                     ch.pipeline()
-                        .addLast("frame", new LengthFieldBasedFrameDecoder(maxRequestBytes, 0, 4, 0, 4, true))
+                        .addLast("frame", new LengthFieldBasedFrameDecoder(frameLimit, 0, 4, 0, 4, true))
                         .addLast("requests", new RequestHandler(dispatcher, maxPendingPerConnection));
                 }
             });

@@ -34,6 +34,8 @@ public final class PartitionManager
     private static final Logger LOG = LoggerFactory.getLogger(PartitionManager.class);
     /** Kafka's limit: a topic name becomes a directory name with a partition suffix. */
     public static final int TOPIC_NAME_LENGTH_MAX = 249;
+    /** Kafka's cap on partitions created by one request: each costs files, mappings and an index. */
+    public static final int PARTITIONS_PER_REQUEST_MAX = 10_000;
 
     private final LogManager logManager;
     private final MetadataStore metadata;
@@ -122,6 +124,11 @@ public final class PartitionManager
         {
             throw new OspreyException(ErrorCode.INVALID_PARTITIONS, "Number of partitions must be at least 1: " + partitionCount);
         }
+        if (partitionCount > PARTITIONS_PER_REQUEST_MAX)
+        {
+            throw new OspreyException(ErrorCode.POLICY_VIOLATION, "Excessively large number of partitions per request: " +
+                partitionCount + " (at most " + PARTITIONS_PER_REQUEST_MAX + ")");
+        }
         if (replicationFactor < 1 || replicationFactor > liveBrokers)
         {
             throw new OspreyException(ErrorCode.INVALID_REPLICATION_FACTOR,
@@ -136,8 +143,10 @@ public final class PartitionManager
     {
         validateCreate(name, partitionCount, replicationFactor, configs, 1);
         final TopicInfo topic = new TopicInfo(name, UUID.randomUUID(), partitionCount, (short)replicationFactor, configs);
+        // Logs first, metadata last: a failure part way leaves no topic that names missing partitions.
+        final Map<TopicPartition, Partition> opened = createLogs(topic, 0, partitionCount, nowMs);
         metadata.put(topic);
-        openPartitions(topic, 0, partitionCount, nowMs);
+        publish(opened);
         LOG.info("Created topic {} ({} partitions, id {})", name, partitionCount, topic.id());
         return topic;
     }
@@ -155,12 +164,18 @@ public final class PartitionManager
             throw new OspreyException(ErrorCode.INVALID_PARTITIONS,
                 "Topic '" + name + "' has " + topic.partitions() + " partitions; the new count " + newCount + " must be larger");
         }
+        if (newCount - topic.partitions() > PARTITIONS_PER_REQUEST_MAX)
+        {
+            throw new OspreyException(ErrorCode.POLICY_VIOLATION, "Excessively large number of partitions per request: " +
+                (newCount - topic.partitions()) + " new (at most " + PARTITIONS_PER_REQUEST_MAX + ")");
+        }
         if (validateOnly)
         {
             return;
         }
+        final Map<TopicPartition, Partition> opened = createLogs(topic, topic.partitions(), newCount, nowMs);
         metadata.put(topic.withPartitions(newCount));
-        openPartitions(topic, topic.partitions(), newCount, nowMs);
+        publish(opened);
     }
 
     /** Replaces a topic's overrides; the logs pick the new settings up on their agents. */
@@ -244,17 +259,41 @@ public final class PartitionManager
 
     private void openPartitions(final TopicInfo topic, final int from, final int to, final long nowMs) throws IOException
     {
+        publish(createLogs(topic, from, to, nowMs));
+    }
+
+    /** Opens (creating when missing) the logs of partitions [from, to); on failure removes the ones it created. */
+    private Map<TopicPartition, Partition> createLogs(final TopicInfo topic, final int from, final int to, final long nowMs)
+        throws IOException
+    {
         final LogConfig config = logConfigs.apply(topic.configs());
         final Map<TopicPartition, Partition> opened = new HashMap<>();
-        for (int i = from; i < to; i++)
+        try
         {
-            final TopicPartition tp = new TopicPartition(topic.name(), i);
-            final PartitionLog log = logManager.getOrCreate(topic.name(), i, config, nowMs);
-            log.updateConfig(config);
-            final LogAgent agent = agentFor(tp);
-            final Partition p = new Partition(tp, topic.id(), log, agent, 0);
-            opened.put(tp, p);
-            agent.addPeriodic(() -> maintain(p));
+            for (int i = from; i < to; i++)
+            {
+                final TopicPartition tp = new TopicPartition(topic.name(), i);
+                final PartitionLog log = logManager.getOrCreate(topic.name(), i, config, nowMs);
+                log.updateConfig(config);
+                opened.put(tp, new Partition(tp, topic.id(), log, agentFor(tp), 0));
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            for (final TopicPartition tp : opened.keySet())
+            {
+                logManager.delete(tp.topic(), tp.partition());
+            }
+            throw e;
+        }
+        return opened;
+    }
+
+    private void publish(final Map<TopicPartition, Partition> opened)
+    {
+        for (final Partition p : opened.values())
+        {
+            p.agent().addPeriodic(() -> maintain(p));
         }
         partitions.putAll(opened);
     }

@@ -225,13 +225,19 @@ final class RawKafkaConnection implements AutoCloseable
 
     // ---- request-building helpers ----
 
-    /** An uncompressed batch of {@code count} records (key "k-i", value prefix + i), copied out of the builder. */
+    /** A batch of {@code count} records (key "k-i", value prefix + i), copied out of the builder. */
     static ByteBuffer batch(final long producerId, final short epoch, final int baseSequence, final int count, final String valuePrefix,
         final int valuePadding)
     {
+        return batch(Compression.NONE, producerId, epoch, baseSequence, count, valuePrefix, valuePadding);
+    }
+
+    static ByteBuffer batch(final Compression compression, final long producerId, final short epoch, final int baseSequence,
+        final int count, final String valuePrefix, final int valuePadding)
+    {
         try (RecordBatchBuilder builder = new RecordBatchBuilder(1 << 20))
         {
-            builder.reset(Compression.NONE, 0, System.currentTimeMillis());
+            builder.reset(compression, 0, System.currentTimeMillis());
             if (producerId >= 0)
             {
                 builder.producer(producerId, epoch, baseSequence);

@@ -14,6 +14,13 @@ abstract class Codec
     static final int MAX_BUFFER_SIZE = Integer.MAX_VALUE - 8;
 
     /**
+     * Largest decompressed records section this codec will produce; beyond it decompression
+     * fails with {@link CorruptRecordException}, so a small hostile batch cannot inflate into
+     * gigabytes of heap (a decompression bomb).
+     */
+    long outputLimit = MAX_BUFFER_SIZE;
+
+    /**
      * Upper bound of {@link #compress}'s output for {@code length} input bytes, so the builder can
      * promise that a batch fits before compressing it.
      */
@@ -44,6 +51,24 @@ abstract class Codec
     static long initialOutputSize(final int compressedLength)
     {
         return Math.min(MAX_BUFFER_SIZE, Math.max(8 * 1024, 4L * compressedLength));
+    }
+
+    /**
+     * {@link #ensureCapacity} for decompression output, within {@link #outputLimit}: a guess or a
+     * growth step beyond the limit is clamped to it, and needing more than the limit to hold what
+     * was already written fails.
+     */
+    ByteBuffer ensureOutput(final ByteBuffer buffer, final int used, final long minCapacity)
+    {
+        if (minCapacity > outputLimit)
+        {
+            if (used >= outputLimit || (buffer != null && buffer.capacity() >= outputLimit))
+            {
+                throw new CorruptRecordException("records decompress to more than " + outputLimit + " bytes");
+            }
+            return ensureCapacity(buffer, used, outputLimit);
+        }
+        return ensureCapacity(buffer, used, minCapacity);
     }
 
     /**

@@ -9,6 +9,18 @@ final class Codecs
     private GzipCodec gzip;
     private Lz4Codec lz4;
     private ZstdCodec zstd;
+    private final long outputLimit;
+
+    Codecs()
+    {
+        this(Codec.MAX_BUFFER_SIZE);
+    }
+
+    /** Codecs whose decompression output is limited to {@code outputLimit} bytes. */
+    Codecs(final long outputLimit)
+    {
+        this.outputLimit = outputLimit;
+    }
 
     /** The codec for {@code compression}, or {@code null} for {@link Compression#NONE}. */
     Codec forCompression(final Compression compression)
@@ -21,18 +33,21 @@ final class Codecs
                 if (gzip == null)
                 {
                     gzip = new GzipCodec();
+                    gzip.outputLimit = outputLimit;
                 }
                 return gzip;
             case LZ4:
                 if (lz4 == null)
                 {
                     lz4 = new Lz4Codec();
+                    lz4.outputLimit = outputLimit;
                 }
                 return lz4;
             case ZSTD:
                 if (zstd == null)
                 {
                     zstd = new ZstdCodec();
+                    zstd.outputLimit = outputLimit;
                 }
                 return zstd;
             case SNAPPY:

@@ -79,7 +79,7 @@ final class GzipCodec extends Codec
             inflater = new Inflater(true);
         }
         final int end = offset + length;
-        ByteBuffer out = ensureCapacity(dst, 0, initialOutputSize(length));
+        ByteBuffer out = ensureOutput(dst, 0, initialOutputSize(length));
         int written = 0;
         int p = offset;
         do
@@ -93,7 +93,7 @@ final class GzipCodec extends Codec
             {
                 if (written == out.capacity())
                 {
-                    out = ensureCapacity(out, written, written + 1L);
+                    out = ensureOutput(out, written, written + 1L);
                 }
                 out.limit(out.capacity()).position(written);
                 final int n;

@@ -101,7 +101,7 @@ final class Lz4Codec extends Codec
     {
         final int end = offset + length;
         src.limit(end);
-        ByteBuffer out = ensureCapacity(dst, 0, initialOutputSize(length));
+        ByteBuffer out = ensureOutput(dst, 0, initialOutputSize(length));
         out.clear();
         int written = 0;
         int p = offset;
@@ -152,10 +152,16 @@ final class Lz4Codec extends Codec
                     throw new CorruptRecordException("LZ4 block of " + size + " bytes exceeds the frame's maximum " + maxBlockSize);
                 }
                 need(p, size, end);
-                out = ensureCapacity(out, written, (long)written + maxBlockSize);
+                out = ensureOutput(out, written, (long)written + maxBlockSize);
                 out.clear();
+                // Below maxBlockSize only when the output limit clamped the buffer.
+                final int room = out.capacity() - written;
                 if ((word & UNCOMPRESSED_BLOCK_FLAG) != 0)
                 {
+                    if (size > room)
+                    {
+                        throw new CorruptRecordException("records decompress to more than " + outputLimit + " bytes");
+                    }
                     out.put(written, src, p, size);
                     written += size;
                 }
@@ -163,7 +169,7 @@ final class Lz4Codec extends Codec
                 {
                     try
                     {
-                        written += DECOMPRESSOR.decompress(src, p, size, out, written, maxBlockSize);
+                        written += DECOMPRESSOR.decompress(src, p, size, out, written, Math.min(maxBlockSize, room));
                     }
                     catch (final LZ4Exception e)
                     {

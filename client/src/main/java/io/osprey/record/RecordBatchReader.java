@@ -22,7 +22,7 @@ public final class RecordBatchReader implements AutoCloseable
 {
     private final RecordBatch batch = new RecordBatch();
     private final Record record = new Record();
-    private final Codecs codecs = new Codecs();
+    private final Codecs codecs;
 
     private ByteBuffer source;
     /** Our own duplicate of {@link #source}, so relative reads do not disturb the caller's buffer. */
@@ -35,6 +35,31 @@ public final class RecordBatchReader implements AutoCloseable
     private long fixedTimestamp;
     private int baseSequence;
     private int remaining;
+
+    /** A reader with no limit on decompressed size beyond what a heap buffer can hold. */
+    public RecordBatchReader()
+    {
+        codecs = new Codecs();
+    }
+
+    /**
+     * A reader that refuses ({@link CorruptRecordException}) a compressed batch whose records
+     * decompress to more than {@code maxDecompressedBytes}: what a broker uses on untrusted input.
+     */
+    public RecordBatchReader(final int maxDecompressedBytes)
+    {
+        codecs = new Codecs(maxDecompressedBytes);
+    }
+
+    /** Drops the decompression buffer when it grew past {@code keepBytes}, so one large batch does not pin memory. */
+    public void trimBuffers(final int keepBytes)
+    {
+        if (decompressed != null && decompressed.capacity() > keepBytes)
+        {
+            decompressed = null;
+            records = null;
+        }
+    }
 
     /**
      * Points the reader at the batch that starts at {@code batchOffset} in {@code buffer}, checking

@@ -82,7 +82,7 @@ final class ZstdCodec extends Codec
             in = input;
             inOffset = 0;
         }
-        ByteBuffer out = ensureCapacity(dst, 0, initialOutputSize(length));
+        ByteBuffer out = ensureOutput(dst, 0, initialOutputSize(length));
         while (true)
         {
             try
@@ -97,11 +97,11 @@ final class ZstdCodec extends Codec
                 {
                     throw new CorruptRecordException("invalid zstd data: " + e.getMessage(), e);
                 }
-                if (out.capacity() >= MAX_BUFFER_SIZE)
+                if (out.capacity() >= outputLimit)
                 {
-                    throw new CorruptRecordException("zstd records decompress to more than " + MAX_BUFFER_SIZE + " bytes", e);
+                    throw new CorruptRecordException("zstd records decompress to more than " + outputLimit + " bytes", e);
                 }
-                out = ensureCapacity(out, 0, out.capacity() + 1L);
+                out = ensureOutput(out, 0, out.capacity() + 1L);
             }
         }
     }
