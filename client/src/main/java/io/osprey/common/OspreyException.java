@@ -26,4 +26,14 @@ public class OspreyException extends RuntimeException
     {
         return errorCode;
     }
+
+    /**
+     * Whether the same operation may succeed if tried again (after a metadata refresh or a
+     * backoff): a disconnect, a leader change, a timeout. Clients retry these within their
+     * delivery or request timeouts and surface the others at once.
+     */
+    public boolean retriable()
+    {
+        return errorCode.retriable;
+    }
 }

@@ -36,10 +36,17 @@ public final class RecordBatchReader implements AutoCloseable
     private int baseSequence;
     private int remaining;
 
-    /** A reader with no limit on decompressed size beyond what a heap buffer can hold. */
+    /**
+     * Default limit on one batch's decompressed records: far above what producers build (Kafka's
+     * batch.size counts uncompressed bytes, 16 KiB by default; max.message.bytes is 1 MiB by
+     * default) and low enough that a corrupt or hostile batch cannot take the heap with it.
+     */
+    public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 << 20;
+
+    /** A reader that refuses batches decompressing to more than {@link #DEFAULT_MAX_DECOMPRESSED_BYTES}. */
     public RecordBatchReader()
     {
-        codecs = new Codecs();
+        this(DEFAULT_MAX_DECOMPRESSED_BYTES);
     }
 
     /**
