@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "osprey", mixinStandardHelpOptions = true, version = "osprey 0.1.0",
     description = "Osprey command-line tool.",
-    subcommands = {DumpLogCommand.class})
+    subcommands = {TopicCommand.class, DumpLogCommand.class})
 public final class OspreyCli
 {
     private OspreyCli()
@@ -24,13 +24,25 @@ public final class OspreyCli
 
     static int run(final String... args)
     {
-        return new CommandLine(new OspreyCli()).execute(args);
+        return configure(new CommandLine(new OspreyCli())).execute(args);
+    }
+
+    /** Errors print as one line with the broker's message, not a stack trace, and exit 1. */
+    private static CommandLine configure(final CommandLine cli)
+    {
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) ->
+        {
+            commandLine.getErr().println("ERROR: " + (e instanceof CliException ? e.getMessage() : e.toString()));
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli;
     }
 
     /** Runs with the given output streams: what tests use. */
     public static int run(final java.io.PrintWriter out, final java.io.PrintWriter err, final String... args)
     {
-        final CommandLine cli = new CommandLine(new OspreyCli());
+        final CommandLine cli = configure(new CommandLine(new OspreyCli()));
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);

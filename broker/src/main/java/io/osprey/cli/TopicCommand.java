@@ -1,0 +1,227 @@
+package io.osprey.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import io.osprey.admin.Admin;
+import io.osprey.admin.NewTopic;
+import io.osprey.admin.TopicDescription;
+import io.osprey.admin.TopicPartitionInfo;
+import io.osprey.client.Node;
+import io.osprey.common.OspreyException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code topic create|list|describe|delete}, with the flag names of Kafka's kafka-topics tool. */
+@Command(name = "topic", description = "Create, list, describe and delete topics.", mixinStandardHelpOptions = true,
+    subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class})
+final class TopicCommand
+{
+    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
+    String bootstrapServer;
+
+    @Option(names = "--output", defaultValue = "text", description = "text (default) or json.")
+    String output;
+
+    @Spec
+    CommandSpec spec;
+
+    Admin admin()
+    {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServer, "client.id", "osprey-cli",
+            "default.api.timeout.ms", 30_000));
+    }
+
+    /** Waits for an admin future; a failure prints the broker's message and becomes exit code 1. */
+    static <T> T await(final CompletableFuture<T> future) throws CliException
+    {
+        try
+        {
+            return future.get();
+        }
+        catch (final ExecutionException e)
+        {
+            final Throwable cause = e.getCause();
+            throw new CliException(cause instanceof OspreyException o ?
+                o.getMessage() + " (" + o.errorCode() + ")" : String.valueOf(cause));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    @Command(name = "create", description = "Create a topic.", mixinStandardHelpOptions = true)
+    static final class Create implements Callable<Integer>
+    {
+        @ParentCommand
+        TopicCommand parent;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Option(names = "--partitions", description = "Default: the broker's num.partitions.")
+        Integer partitions;
+
+        @Option(names = "--replication-factor", description = "Default: the broker's default.replication.factor.")
+        Short replicationFactor;
+
+        @Option(names = "--config", description = "A topic config override key=value; repeatable.")
+        Map<String, String> configs = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws CliException
+        {
+            try (Admin admin = parent.admin())
+            {
+                await(admin.createTopics(List.of(new NewTopic(topic, Optional.ofNullable(partitions),
+                    Optional.ofNullable(replicationFactor)).configs(configs))).all());
+            }
+            final PrintWriter out = parent.spec.commandLine().getOut();
+            if ("json".equals(parent.output))
+            {
+                out.printf("{\"created\":\"%s\"}%n", DumpLogCommand.escape(topic));
+            }
+            else
+            {
+                out.printf("Created topic %s.%n", topic);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List topics.", mixinStandardHelpOptions = true)
+    static final class ListTopics implements Callable<Integer>
+    {
+        @ParentCommand
+        TopicCommand parent;
+
+        @Override
+        public Integer call() throws CliException
+        {
+            final TreeSet<String> names;
+            try (Admin admin = parent.admin())
+            {
+                names = new TreeSet<>(await(admin.listTopics().names()));
+            }
+            final PrintWriter out = parent.spec.commandLine().getOut();
+            if ("json".equals(parent.output))
+            {
+                out.println(names.stream().map(n -> "\"" + DumpLogCommand.escape(n) + "\"").collect(Collectors.joining(",", "[", "]")));
+            }
+            else
+            {
+                names.forEach(out::println);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "describe", description = "Describe topics: partitions, leader, replicas, ISR.", mixinStandardHelpOptions = true)
+    static final class Describe implements Callable<Integer>
+    {
+        @ParentCommand
+        TopicCommand parent;
+
+        @Option(names = "--topic", description = "Topic to describe; all topics when omitted.")
+        String topic;
+
+        @Override
+        public Integer call() throws CliException
+        {
+            final Map<String, TopicDescription> descriptions;
+            try (Admin admin = parent.admin())
+            {
+                final List<String> names = topic != null ? List.of(topic) :
+                    new ArrayList<>(new TreeSet<>(await(admin.listTopics().names())));
+                descriptions = await(admin.describeTopics(names).allTopicNames());
+            }
+            final PrintWriter out = parent.spec.commandLine().getOut();
+            final boolean json = "json".equals(parent.output);
+            final List<String> jsonTopics = new ArrayList<>();
+            for (final TopicDescription d : new java.util.TreeMap<>(descriptions).values())
+            {
+                final List<String> jsonPartitions = new ArrayList<>();
+                if (!json)
+                {
+                    out.printf("Topic: %s\tTopicId: %s\tPartitionCount: %d\tReplicationFactor: %d%n", d.name(), d.topicId(),
+                        d.partitions().size(), d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size());
+                }
+                for (final TopicPartitionInfo p : d.partitions())
+                {
+                    final boolean underReplicated = p.isr().size() < p.replicas().size();
+                    final String leader = p.leader() == null ? "none" : Integer.toString(p.leader().id());
+                    if (json)
+                    {
+                        jsonPartitions.add(String.format("{\"partition\":%d,\"leader\":%s,\"replicas\":%s,\"isr\":%s,\"underReplicated\":%b}",
+                            p.partition(), p.leader() == null ? "null" : leader, ids(p.replicas()), ids(p.isr()), underReplicated));
+                    }
+                    else
+                    {
+                        out.printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s%s%n", d.name(), p.partition(), leader,
+                            csv(p.replicas()), csv(p.isr()), underReplicated ? "\tUnder-replicated" : "");
+                    }
+                }
+                if (json)
+                {
+                    jsonTopics.add(String.format("{\"topic\":\"%s\",\"topicId\":\"%s\",\"partitions\":[%s]}",
+                        DumpLogCommand.escape(d.name()), d.topicId(), String.join(",", jsonPartitions)));
+                }
+            }
+            if (json)
+            {
+                out.println("[" + String.join(",", jsonTopics) + "]");
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static String ids(final List<Node> nodes)
+        {
+            return nodes.stream().map(n -> Integer.toString(n.id())).collect(Collectors.joining(",", "[", "]"));
+        }
+
+        private static String csv(final List<Node> nodes)
+        {
+            return nodes.stream().map(n -> Integer.toString(n.id())).collect(Collectors.joining(","));
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a topic.", mixinStandardHelpOptions = true)
+    static final class Delete implements Callable<Integer>
+    {
+        @ParentCommand
+        TopicCommand parent;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Override
+        public Integer call() throws CliException
+        {
+            try (Admin admin = parent.admin())
+            {
+                await(admin.deleteTopics(List.of(topic)).all());
+            }
+            final PrintWriter out = parent.spec.commandLine().getOut();
+            out.printf("json".equals(parent.output) ? "{\"deleted\":\"%s\"}%n" : "Deleted topic %s.%n", topic);
+            out.flush();
+            return 0;
+        }
+    }
+}

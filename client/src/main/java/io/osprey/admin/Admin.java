@@ -1,0 +1,119 @@
+package io.osprey.admin;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Administers an Osprey (or Kafka) cluster: topics, partitions, configs. Shaped like Kafka's
+ * {@code org.apache.kafka.clients.admin.Admin}, with {@link java.util.concurrent.CompletableFuture}s
+ * in place of {@code KafkaFuture}s.
+ * <p>
+ * Every method returns at once; the work happens on the client's one I/O thread, which retries
+ * retriable failures (lost connections, request timeouts, NOT_CONTROLLER) with backoff until the
+ * call's timeout ({@code default.api.timeout.ms} unless the options give one) and completes the
+ * futures. A failure the broker reports fails the future with an
+ * {@link io.osprey.common.OspreyException} carrying its error code and message.
+ * <p>
+ * Thread-safe: any number of threads may call it at once. Futures complete on the I/O thread,
+ * so callbacks attached to them must not block (waiting in one for another admin call would
+ * wait forever).
+ */
+public interface Admin extends AutoCloseable
+{
+    /**
+     * An admin client for the settings (Kafka's keys: {@code bootstrap.servers},
+     * {@code default.api.timeout.ms}, ...; see {@link AdminConfig}).
+     *
+     * @throws io.osprey.client.ClientConfigException naming the key for an unknown key or an invalid value
+     */
+    static Admin create(final Map<String, Object> config)
+    {
+        return OspreyAdmin.create(config);
+    }
+
+    /** As {@link #create(Map)}, from properties. */
+    static Admin create(final Properties config)
+    {
+        return OspreyAdmin.create(config);
+    }
+
+    default CreateTopicsResult createTopics(final Collection<NewTopic> newTopics)
+    {
+        return createTopics(newTopics, new CreateTopicsOptions());
+    }
+
+    /** Creates topics, sending one request to the controller. Names repeated in {@code newTopics} are created once. */
+    CreateTopicsResult createTopics(Collection<NewTopic> newTopics, CreateTopicsOptions options);
+
+    default DeleteTopicsResult deleteTopics(final Collection<String> topicNames)
+    {
+        return deleteTopics(topicNames, new DeleteTopicsOptions());
+    }
+
+    /** Deletes topics by name, sending one request to the controller. */
+    DeleteTopicsResult deleteTopics(Collection<String> topicNames, DeleteTopicsOptions options);
+
+    default ListTopicsResult listTopics()
+    {
+        return listTopics(new ListTopicsOptions());
+    }
+
+    /** Lists the cluster's topics (internal ones only when the options ask). */
+    ListTopicsResult listTopics(ListTopicsOptions options);
+
+    default DescribeTopicsResult describeTopics(final Collection<String> topicNames)
+    {
+        return describeTopics(topicNames, new DescribeTopicsOptions());
+    }
+
+    /** Describes topics: id, partitions with leader, replicas and in-sync replicas. */
+    DescribeTopicsResult describeTopics(Collection<String> topicNames, DescribeTopicsOptions options);
+
+    default CreatePartitionsResult createPartitions(final Map<String, Integer> newTotalCounts)
+    {
+        return createPartitions(newTotalCounts, new CreatePartitionsOptions());
+    }
+
+    /** Grows topics to a new total partition count each (the broker places the new partitions). */
+    CreatePartitionsResult createPartitions(Map<String, Integer> newTotalCounts, CreatePartitionsOptions options);
+
+    default DescribeClusterResult describeCluster()
+    {
+        return describeCluster(new DescribeClusterOptions());
+    }
+
+    /** The cluster id, controller and brokers: from DescribeCluster, or from Metadata on a broker without it. */
+    DescribeClusterResult describeCluster(DescribeClusterOptions options);
+
+    default DescribeConfigsResult describeConfigs(final Collection<ConfigResource> resources)
+    {
+        return describeConfigs(resources, new DescribeConfigsOptions());
+    }
+
+    /** Every config of each resource. A broker resource is asked of that broker; the rest of any broker. */
+    DescribeConfigsResult describeConfigs(Collection<ConfigResource> resources, DescribeConfigsOptions options);
+
+    default AlterConfigsResult incrementalAlterConfigs(final Map<ConfigResource, Collection<AlterConfigOp>> configs)
+    {
+        return incrementalAlterConfigs(configs, new AlterConfigsOptions());
+    }
+
+    /** Changes configs key by key; keys not mentioned keep their values. */
+    AlterConfigsResult incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> configs, AlterConfigsOptions options);
+
+    /** Closes, waiting as long as the calls in progress need (each is bounded by its own timeout). */
+    @Override
+    default void close()
+    {
+        close(Duration.ofMillis(Long.MAX_VALUE));
+    }
+
+    /**
+     * Stops taking calls, lets those in progress finish for up to {@code timeout}, fails the
+     * rest, and releases the connections and the I/O thread. Waits for the I/O thread unless
+     * called on it (from a future's callback). Idempotent; a later call may shorten the wait.
+     */
+    void close(Duration timeout);
+}

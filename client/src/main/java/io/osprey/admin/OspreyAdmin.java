@@ -1,0 +1,302 @@
+package io.osprey.admin;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.osprey.client.ClientClock;
+import io.osprey.client.Metadata;
+import io.osprey.client.MetadataUpdater;
+import io.osprey.client.NetworkClient;
+import io.osprey.client.Node;
+import io.osprey.client.config.ClientConfig;
+import io.osprey.client.config.CommonClientConfigs;
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+
+/**
+ * The {@link Admin} implementation: builds each call and its futures on the caller's thread and
+ * hands it to one background I/O thread ({@link AdminRunner}), which owns the
+ * {@link NetworkClient}, keeps cluster metadata (brokers and controller, no topics) fresh and
+ * runs the calls with retries ({@link CallScheduler}).
+ * <p>
+ * Thread-safe: any thread may call any method. Futures complete on the I/O thread.
+ */
+public final class OspreyAdmin implements Admin
+{
+    private static final AtomicInteger CLIENT_ID_SEQUENCE = new AtomicInteger(1);
+
+    private final String clientId;
+    private final ClientClock clock;
+    private final long defaultApiTimeoutMs;
+    private final AdminRunner runner;
+    private final Thread ioThread;
+
+    /** An admin client for {@code config}, which is parsed strictly (see {@link AdminConfig}). */
+    public static OspreyAdmin create(final Map<String, ?> config)
+    {
+        return new OspreyAdmin(AdminConfig.parse(config));
+    }
+
+    /** As {@link #create(Map)}, from properties. */
+    public static OspreyAdmin create(final Properties config)
+    {
+        return new OspreyAdmin(AdminConfig.parse(config));
+    }
+
+    private OspreyAdmin(final ClientConfig config)
+    {
+        final String givenId = config.getString(CommonClientConfigs.CLIENT_ID_CONFIG);
+        this.clientId = givenId == null || givenId.isEmpty() ? "adminclient-" + CLIENT_ID_SEQUENCE.getAndIncrement() : givenId;
+        this.clock = ClientClock.SYSTEM;
+        this.defaultApiTimeoutMs = AdminConfig.defaultApiTimeoutMs(config);
+        final Random random = new Random();
+        final Metadata metadata = new Metadata(config);
+        final NetworkClient client = new NetworkClient(config, clientId, AdminLimits.IN_FLIGHT_REQUESTS_PER_CONNECTION, metadata, clock,
+            random);
+        final MetadataUpdater updater = new MetadataUpdater(client, config, false, random);
+        this.runner = new AdminRunner(client, updater, config.getInt(AdminConfig.RETRIES_CONFIG),
+            config.getLong(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG), config.getLong(CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG),
+            random);
+        this.ioThread = new Thread(runner, "osprey-admin-client-thread | " + clientId);
+        // As in Kafka: an admin client the application forgot to close must not keep the JVM alive.
+        ioThread.setDaemon(true);
+        ioThread.start();
+    }
+
+    /** The {@code client.id} sent with every request (made up when none was configured). */
+    public String clientId()
+    {
+        return clientId;
+    }
+
+    // ---- Topics ----------------------------------------------------------------------------------
+
+    @Override
+    public CreateTopicsResult createTopics(final Collection<NewTopic> newTopics, final CreateTopicsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<String, CompletableFuture<CreateTopicsResult.TopicMetadataAndConfig>> all = new LinkedHashMap<>();
+        final Map<String, CompletableFuture<CreateTopicsResult.TopicMetadataAndConfig>> toSend = new LinkedHashMap<>();
+        final Map<String, NewTopic> topics = new LinkedHashMap<>();
+        for (final NewTopic topic : newTopics)
+        {
+            final String name = Objects.requireNonNull(topic, "a NewTopic in newTopics is null").name();
+            if (!all.containsKey(name))
+            {
+                final CompletableFuture<CreateTopicsResult.TopicMetadataAndConfig> future = new CompletableFuture<>();
+                all.put(name, future);
+                if (checkTopicName(name, future))
+                {
+                    toSend.put(name, future);
+                    topics.put(name, topic);
+                }
+            }
+        }
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new CreateTopicsCall(nowMs, deadlineMs(nowMs, options), topics, toSend, options.shouldValidateOnly()));
+        }
+        return new CreateTopicsResult(all);
+    }
+
+    @Override
+    public DeleteTopicsResult deleteTopics(final Collection<String> topicNames, final DeleteTopicsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<String, CompletableFuture<Void>> all = new LinkedHashMap<>();
+        final Map<String, CompletableFuture<Void>> toSend = topicFutures(topicNames, all);
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new DeleteTopicsCall(nowMs, deadlineMs(nowMs, options), toSend));
+        }
+        return new DeleteTopicsResult(all);
+    }
+
+    @Override
+    public ListTopicsResult listTopics(final ListTopicsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final CompletableFuture<Map<String, TopicListing>> future = new CompletableFuture<>();
+        runner.submit(new ListTopicsCall(nowMs, deadlineMs(nowMs, options), future, options.shouldListInternal()));
+        return new ListTopicsResult(future);
+    }
+
+    @Override
+    public DescribeTopicsResult describeTopics(final Collection<String> topicNames, final DescribeTopicsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<String, CompletableFuture<TopicDescription>> all = new LinkedHashMap<>();
+        final Map<String, CompletableFuture<TopicDescription>> toSend = topicFutures(topicNames, all);
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new DescribeTopicsCall(nowMs, deadlineMs(nowMs, options), toSend));
+        }
+        return new DescribeTopicsResult(all);
+    }
+
+    @Override
+    public CreatePartitionsResult createPartitions(final Map<String, Integer> newTotalCounts, final CreatePartitionsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<String, CompletableFuture<Void>> all = new LinkedHashMap<>();
+        final Map<String, CompletableFuture<Void>> toSend = new LinkedHashMap<>();
+        newTotalCounts.forEach((name, count) ->
+        {
+            final CompletableFuture<Void> future = new CompletableFuture<>();
+            all.put(name, future);
+            if (count == null)
+            {
+                future.completeExceptionally(new OspreyException(ErrorCode.INVALID_PARTITIONS,
+                    "No new partition count was given for topic '" + name + "'"));
+            }
+            else if (checkTopicName(name, future))
+            {
+                toSend.put(name, future);
+            }
+        });
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new CreatePartitionsCall(nowMs, deadlineMs(nowMs, options), new LinkedHashMap<>(newTotalCounts), toSend,
+                options.shouldValidateOnly()));
+        }
+        return new CreatePartitionsResult(all);
+    }
+
+    // ---- Cluster and configs -----------------------------------------------------------------------
+
+    @Override
+    public DescribeClusterResult describeCluster(final DescribeClusterOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final CompletableFuture<Collection<Node>> nodes = new CompletableFuture<>();
+        final CompletableFuture<Node> controller = new CompletableFuture<>();
+        final CompletableFuture<String> clusterId = new CompletableFuture<>();
+        runner.submit(new DescribeClusterCall(nowMs, deadlineMs(nowMs, options), nodes, controller, clusterId));
+        return new DescribeClusterResult(nodes, controller, clusterId);
+    }
+
+    @Override
+    public DescribeConfigsResult describeConfigs(final Collection<ConfigResource> resources, final DescribeConfigsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final long deadlineMs = deadlineMs(nowMs, options);
+        final Map<ConfigResource, CompletableFuture<Config>> futures = ConfigCalls.futures(resources);
+        ConfigCalls.submitGrouped(futures,
+            (target, group) -> new DescribeConfigsCall(nowMs, deadlineMs, target, group, options.shouldIncludeDocumentation()),
+            runner::submit);
+        return new DescribeConfigsResult(futures);
+    }
+
+    @Override
+    public AlterConfigsResult incrementalAlterConfigs(final Map<ConfigResource, Collection<AlterConfigOp>> configs,
+        final AlterConfigsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final long deadlineMs = deadlineMs(nowMs, options);
+        final Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>(configs);
+        final Map<ConfigResource, CompletableFuture<Void>> futures = ConfigCalls.futures(ops.keySet());
+        ConfigCalls.submitGrouped(futures,
+            (target, group) -> new AlterConfigsCall(nowMs, deadlineMs, target, ops, group, options.shouldValidateOnly()), runner::submit);
+        return new AlterConfigsResult(futures);
+    }
+
+    // ---- Closing ---------------------------------------------------------------------------------
+
+    @Override
+    public void close(final Duration timeout)
+    {
+        if (timeout.isNegative())
+        {
+            throw new IllegalArgumentException("The close timeout cannot be negative: " + timeout);
+        }
+        runner.close(saturatedAdd(clock.nowMs(), saturatedMillis(timeout)));
+        if (Thread.currentThread() == ioThread)
+        {
+            // Called from a future's callback: the thread exits once this callback returns.
+            return;
+        }
+        try
+        {
+            ioThread.join();
+        }
+        catch (final InterruptedException e)
+        {
+            // The I/O thread still stops by the deadline; the caller asked to stop waiting for it.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- Helpers ---------------------------------------------------------------------------------
+
+    private long deadlineMs(final long nowMs, final AbstractOptions<?> options)
+    {
+        final Integer timeoutMs = options.timeoutMs();
+        return saturatedAdd(nowMs, timeoutMs != null ? timeoutMs : defaultApiTimeoutMs);
+    }
+
+    /**
+     * One future per distinct name into {@code all}; those with a name a request can carry also
+     * into the returned map, the others failed here.
+     */
+    private static <V> Map<String, CompletableFuture<V>> topicFutures(final Collection<String> names,
+        final Map<String, CompletableFuture<V>> all)
+    {
+        final Map<String, CompletableFuture<V>> toSend = new LinkedHashMap<>();
+        for (final String name : names)
+        {
+            if (!all.containsKey(name))
+            {
+                final CompletableFuture<V> future = new CompletableFuture<>();
+                all.put(name, future);
+                if (checkTopicName(name, future))
+                {
+                    toSend.put(name, future);
+                }
+            }
+        }
+        return toSend;
+    }
+
+    /** Fails the future of a name no request can carry (null or empty), as Kafka's admin does, and says whether it was fine. */
+    private static boolean checkTopicName(final String name, final CompletableFuture<?> future)
+    {
+        if (name == null || name.isEmpty())
+        {
+            future.completeExceptionally(new OspreyException(ErrorCode.INVALID_TOPIC_EXCEPTION,
+                "The topic name '" + name + "' cannot be represented in a request"));
+            return false;
+        }
+        return true;
+    }
+
+    private static long saturatedMillis(final Duration duration)
+    {
+        try
+        {
+            return duration.toMillis();
+        }
+        catch (final ArithmeticException e)
+        {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static long saturatedAdd(final long a, final long b)
+    {
+        final long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "OspreyAdmin(" + clientId + ")";
+    }
+}
