@@ -45,8 +45,9 @@ final class Completions
      */
     void failAll(final Connection connection, final String reason, final long nowMs)
     {
-        failEach(connection.writing, connection, reason, nowMs);
+        // Oldest first: requests awaiting a response were sent before those still being written.
         failEach(connection.awaiting, connection, reason, nowMs);
+        failEach(connection.writing, connection, reason, nowMs);
         failEach(connection.queued, connection, reason, nowMs);
         connection.queuedDeadlineMs = Long.MAX_VALUE;
     }

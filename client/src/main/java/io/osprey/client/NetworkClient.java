@@ -723,6 +723,7 @@ public final class NetworkClient implements AutoCloseable
     /** Writes what the socket takes; fully written requests await their response or, without one, complete. */
     private void flush(final Connection connection, final long nowMs)
     {
+        IOException failure = null;
         try
         {
             if (connection.write(gather, written) > 0)
@@ -732,9 +733,9 @@ public final class NetworkClient implements AutoCloseable
         }
         catch (final IOException e)
         {
-            written.clear();
-            disconnect(connection, "write failed: " + e.getMessage(), nowMs);
-            return;
+            // Requests written whole before the failure still count as sent: they await (and are
+            // then failed by the disconnect, in order) or, without a response, are complete.
+            failure = e;
         }
         for (final ClientRequest request : written)
         {
@@ -748,6 +749,11 @@ public final class NetworkClient implements AutoCloseable
             }
         }
         written.clear();
+        if (failure != null)
+        {
+            disconnect(connection, "write failed: " + failure.getMessage(), nowMs);
+            return;
+        }
         connection.updateInterest();
     }
 
