@@ -1,0 +1,63 @@
+package io.osprey.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.osprey.server.TestBroker;
+
+@Tag("integration")
+class ProduceConsumeCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    private static String[] run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = OspreyCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void shouldProduceLinesFromStdinAndConsumeThemBack() throws Exception
+    {
+        try (TestBroker broker = new TestBroker(tmp.resolve("node")))
+        {
+            final String bs = broker.bootstrap();
+            assertThat(run("topic", "--bootstrap-server", bs, "create", "--topic", "lines", "--partitions", "1")[0]).isEqualTo("0");
+            final InputStream stdin = System.in;
+            try
+            {
+                System.setIn(new ByteArrayInputStream("a:one\nb:two\nno-key-here\n".getBytes(StandardCharsets.UTF_8)));
+                final String[] produced = run("produce", "--bootstrap-server", bs, "--topic", "lines", "--parse-key",
+                    "--property", "acks=all", "--property", "linger.ms=0");
+                assertThat(produced[0]).as(produced[2]).isEqualTo("0");
+                assertThat(produced[2]).contains("Produced 3 record(s)");
+            }
+            finally
+            {
+                System.setIn(stdin);
+            }
+            final String[] consumed = run("consume", "--bootstrap-server", bs, "--topic", "lines", "--from-beginning",
+                "--max-messages", "3", "--property", "print.key=true");
+            assertThat(consumed[0]).as(consumed[2]).isEqualTo("0");
+            assertThat(consumed[1].lines()).containsExactly("a:one", "b:two", "null:no-key-here");
+
+            final String[] unknownKey = run("consume", "--bootstrap-server", bs, "--topic", "lines", "--from-beginning",
+                "--max-messages", "1", "--property", "fetch.max.wait=1");
+            assertThat(unknownKey[0]).isNotEqualTo("0");
+            assertThat(unknownKey[2]).contains("fetch.max.wait");
+        }
+    }
+}
