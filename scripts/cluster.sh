@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Osprey nodes on this machine, each with its own directory, config, pid file and log.
 #
-#   scripts/cluster.sh start [N]     build if needed, format and start N nodes (default 1), wait until they serve
+#   scripts/cluster.sh start [N]     build if needed, format and start N nodes (default 1), wait until they serve,
+#                                    then produce and consume 300,000 records with Osprey's clients (OSPREY_SKIP_DEMO=1 skips)
 #   scripts/cluster.sh stop [id]     SIGTERM by pid file, SIGKILL after a grace period
 #   scripts/cluster.sh status        one line per node
 #   scripts/cluster.sh logs <id>     print a node's log
@@ -145,6 +146,12 @@ case "$cmd" in
     for id in $(seq 1 "$n"); do wait_ready "$id"; done
     print_status
     java_cmd io.osprey.tools.Probe "127.0.0.1:$(node_port 1)"
+    if [ "${OSPREY_SKIP_DEMO:-0}" != 1 ]; then
+      # Show it working with Osprey's own clients: a topic, a few hundred thousand records out and back, the rates.
+      java -Xmx256m -Dlogback.configurationFile="$root/conf/logback-cli.xml" -cp "$(classpath)" \
+        io.osprey.tools.Quickstart "127.0.0.1:$(node_port 1)" quickstart "${OSPREY_DEMO_RECORDS:-300000}" 100
+    fi
+    echo "Stop with: scripts/cluster.sh stop   (status: scripts/cluster.sh status, log: scripts/cluster.sh logs 1)"
     servers=""
     for id in $(seq 1 "$n"); do servers="${servers:+$servers,}127.0.0.1:$(node_port "$id")"; done
     echo "export BOOTSTRAP_SERVERS=$servers"
@@ -165,7 +172,7 @@ case "$cmd" in
     echo "removed $cluster_dir"
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     [ -z "$cmd" ] && exit 2 || die "unknown command '$cmd'"
     ;;
 esac
