@@ -1,5 +1,6 @@
 package io.osprey.client.config;
 
+import io.osprey.common.EditDistance;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

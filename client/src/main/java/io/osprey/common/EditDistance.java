@@ -1,16 +1,16 @@
-package io.osprey.config;
+package io.osprey.common;
 
 import java.util.Collection;
 
-/** Finds the known key closest to a misspelt one, for "did you mean" hints. */
-final class EditDistance
+/** Finds the defined key closest to a misspelt one, for "did you mean" hints. Stateless. */
+public final class EditDistance
 {
     private EditDistance()
     {
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions each cost one. */
-    static int between(final String a, final String b)
+    public static int between(final String a, final String b)
     {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
@@ -34,11 +34,10 @@ final class EditDistance
     }
 
     /**
-     * The candidate closest to {@code key}, or {@code null} when none is close enough to be a
-     * plausible typo (at most a third of the key's length, and never more than 4 edits) —
-     * suggesting an unrelated key would mislead more than it helps.
+     * The candidate closest to {@code key}, or {@code null} when none is a plausible typo (at most
+     * a third of the key's length and never more than 4 edits): an unrelated suggestion misleads.
      */
-    static String closest(final String key, final Collection<String> candidates)
+    public static String closest(final String key, final Collection<String> candidates)
     {
         final int limit = Math.min(4, Math.max(1, key.length() / 3));
         String best = null;
