@@ -49,7 +49,7 @@ public final class LogAgent implements Agent
     private final ManyToOneConcurrentArrayQueue<Task> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
     private final List<Task> ran = new ArrayList<>();
     private final List<PartitionLog> grouped = new ArrayList<>();
-    private final List<Runnable> periodic = new ArrayList<>();
+    private final List<java.util.function.BooleanSupplier> periodic = new ArrayList<>();
     private final long periodicIntervalMs;
     private long nextPeriodicMs;
     private volatile Thread thread;
@@ -74,10 +74,13 @@ public final class LogAgent implements Agent
         }
     }
 
-    /** Adds maintenance run on the agent thread every {@code periodicIntervalMs}. */
-    public void addPeriodic(final Runnable r)
+    /**
+     * Adds maintenance run on the agent thread every {@code periodicIntervalMs}; the task is
+     * dropped once it returns false (its partition went away).
+     */
+    public void addPeriodic(final java.util.function.BooleanSupplier task)
     {
-        submit(nowMs -> periodic.add(r));
+        submit(nowMs -> periodic.add(task));
     }
 
     @Override
@@ -138,17 +141,18 @@ public final class LogAgent implements Agent
         if (nowMs >= nextPeriodicMs)
         {
             nextPeriodicMs = nowMs + periodicIntervalMs;
-            for (final Runnable r : periodic)
+            periodic.removeIf(maintenance ->
             {
                 try
                 {
-                    r.run();
+                    return !maintenance.getAsBoolean();
                 }
                 catch (final RuntimeException e)
                 {
                     LOG.error("{}: maintenance failed", name, e);
+                    return false;
                 }
-            }
+            });
         }
         return work;
     }

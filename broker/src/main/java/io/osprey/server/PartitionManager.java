@@ -298,15 +298,20 @@ public final class PartitionManager
         partitions.putAll(opened);
     }
 
-    /** Periodic work on the partition's agent: time-based flush, retention, delayed file deletion. */
-    private static void maintain(final Partition p)
+    /**
+     * Periodic work on the partition's agent: time-based flush, retention, delayed file
+     * deletion, producer-state expiry. Returns false once the partition is deleted, which
+     * removes the task.
+     */
+    private static boolean maintain(final Partition p)
     {
         if (p.isDeleted())
         {
-            return;
+            return false;
         }
         final long nowMs = System.currentTimeMillis();
         p.log().maybeFlush(nowMs);
         p.log().deleteRetainedSegments(nowMs);
+        return true;
     }
 }
