@@ -101,6 +101,18 @@ abstract class IndexFile implements AutoCloseable
         }
     }
 
+    /**
+     * Empties the index before a rebuild (recovery, when no reader exists yet): the file is cut
+     * and grown back, so its preallocated extent is a hole of zeros rather than written zeros.
+     */
+    final void resetForRebuild() throws IOException
+    {
+        final long length = file.length();
+        entries = 0;
+        file.setLength(0);
+        file.setLength(length);
+    }
+
     public final void flush()
     {
         map.force();
@@ -135,14 +147,23 @@ abstract class IndexFile implements AutoCloseable
     @Override
     public void close() throws IOException
     {
+        close(true);
+    }
+
+    /** Closes the file; unmaps only when {@code unmap} (see {@link Segment#closeAndDelete()}). */
+    public void close(final boolean unmap) throws IOException
+    {
         if (file != null)
         {
             flush();
             final long written = (long)entries * entrySize;
-            IoUtil.unmap(map);
-            for (final MappedByteBuffer m : retired)
+            if (unmap)
             {
-                IoUtil.unmap(m);
+                IoUtil.unmap(map);
+                for (final MappedByteBuffer m : retired)
+                {
+                    IoUtil.unmap(m);
+                }
             }
             retired.clear();
             if (file.getChannel().isOpen() && Files.exists(path))

@@ -39,6 +39,18 @@ public final class LogManager implements AutoCloseable
      */
     public LogManager(final Path logDir, final Function<String, LogConfig> configFor, final long nowMs) throws IOException
     {
+        this(logDir, configFor, name -> true, nowMs);
+    }
+
+    /**
+     * As above, but partition directories for which {@code keep} is false are deleted instead of
+     * opened: leftovers of a topic whose deletion was cut short (a crash between removing the
+     * topic from the metadata and deleting its directories). Opening them would keep their files
+     * mapped and, worse, hand their old records to a new topic of the same name.
+     */
+    public LogManager(final Path logDir, final Function<String, LogConfig> configFor, final java.util.function.Predicate<String> keep,
+        final long nowMs) throws IOException
+    {
         this.logDir = logDir;
         Files.createDirectories(logDir);
         recoveryPoints = readOffsets(logDir.resolve(RECOVERY_POINT_CHECKPOINT));
@@ -48,7 +60,13 @@ public final class LogManager implements AutoCloseable
             for (final Path d : dirs)
             {
                 final String name = d.getFileName().toString();
-                if (isPartitionDirName(name))
+                if (isPartitionDirName(name) && !keep.test(name))
+                {
+                    org.slf4j.LoggerFactory.getLogger(LogManager.class).warn(
+                        "Deleting {}: its topic is not in the metadata (a deletion that did not finish)", d);
+                    deleteRecursively(d);
+                }
+                else if (isPartitionDirName(name))
                 {
                     logs.put(name, PartitionLog.open(d, configFor.apply(name),
                         recoveryPoints.getOrDefault(name, 0L), startOffsets.getOrDefault(name, 0L), nowMs));
@@ -118,13 +136,25 @@ public final class LogManager implements AutoCloseable
     public void delete(final String topic, final int partition) throws IOException
     {
         final String name = dirName(topic, partition);
-        final PartitionLog log = logs.remove(name);
+        final PartitionLog log = logs.get(name);
         if (log != null)
         {
-            log.close();
-            deleteRecursively(log.dir());
+            delete(log);
         }
-        checkpoint();
+    }
+
+    /**
+     * Closes and removes {@code log}'s directory, if it is still the log registered under its
+     * name (a topic re-created meanwhile has a new log that must not be touched).
+     */
+    public void delete(final PartitionLog log) throws IOException
+    {
+        if (logs.remove(log.dir().getFileName().toString(), log))
+        {
+            log.closeForDelete();
+            deleteRecursively(log.dir());
+            checkpoint();
+        }
     }
 
     /** Writes both node-level checkpoints from every log's published positions. */

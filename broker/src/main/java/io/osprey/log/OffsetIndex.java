@@ -116,8 +116,8 @@ public final class OffsetIndex extends IndexFile
         return true;
     }
 
-    public void clear()
+    public void clear() throws IOException
     {
-        truncateToEntries(0);
+        resetForRebuild();
     }
 }

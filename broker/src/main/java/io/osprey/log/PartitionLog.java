@@ -573,8 +573,13 @@ public final class PartitionLog implements AutoCloseable
                 }
                 int length = Math.min(endPos - pos, Math.max(maxBytes, 0));
                 final int first = s.batchSizeAt(pos);
-                if (minOneBatch && length < first)
+                if (length < first)
                 {
+                    if (!minOneBatch)
+                    {
+                        // Kafka never sends a lone cut-off batch: the consumer could not make progress on it.
+                        return LogSlice.empty(offset);
+                    }
                     length = Math.min(first, endPos - pos);
                 }
                 final long firstBase = s.mapping().getLong(pos + RecordBatch.BASE_OFFSET_OFFSET);
@@ -871,6 +876,29 @@ public final class PartitionLog implements AutoCloseable
         for (final PendingDelete d : pendingDeletes)
         {
             d.segment().closeAndDelete();
+        }
+        pendingDeletes.clear();
+    }
+
+    /**
+     * Closes a log whose directory is about to be deleted: no flush, and no unmapping, because
+     * readers on other threads may still hold its segments (see {@link Segment#closeAndDelete()}).
+     */
+    public void closeForDelete() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        validationReader.close();
+        for (final Segment s : segments.values())
+        {
+            s.release(false);
+        }
+        for (final PendingDelete d : pendingDeletes)
+        {
+            d.segment().release(false);
         }
         pendingDeletes.clear();
     }

@@ -392,7 +392,16 @@ public final class Segment implements AutoCloseable
         final int truncated = fileLength - p;
         if (truncated > 0)
         {
-            zero(p, fileLength);
+            // Nobody reads this segment yet: cutting the file and growing it back makes the tail
+            // a hole of zeros again, where writing zeros would allocate and dirty every block.
+            synchronized (pretouchLock)
+            {
+                file.setLength(p);
+                if (active)
+                {
+                    file.setLength(map.capacity());
+                }
+            }
         }
         size = p;
         nextOffset = next;
@@ -418,7 +427,17 @@ public final class Segment implements AutoCloseable
             return false;
         }
         nextOffset = nextSegmentBaseOffset;
-        maxTimestamp = timeIndex.lastTimestamp();
+        // The time index is sparse: batches after its last entry may carry larger timestamps.
+        // Scanning headers from the last offset-index entry covers them (about one index interval).
+        long maxTs = timeIndex.lastTimestamp();
+        final int entries = offsetIndex.entries();
+        int p = entries == 0 ? 0 : offsetIndex.positionAt(entries - 1);
+        while (p + RecordBatch.HEADER_SIZE <= size)
+        {
+            maxTs = Math.max(maxTs, batchMaxTimestampAt(p));
+            p += batchSizeAt(p);
+        }
+        maxTimestamp = maxTs;
         return true;
     }
 
@@ -463,7 +482,8 @@ public final class Segment implements AutoCloseable
         {
             return;
         }
-        final long capacity = Math.max(size, config.segmentBytes());
+        // Never shorter than an existing mapping: appends and the pretoucher go up to its capacity.
+        final long capacity = Math.max(Math.max(size, config.segmentBytes()), map.capacity());
         file.setLength(capacity);
         if (map.capacity() < capacity)
         {
@@ -567,16 +587,30 @@ public final class Segment implements AutoCloseable
         timeIndex.renameTo(timeIndex.path().resolveSibling(timeIndex.path().getFileName() + DELETED_SUFFIX));
     }
 
-    /** Closes and removes the renamed files; call once no reader can reach this segment. */
+    /**
+     * Closes and removes the renamed files. The mappings are not unmapped here: a reader that
+     * looked the segment up just before it was removed may still be reading it, and touching an
+     * unmapped buffer crashes the JVM. The garbage collector unmaps them once nothing refers to
+     * them (the file's blocks are freed then).
+     */
     void closeAndDelete() throws IOException
     {
-        closeQuietly();
+        release(false);
         Files.deleteIfExists(logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX));
         Files.deleteIfExists(offsetIndex.path().resolveSibling(offsetIndex.path().getFileName() + DELETED_SUFFIX));
         Files.deleteIfExists(timeIndex.path().resolveSibling(timeIndex.path().getFileName() + DELETED_SUFFIX));
     }
 
     private void closeQuietly() throws IOException
+    {
+        release(true);
+    }
+
+    /**
+     * Closes the files; unmaps now only when {@code unmap} (shutdown, when no reader can run),
+     * otherwise leaves the mappings to the garbage collector.
+     */
+    void release(final boolean unmap) throws IOException
     {
         if (closed)
         {
@@ -587,15 +621,18 @@ public final class Segment implements AutoCloseable
         {
             closed = true;
         }
-        IoUtil.unmap(map);
-        for (final MappedByteBuffer m : retiredMaps)
+        if (unmap)
         {
-            IoUtil.unmap(m);
+            IoUtil.unmap(map);
+            for (final MappedByteBuffer m : retiredMaps)
+            {
+                IoUtil.unmap(m);
+            }
         }
         retiredMaps.clear();
         file.close();
-        offsetIndex.close();
-        timeIndex.close();
+        offsetIndex.close(unmap);
+        timeIndex.close(unmap);
     }
 
     /** Clean close: seal (trim) and release everything. */

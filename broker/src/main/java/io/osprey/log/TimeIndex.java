@@ -113,8 +113,8 @@ public final class TimeIndex extends IndexFile
         return true;
     }
 
-    public void clear()
+    public void clear() throws IOException
     {
-        truncateToEntries(0);
+        resetForRebuild();
     }
 }

@@ -51,7 +51,8 @@ public final class Broker implements AutoCloseable
         final long nowMs = System.currentTimeMillis();
         final TopicConfigs topicConfigs = config.topicConfigs();
         final MetadataStore metadata = new MetadataStore(logDir);
-        logManager = new LogManager(logDir, dirName -> topicConfigs.logConfig(overridesFor(metadata, dirName)), nowMs);
+        logManager = new LogManager(logDir, dirName -> topicConfigs.logConfig(overridesFor(metadata, dirName)),
+            dirName -> isKnownPartition(metadata, dirName), nowMs);
 
         final LogAgent[] agents = new LogAgent[config.numIoThreads()];
         runners = new AgentRunner[agents.length];
@@ -97,6 +98,20 @@ public final class Broker implements AutoCloseable
         checkpointer.scheduleWithFixedDelay(this::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
         LOG.info("Osprey node {} of cluster {} serving on {} (advertised as {}), log dir {}", config.nodeId(), clusterId,
             listener.address(), advertised.address(), logDir);
+    }
+
+    private static boolean isKnownPartition(final MetadataStore metadata, final String dirName)
+    {
+        final int dash = dirName.lastIndexOf('-');
+        final TopicInfo t = metadata.topic(dirName.substring(0, dash));
+        try
+        {
+            return t != null && Integer.parseInt(dirName.substring(dash + 1)) < t.partitions();
+        }
+        catch (final NumberFormatException e)
+        {
+            return false;
+        }
     }
 
     private static java.util.Map<String, String> overridesFor(final MetadataStore metadata, final String dirName)

@@ -24,12 +24,15 @@ final class DelayedFetch
     private final AtomicBoolean completed = new AtomicBoolean();
     private final List<Partition> watched;
     private final Attempt attempt;
+    private final Runnable onFailure;
     private volatile Timeout timeout;
 
-    DelayedFetch(final List<Partition> watched, final Attempt attempt)
+    /** @param onFailure run when answering failed with an exception (closes the connection) */
+    DelayedFetch(final List<Partition> watched, final Attempt attempt, final Runnable onFailure)
     {
         this.watched = watched;
         this.attempt = attempt;
+        this.onFailure = onFailure;
     }
 
     /** Registers with the partitions and the timer; checks once more to close the race with an append in between. */
@@ -59,7 +62,17 @@ final class DelayedFetch
             {
                 return true;
             }
-            if (attempt.tryRespond(false))
+            boolean responded;
+            try
+            {
+                responded = attempt.tryRespond(false);
+            }
+            catch (final RuntimeException e)
+            {
+                onFailure.run();
+                responded = true;
+            }
+            if (responded)
             {
                 completed.set(true);
                 final Timeout t = timeout;
@@ -76,12 +89,20 @@ final class DelayedFetch
 
     private void forceComplete()
     {
-        synchronized (this)
+        try
         {
-            if (completed.compareAndSet(false, true))
+            synchronized (this)
             {
-                attempt.tryRespond(true);
+                if (completed.compareAndSet(false, true))
+                {
+                    attempt.tryRespond(true);
+                }
             }
+        }
+        catch (final RuntimeException e)
+        {
+            // The response is lost; the connection's later responses would wait behind it forever.
+            onFailure.run();
         }
         unregister();
     }

@@ -55,7 +55,7 @@ public final class FetchHandler
                 return true;
             }
             return false;
-        });
+        }, () -> ctx.connection().close());
         delayed.start(timer, request.maxWaitMs());
     }
 

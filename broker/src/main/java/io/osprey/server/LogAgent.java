@@ -43,6 +43,11 @@ public final class LogAgent implements Agent
         default void complete()
         {
         }
+
+        /** The cycle's flush of this task's log failed; called before {@link #complete()}. */
+        default void onFlushFailed(final RuntimeException e)
+        {
+        }
     }
 
     private final String name;
@@ -116,13 +121,21 @@ public final class LogAgent implements Agent
         }
         for (int i = 0; i < grouped.size(); i++)
         {
+            final PartitionLog log = grouped.get(i);
             try
             {
-                grouped.get(i).endGroup(nowMs);
+                log.endGroup(nowMs);
             }
             catch (final RuntimeException e)
             {
-                LOG.error("{}: flush of {} failed", name, grouped.get(i), e);
+                LOG.error("{}: flush of {} failed", name, log, e);
+                for (int j = 0; j < ran.size(); j++)
+                {
+                    if (ran.get(j).log() == log)
+                    {
+                        ran.get(j).onFlushFailed(e);
+                    }
+                }
             }
         }
         grouped.clear();

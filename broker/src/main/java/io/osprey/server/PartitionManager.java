@@ -228,7 +228,7 @@ public final class PartitionManager
             {
                 try
                 {
-                    logManager.delete(name, p.topicPartition().partition());
+                    logManager.delete(p.log());
                 }
                 catch (final IOException e)
                 {

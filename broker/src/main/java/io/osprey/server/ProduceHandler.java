@@ -69,7 +69,7 @@ public final class ProduceHandler
         }
         if (pending.isEmpty())
         {
-            ctx.respond(response(request, results));
+            respond(ctx, request, results);
             return;
         }
         final AtomicInteger outstanding = new AtomicInteger(pending.size());
@@ -92,13 +92,28 @@ public final class ProduceHandler
                 }
 
                 @Override
+                public void onFlushFailed(final RuntimeException e)
+                {
+                    // The flush the policy requires did not happen: the batch must not be acknowledged as durable.
+                    result = error(item.partition.topicPartition().partition(), ErrorCode.KAFKA_STORAGE_ERROR,
+                        "Could not flush " + item.partition.topicPartition() + ": " + e.getMessage());
+                }
+
+                @Override
                 public void complete()
                 {
                     results[item.topicIndex][item.partitionIndex] = result;
-                    item.partition.onNewData();
                     if (outstanding.decrementAndGet() == 0)
                     {
-                        ctx.respond(response(request, results));
+                        respond(ctx, request, results);
+                    }
+                    try
+                    {
+                        item.partition.onNewData();
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        LOG.error("Waking delayed fetches of {} failed", item.partition.topicPartition(), e);
                     }
                 }
             });
@@ -144,6 +159,39 @@ public final class ProduceHandler
             LOG.info("Rejected produce to {}: {}", partition.topicPartition(), e.getMessage());
             return error(partition.topicPartition().partition(), e.errorCode(), e.getMessage());
         }
+        catch (final RuntimeException e)
+        {
+            LOG.error("Append to {} failed", partition.topicPartition(), e);
+            return error(partition.topicPartition().partition(), ErrorCode.UNKNOWN_SERVER_ERROR,
+                "Append to " + partition.topicPartition() + " failed: " + e);
+        }
+    }
+
+    /**
+     * Sends the response; with acks=0 there is none, so a failed partition closes the connection
+     * instead, as Kafka does, which makes the producer refresh its metadata.
+     */
+    private static void respond(final RequestContext ctx, final ProduceRequest request,
+        final ProduceResponse.PartitionResponse[][] results)
+    {
+        if (request.acks() == 0)
+        {
+            for (final ProduceResponse.PartitionResponse[] topic : results)
+            {
+                for (final ProduceResponse.PartitionResponse r : topic)
+                {
+                    if (r.errorCode() != ErrorCode.NONE.code)
+                    {
+                        LOG.info("Closing connection from {}: acks=0 produce failed: {}", ctx.connection().remoteAddress(),
+                            r.errorMessage());
+                        ctx.connection().close();
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+        ctx.respond(response(request, results));
     }
 
     private static ProduceResponse.PartitionResponse error(final int index, final ErrorCode code, final String message)

@@ -102,7 +102,8 @@ class PartitionLogTest
         log.appendAsLeader(TestBatches.batch(4, 1000), 0, 1000);
         log.appendAsLeader(TestBatches.batch(4, 1000), 0, 1000);
         assertThat(log.read(0, 10, Long.MAX_VALUE, true).length()).isEqualTo(size);
-        assertThat(log.read(0, 10, Long.MAX_VALUE, false).length()).isEqualTo(10);
+        assertThat(log.read(0, 10, Long.MAX_VALUE, false).isEmpty()).as("never a lone cut-off batch").isTrue();
+        assertThat(log.read(0, size + 10, Long.MAX_VALUE, false).length()).as("a whole batch and a cut-off one").isEqualTo(size + 10);
     }
 
     @Test

@@ -71,6 +71,20 @@ class IdempotenceRestartTest
         }
     }
 
+    @Test
+    void shouldDeletePartitionDirectoriesOfUnknownTopicsOnStart() throws Exception
+    {
+        final Path logDir = tmp.resolve("orphans");
+        try (TestBroker broker = new TestBroker(logDir))
+        {
+            final Path ghost = logDir.resolve("ghost-0");
+            java.nio.file.Files.createDirectories(ghost);
+            java.nio.file.Files.write(ghost.resolve("00000000000000000000.log"), new byte[100]);
+            broker.restart();
+            assertThat(ghost).doesNotExist();
+        }
+    }
+
     private static ProduceResponse.PartitionResponse produce(final RawKafkaConnection c, final ByteBuffer batch) throws Exception
     {
         final ProduceResponse response = c.request(ApiKey.PRODUCE, (short)8,
