@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import static io.osprey.config.LogKeys.*;
 import static io.osprey.config.ReplicationKeys.*;
 import static io.osprey.config.ServerKeys.*;

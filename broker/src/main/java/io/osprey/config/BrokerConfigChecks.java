@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import static io.osprey.config.ReplicationKeys.GROUP_MAX_SESSION_TIMEOUT_MS;
 import static io.osprey.config.ReplicationKeys.GROUP_MIN_SESSION_TIMEOUT_MS;
 import static io.osprey.config.ReplicationKeys.REPLICA_FETCH_WAIT_MAX_MS;

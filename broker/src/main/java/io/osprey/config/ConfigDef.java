@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import io.osprey.common.EditDistance;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import java.util.Objects;
 
 /**

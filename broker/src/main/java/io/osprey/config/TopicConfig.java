@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

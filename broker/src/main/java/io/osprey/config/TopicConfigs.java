@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import static io.osprey.config.ConfigType.BOOLEAN;
 import static io.osprey.config.ConfigType.DOUBLE;
 import static io.osprey.config.ConfigType.INT;

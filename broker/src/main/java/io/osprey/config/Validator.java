@@ -1,5 +1,7 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
+
 /**
  * Checks a parsed, non-null configuration value and says in words what it accepts. The words
  * end up in {@link ConfigException} messages and in docs/configuration.md, so they are written

@@ -1,5 +1,6 @@
 package io.osprey.config;
 
+import io.osprey.common.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.osprey.admin;
 
+import io.osprey.common.ConfigException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -26,7 +27,7 @@ public interface Admin extends AutoCloseable
      * An admin client for the settings (Kafka's keys: {@code bootstrap.servers},
      * {@code default.api.timeout.ms}, ...; see {@link AdminConfig}).
      *
-     * @throws io.osprey.client.ClientConfigException naming the key for an unknown key or an invalid value
+     * @throws io.osprey.client.ConfigException naming the key for an unknown key or an invalid value
      */
     static Admin create(final Map<String, Object> config)
     {

@@ -3,7 +3,7 @@ package io.osprey.admin;
 import java.util.Map;
 import java.util.Properties;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.client.config.ClientConfigDef;
 import io.osprey.client.config.CommonClientConfigs;
@@ -48,7 +48,7 @@ public final class AdminConfig
     /**
      * Parses and cross-checks the settings.
      *
-     * @throws ClientConfigException for an unknown key, an invalid value, or a
+     * @throws ConfigException for an unknown key, an invalid value, or a
      *                               {@code default.api.timeout.ms} given smaller than {@code request.timeout.ms}
      */
     public static ClientConfig parse(final Map<String, ?> config)
@@ -78,7 +78,7 @@ public final class AdminConfig
         final int requestTimeoutMs = config.getInt(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG);
         if (apiTimeoutMs < requestTimeoutMs && config.isGiven(DEFAULT_API_TIMEOUT_MS_CONFIG))
         {
-            throw new ClientConfigException(DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(apiTimeoutMs), "at least request.timeout.ms ("
+            throw new ConfigException(DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(apiTimeoutMs), "at least request.timeout.ms ("
                 + requestTimeoutMs + ")", "Invalid value '" + apiTimeoutMs + "' for configuration '" + DEFAULT_API_TIMEOUT_MS_CONFIG
                 + "': it must be no smaller than " + CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG + " (" + requestTimeoutMs + ")");
         }

@@ -1,5 +1,6 @@
 package io.osprey.client;
 
+import io.osprey.common.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ final class BootstrapServers
         if (endpoints.isEmpty())
         {
             final String value = String.join(",", servers);
-            throw new ClientConfigException(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, value, "host:port entries that resolve",
+            throw new ConfigException(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, value, "host:port entries that resolve",
                 "Invalid value '" + value + "' for configuration '" + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG
                     + "': no entry resolves to an address; expected host:port entries that resolve");
         }

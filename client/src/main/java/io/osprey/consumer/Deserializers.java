@@ -1,6 +1,6 @@
 package io.osprey.consumer;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.serialization.Deserializer;
 
@@ -15,7 +15,7 @@ final class Deserializers
      * The given instance, used as is (not configured, as in Kafka), else a new instance of the
      * class under {@code key}, configured with the consumer's settings.
      *
-     * @throws ClientConfigException naming {@code key} when neither is there, or the class is no
+     * @throws ConfigException naming {@code key} when neither is there, or the class is no
      *                               Osprey deserializer or cannot be instantiated
      */
     static <T> Deserializer<T> resolve(final ClientConfig config, final String key, final Deserializer<T> given, final boolean isKey)
@@ -27,12 +27,12 @@ final class Deserializers
         final Class<?> type = config.getClass(key);
         if (type == null)
         {
-            throw ClientConfigException.missing(key, "a class implementing " + Deserializer.class.getName()
+            throw ConfigException.missing(key, "a class implementing " + Deserializer.class.getName()
                 + " (or pass a deserializer instance to the constructor)");
         }
         if (!Deserializer.class.isAssignableFrom(type))
         {
-            throw ClientConfigException.invalidValue(key, type.getName(), "a class implementing " + Deserializer.class.getName(),
+            throw ConfigException.invalidValue(key, type.getName(), "a class implementing " + Deserializer.class.getName(),
                 type.getName() + " does not implement it" + (type.getName().startsWith("org.apache.kafka.")
                     ? "; use the matching class of io.osprey.serialization.Serdes" : ""));
         }
@@ -51,7 +51,7 @@ final class Deserializers
         }
         catch (final ReflectiveOperationException | RuntimeException e)
         {
-            throw ClientConfigException.invalidValue(key, type.getName(), "a class with a public no-argument constructor",
+            throw ConfigException.invalidValue(key, type.getName(), "a class with a public no-argument constructor",
                 "cannot instantiate it: " + e);
         }
     }

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.client.config.ClientConfigDef;
 import io.osprey.client.config.CommonClientConfigs;
@@ -85,7 +85,7 @@ public final class ProducerConfig
     /**
      * Parses and cross-checks a user's settings.
      *
-     * @throws ClientConfigException naming the key, the value and what is allowed
+     * @throws ConfigException naming the key, the value and what is allowed
      */
     public static ProducerSettings parse(final Map<String, ?> props)
     {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.record.Compression;
 
@@ -79,7 +79,7 @@ public record ProducerSettings(ClientConfig config, short acks, boolean idempote
         }
         if (explicit)
         {
-            throw new ClientConfigException(key, value, null, conflict + " (enable.idempotence=true was set explicitly; set it to false "
+            throw new ConfigException(key, value, null, conflict + " (enable.idempotence=true was set explicitly; set it to false "
                 + "to use " + key + "=" + value + ")");
         }
         LOG.info("Idempotence disabled: {}={} conflicts with it and enable.idempotence was not set", key, value);
@@ -96,7 +96,7 @@ public record ProducerSettings(ClientConfig config, short acks, boolean idempote
         }
         if (config.isGiven(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG))
         {
-            throw new ClientConfigException(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(given), "a value >= " + minimum,
+            throw new ConfigException(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(given), "a value >= " + minimum,
                 "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms (" + lingerMs + " + "
                     + requestTimeoutMs + " = " + minimum + "), not " + given);
         }

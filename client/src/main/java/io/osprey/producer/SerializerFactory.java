@@ -3,7 +3,7 @@ package io.osprey.producer;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.serialization.Serdes;
 import io.osprey.serialization.Serializer;
 
@@ -44,7 +44,7 @@ final class SerializerFactory
         final String name = settings.config().getString(key);
         if (name == null || name.isEmpty())
         {
-            throw ClientConfigException.missing(key, "the class name of an io.osprey.serialization.Serializer (or a serializer "
+            throw ConfigException.missing(key, "the class name of an io.osprey.serialization.Serializer (or a serializer "
                 + "instance passed to the OspreyProducer constructor)");
         }
         final Serializer<T> serializer = (Serializer<T>)instantiate(key, name);
@@ -57,7 +57,7 @@ final class SerializerFactory
         final Class<?> type = resolve(key, name);
         if (!Serializer.class.isAssignableFrom(type))
         {
-            throw ClientConfigException.invalidValue(key, name, "an io.osprey.serialization.Serializer", type.getName()
+            throw ConfigException.invalidValue(key, name, "an io.osprey.serialization.Serializer", type.getName()
                 + " does not implement io.osprey.serialization.Serializer");
         }
         try
@@ -66,11 +66,11 @@ final class SerializerFactory
         }
         catch (final NoSuchMethodException | InstantiationException | IllegalAccessException e)
         {
-            throw ClientConfigException.invalidValue(key, name, "a public class with a public no-argument constructor", e.toString());
+            throw ConfigException.invalidValue(key, name, "a public class with a public no-argument constructor", e.toString());
         }
         catch (final InvocationTargetException e)
         {
-            throw ClientConfigException.invalidValue(key, name, "a serializer whose constructor succeeds",
+            throw ConfigException.invalidValue(key, name, "a serializer whose constructor succeeds",
                 "its constructor threw " + e.getCause());
         }
     }
@@ -84,7 +84,7 @@ final class SerializerFactory
         }
         if (name.startsWith("org.apache.kafka."))
         {
-            throw ClientConfigException.invalidValue(key, name, "an io.osprey.serialization.Serializer, or one of Kafka's "
+            throw ConfigException.invalidValue(key, name, "an io.osprey.serialization.Serializer, or one of Kafka's "
                 + "String, ByteArray, Integer or Long serializers", "Osprey has no equivalent of this Kafka serializer; "
                 + "implement io.osprey.serialization.Serializer instead");
         }
@@ -95,7 +95,7 @@ final class SerializerFactory
         }
         catch (final ClassNotFoundException | LinkageError e)
         {
-            throw ClientConfigException.invalidValue(key, name, "the class name of an io.osprey.serialization.Serializer",
+            throw ConfigException.invalidValue(key, name, "the class name of an io.osprey.serialization.Serializer",
                 "class not found");
         }
     }

@@ -9,7 +9,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.client.config.CommonClientConfigs;
 
@@ -46,7 +46,7 @@ class AdminConfigTest
     void shouldRefuseAnUnknownKeyNamingItAndTheClosestKnownOne()
     {
         assertThatThrownBy(() -> AdminConfig.parse(withBootstrap("retires", "3")))
-            .isInstanceOfSatisfying(ClientConfigException.class, e -> assertThat(e.key()).isEqualTo("retires"))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("retires"))
             .hasMessageContaining("Unknown admin configuration 'retires'")
             .hasMessageContaining("did you mean 'retries'?");
     }
@@ -55,10 +55,10 @@ class AdminConfigTest
     void shouldRefuseInvalidValuesNamingTheKey()
     {
         assertThatThrownBy(() -> AdminConfig.parse(withBootstrap("retries", -1)))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("'retries'");
         assertThatThrownBy(() -> AdminConfig.parse(withBootstrap("default.api.timeout.ms", "soon")))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("Invalid value 'soon' for configuration 'default.api.timeout.ms'");
     }
 
@@ -66,7 +66,7 @@ class AdminConfigTest
     void shouldRequireBootstrapServers()
     {
         assertThatThrownBy(() -> AdminConfig.parse(Map.of("client.id", "tool")))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("bootstrap.servers");
     }
 
@@ -74,7 +74,7 @@ class AdminConfigTest
     void shouldRefuseAGivenApiTimeoutBelowTheRequestTimeout()
     {
         assertThatThrownBy(() -> AdminConfig.parse(withBootstrap("default.api.timeout.ms", 1000, "request.timeout.ms", 5000)))
-            .isInstanceOfSatisfying(ClientConfigException.class, e -> assertThat(e.key()).isEqualTo("default.api.timeout.ms"))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("default.api.timeout.ms"))
             .hasMessageContaining("default.api.timeout.ms")
             .hasMessageContaining("request.timeout.ms (5000)");
     }
@@ -93,13 +93,13 @@ class AdminConfigTest
         final long before = adminThreads();
 
         assertThatThrownBy(() -> Admin.create(withBootstrap("linger.ms", 5)))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("'linger.ms'");
         final Properties props = new Properties();
         props.put("bootstrap.servers", "127.0.0.1:9092");
         props.put("request.timeout.ms", "fast");
         assertThatThrownBy(() -> Admin.create(props))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("'request.timeout.ms'");
         assertThat(adminThreads()).isEqualTo(before);
     }

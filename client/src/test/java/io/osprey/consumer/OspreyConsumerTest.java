@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.common.TopicPartition;
 import io.osprey.serialization.Serdes;
@@ -65,7 +65,7 @@ class OspreyConsumerTest
     void shouldFailConstructionNamingAnUnknownKey()
     {
         assertThatThrownBy(() -> new OspreyConsumer<String, String>(props("max.poll.record", "10")))
-            .isInstanceOfSatisfying(ClientConfigException.class, e -> assertThat(e.key()).isEqualTo("max.poll.record"))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("max.poll.record"))
             .hasMessageContaining("did you mean 'max.poll.records'");
     }
 
@@ -77,7 +77,7 @@ class OspreyConsumerTest
             new Object[] {"fetch.max.wait.ms", "-1"}))
         {
             assertThatThrownBy(() -> new OspreyConsumer<String, String>(props(bad)))
-                .isInstanceOfSatisfying(ClientConfigException.class, e -> assertThat(e.key()).isEqualTo(bad[0]))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(bad[0]))
                 .hasMessageContaining((String)bad[0]);
         }
     }
@@ -88,7 +88,7 @@ class OspreyConsumerTest
         final Map<String, Object> props = props();
         props.remove("key.deserializer");
         assertThatThrownBy(() -> new OspreyConsumer<String, String>(props))
-            .isInstanceOfSatisfying(ClientConfigException.class, e -> assertThat(e.key()).isEqualTo("key.deserializer"));
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("key.deserializer"));
 
         props.remove("value.deserializer");
         try (OspreyConsumer<String, String> consumer = new OspreyConsumer<>(props, new Serdes.StringDeserializer(),
@@ -103,7 +103,7 @@ class OspreyConsumerTest
     {
         assertThatThrownBy(() -> new OspreyConsumer<String, String>(props("value.deserializer",
             "org.apache.kafka.common.serialization.StringDeserializer")))
-            .isInstanceOfSatisfying(ClientConfigException.class, e -> assertThat(e.key()).isEqualTo("value.deserializer"))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("value.deserializer"))
             .hasMessageContaining("io.osprey.serialization.Serdes");
     }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.client.config.ClientConfigKey;
 import io.osprey.record.Compression;
 import io.osprey.serialization.Serdes;
@@ -88,7 +88,7 @@ class ProducerConfigTest
     void shouldFailOnAnUnknownKeyNamingIt()
     {
         assertThatThrownBy(() -> parse("linger.msec", "5"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("'linger.msec'")
             .hasMessageContaining("did you mean 'linger.ms'");
     }
@@ -96,7 +96,7 @@ class ProducerConfigTest
     @Test
     void shouldRejectAnInvalidAcksValue()
     {
-        assertThatThrownBy(() -> parse("acks", "2")).isInstanceOf(ClientConfigException.class).hasMessageContaining("'acks'")
+        assertThatThrownBy(() -> parse("acks", "2")).isInstanceOf(ConfigException.class).hasMessageContaining("'acks'")
             .hasMessageContaining("[all, -1, 0, 1]");
         assertThat(parse("acks", 1, "enable.idempotence", false).acks()).as("acks given as a number").isEqualTo((short)1);
         assertThat(parse("acks", "-1").acks()).isEqualTo((short)-1);
@@ -106,7 +106,7 @@ class ProducerConfigTest
     void shouldRejectSnappyClearly()
     {
         assertThatThrownBy(() -> parse("compression.type", "snappy"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("'compression.type'")
             .hasMessageContaining("snappy is not supported by Osprey");
         assertThat(parse("compression.type", "zstd").compression()).isEqualTo(Compression.ZSTD);
@@ -117,13 +117,13 @@ class ProducerConfigTest
     void shouldFailWhenIdempotenceIsExplicitlyEnabledWithConflictingSettings()
     {
         assertThatThrownBy(() -> parse("enable.idempotence", "true", "acks", "1"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("Must set acks to all in order to use the idempotent producer");
         assertThatThrownBy(() -> parse("enable.idempotence", true, "max.in.flight.requests.per.connection", 6))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("max.in.flight.requests.per.connection to at most 5");
         assertThatThrownBy(() -> parse("enable.idempotence", "true", "retries", "0"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("Must set retries to non-zero");
     }
 
@@ -140,10 +140,10 @@ class ProducerConfigTest
     @Test
     void shouldRejectTransactionsAndCustomPartitioners()
     {
-        assertThatThrownBy(() -> parse("transactional.id", "tx-1")).isInstanceOf(ClientConfigException.class)
+        assertThatThrownBy(() -> parse("transactional.id", "tx-1")).isInstanceOf(ConfigException.class)
             .hasMessageContaining("'transactional.id'").hasMessageContaining("transactions are not supported");
         assertThatThrownBy(() -> parse("partitioner.class", "org.apache.kafka.clients.producer.RoundRobinPartitioner"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("custom partitioners are not supported");
     }
 
@@ -151,7 +151,7 @@ class ProducerConfigTest
     void shouldRequireDeliveryTimeoutToCoverLingerAndRequestTimeoutWhenGiven()
     {
         assertThatThrownBy(() -> parse("delivery.timeout.ms", "1000", "linger.ms", "100", "request.timeout.ms", "1000"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
         assertThat(parse("linger.ms", "100000").deliveryTimeoutMs()).as("raised when not given").isEqualTo(130_000);
     }
@@ -181,7 +181,7 @@ class ProducerConfigTest
     {
         final ProducerSettings s = parse("value.serializer", "org.apache.kafka.common.serialization.UUIDSerializer");
         assertThatThrownBy(() -> SerializerFactory.create(null, s, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, false))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("'value.serializer'")
             .hasMessageContaining("Osprey has no equivalent of this Kafka serializer");
     }
@@ -193,7 +193,7 @@ class ProducerConfigTest
         assertThat(SerializerFactory.<Object>create(null, s, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, true))
             .isInstanceOf(Serdes.ByteArraySerializer.class);
         assertThatThrownBy(() -> SerializerFactory.create(null, s, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, false))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessageContaining("java.lang.String does not implement io.osprey.serialization.Serializer");
     }
 
@@ -204,7 +204,7 @@ class ProducerConfigTest
         props.remove("key.serializer");
         final ProducerSettings s = ProducerConfig.parse(props);
         assertThatThrownBy(() -> SerializerFactory.create(null, s, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, true))
-            .isInstanceOf(ClientConfigException.class).hasMessageContaining("'key.serializer'");
+            .isInstanceOf(ConfigException.class).hasMessageContaining("'key.serializer'");
         final Serializer<String> given = new Serdes.StringSerializer();
         assertThat(SerializerFactory.create(given, s, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, true)).isSameAs(given);
     }

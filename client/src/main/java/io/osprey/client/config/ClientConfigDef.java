@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 
 /**
  * The keys one kind of client accepts, and the strict parser of a user's settings against them.
@@ -125,7 +125,7 @@ public final class ClientConfigDef
         {
             if (!(e.getKey() instanceof String name))
             {
-                throw new ClientConfigException(String.valueOf(e.getKey()), String.valueOf(e.getValue()), null,
+                throw new ConfigException(String.valueOf(e.getKey()), String.valueOf(e.getValue()), null,
                     "Configuration key " + e.getKey() + " is a " + e.getKey().getClass().getSimpleName() + ", not a String");
             }
             map.put(name, e.getValue());
@@ -136,7 +136,7 @@ public final class ClientConfigDef
     /**
      * Parses a user's settings. A key given with a {@code null} value counts as not given.
      *
-     * @throws ClientConfigException naming the key, the value and what is allowed, for the first
+     * @throws ConfigException naming the key, the value and what is allowed, for the first
      *                               problem in key order (so the same input always gives the same message)
      */
     public ClientConfig parse(final Map<String, ?> props)
@@ -153,8 +153,8 @@ public final class ClientConfigDef
         {
             if (!keys.containsKey(e.getKey()))
             {
-                throw ClientConfigException.unknownKey(scope, e.getKey(), text(e.getValue()),
-                    EditDistance.closest(e.getKey(), keys.keySet()));
+                throw ConfigException.unknownKey(e.getKey(), text(e.getValue()), EditDistance.closest(e.getKey(), keys.keySet()),
+                    scope, "it is not a key the Osprey " + scope + " accepts (see its ClientConfigDef.keys())");
             }
         }
         final Map<String, Object> values = new LinkedHashMap<>();
@@ -166,7 +166,7 @@ public final class ClientConfigDef
             {
                 if (key.required())
                 {
-                    throw ClientConfigException.missing(key.name(), key.allowed());
+                    throw ConfigException.missing(key.name(), key.allowed());
                 }
                 values.put(key.name(), key.defaultValue());
                 continue;
@@ -189,12 +189,12 @@ public final class ClientConfigDef
         }
         catch (final ConfigType.ParseException e)
         {
-            throw ClientConfigException.invalidValue(key.name(), text(raw), key.allowed(), e.getMessage());
+            throw ConfigException.invalidValue(key.name(), text(raw), key.allowed(), e.getMessage());
         }
         final String problem = key.validator().problem(value);
         if (problem != null)
         {
-            throw ClientConfigException.invalidValue(key.name(), text(raw), key.allowed(), problem);
+            throw ConfigException.invalidValue(key.name(), text(raw), key.allowed(), problem);
         }
         return value;
     }
@@ -241,7 +241,7 @@ public final class ClientConfigDef
         {
             return parseValue(probe, defaultValue);
         }
-        catch (final ClientConfigException e)
+        catch (final ConfigException e)
         {
             throw new IllegalArgumentException("Bad default for " + name + ": " + e.getMessage(), e);
         }

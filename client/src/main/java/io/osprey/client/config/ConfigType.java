@@ -1,5 +1,6 @@
 package io.osprey.client.config;
 
+import io.osprey.common.ConfigException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,7 +38,7 @@ public enum ConfigType
         return noun;
     }
 
-    /** Why a value could not be converted; the caller turns it into a ClientConfigException. */
+    /** Why a value could not be converted; the caller turns it into a ConfigException. */
     static final class ParseException extends Exception
     {
         private static final long serialVersionUID = 1L;

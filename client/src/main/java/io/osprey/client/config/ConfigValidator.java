@@ -1,8 +1,10 @@
 package io.osprey.client.config;
 
+import io.osprey.common.ConfigException;
+
 /**
  * Checks a parsed, non-null configuration value and says in words what it accepts. The words
- * follow "expected " in {@link io.osprey.client.ClientConfigException} messages.
+ * follow "expected " in {@link io.osprey.client.ConfigException} messages.
  * Implementations are immutable and thread-safe.
  */
 public interface ConfigValidator

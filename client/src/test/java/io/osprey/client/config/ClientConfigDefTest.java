@@ -10,7 +10,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.osprey.client.ClientConfigException;
+import io.osprey.common.ConfigException;
 import io.osprey.common.ErrorCode;
 
 class ClientConfigDefTest
@@ -63,11 +63,11 @@ class ClientConfigDefTest
     void shouldNameKeyValueAndWhatIsAllowedForAnInvalidValue()
     {
         assertThatThrownBy(() -> parse("request.timeout.ms", "soon"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessage("Invalid value 'soon' for configuration 'request.timeout.ms': expected an integer >= 0")
             .satisfies(e ->
             {
-                final ClientConfigException c = (ClientConfigException)e;
+                final ConfigException c = (ConfigException)e;
                 assertThat(c.key()).isEqualTo("request.timeout.ms");
                 assertThat(c.value()).isEqualTo("soon");
                 assertThat(c.allowed()).isEqualTo("an integer >= 0");
@@ -85,7 +85,7 @@ class ClientConfigDefTest
     void shouldRejectEverySecurityProtocolButPlaintextSayingWhy()
     {
         assertThatThrownBy(() -> parse("security.protocol", "SASL_SSL"))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessage("Invalid value 'SASL_SSL' for configuration 'security.protocol': expected PLAINTEXT "
                 + "(Osprey clients speak PLAINTEXT only: TLS and SASL are not implemented)");
         assertThatThrownBy(() -> parse("security.protocol", "TLS")).hasMessage(
@@ -110,7 +110,7 @@ class ClientConfigDefTest
     void shouldRejectAnUnknownKeySuggestingTheClosestOne()
     {
         assertThatThrownBy(() -> ClientConfigDef.common("consumer").parse(Map.of("bootstrap.servers", "h:1", "request.timeout", "5")))
-            .isInstanceOf(ClientConfigException.class)
+            .isInstanceOf(ConfigException.class)
             .hasMessage("Unknown consumer configuration 'request.timeout' (value '5'): did you mean 'request.timeout.ms'?");
         assertThatThrownBy(() -> ClientConfigDef.common("consumer").parse(Map.of("bootstrap.servers", "h:1", "colour", "blue")))
             .hasMessageContaining("Unknown consumer configuration 'colour' (value 'blue')")

@@ -1,7 +1,5 @@
-package io.osprey.config;
+package io.osprey.common;
 
-import io.osprey.common.ErrorCode;
-import io.osprey.common.OspreyException;
 
 /**
  * A configuration key or value that Osprey refuses. The message is written for the operator
@@ -53,6 +51,16 @@ public final class ConfigException extends OspreyException
     /** A key that the registry does not define, with the closest known key when one is close. */
     public static ConfigException unknownKey(final String key, final String value, final String suggestion, final String scope)
     {
+        return unknownKey(key, value, suggestion, scope, "docs/configuration.md lists every key Osprey accepts");
+    }
+
+    /**
+     * As {@link #unknownKey(String, String, String, String)}, with {@code whereListed} saying where
+     * the accepted keys are listed when no key is close enough to suggest.
+     */
+    public static ConfigException unknownKey(final String key, final String value, final String suggestion, final String scope,
+        final String whereListed)
+    {
         final StringBuilder sb = new StringBuilder()
             .append("Unknown ").append(scope).append(" configuration '").append(key)
             .append("' (value '").append(value).append("')");
@@ -62,7 +70,7 @@ public final class ConfigException extends OspreyException
         }
         else
         {
-            sb.append(": docs/configuration.md lists every key Osprey accepts");
+            sb.append(": ").append(whereListed);
         }
         return new ConfigException(key, value, null, sb.toString());
     }
