@@ -48,7 +48,11 @@ public final class ConfigDocs
         sb.append("what is allowed (and the closest known key for a likely misspelling).\n\n");
         sb.append("The **Osprey** column says whether Osprey acts on a key: *used*, or *ignored* for keys of\n");
         sb.append("Kafka features Osprey does not have. Ignored keys are still accepted and validated, so that a\n");
-        sb.append("configuration written for Kafka loads unchanged.\n\n");
+        sb.append("configuration written for Kafka loads unchanged. Some *used* keys belong to features that\n");
+        sb.append("are still being built and take effect when they land: replication (`replica.*`,\n");
+        sb.append("`min.insync.replicas`, `unclean.leader.election.enable`, `controller.*`, `broker.session.timeout.ms`,\n");
+        sb.append("`broker.heartbeat.interval.ms`), consumer groups (`group.*`, `offsets.*`) and the admin HTTP\n");
+        sb.append("server (`osprey.admin.http.listener`); today they are validated only.\n\n");
         sb.append("Precedence, as in Kafka:\n\n");
         sb.append("- `log.dirs` over `log.dir`;\n");
         sb.append("- `log.retention.ms` over `log.retention.minutes` over `log.retention.hours` (any negative value keeps logs forever);\n");
