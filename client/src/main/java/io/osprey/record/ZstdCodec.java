@@ -56,6 +56,64 @@ final class ZstdCodec extends Codec
             src.array(), src.arrayOffset() + srcOffset, length);
     }
 
+    /** zstd's default decoder limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27), which Kafka's consumers use. */
+    static final long WINDOW_SIZE_MAX = 1L << 27;
+    private static final int FRAME_MAGIC = 0xFD2FB528;
+    private static final int SKIPPABLE_MAGIC_MASK = 0xFFFFFFF0;
+    private static final int SKIPPABLE_MAGIC = 0x184D2A50;
+
+    /**
+     * Refuses frames whose declared window exceeds what streaming decoders accept: the one-shot
+     * decompression used here would decode them, but every Kafka consumer would then fail on the
+     * batch ("Frame requires too much memory for decoding"), so a broker must not store them.
+     */
+    private static void checkWindows(final byte[] in, final int offset, final int length)
+    {
+        final int end = offset + length;
+        int p = offset;
+        while (p + 6 <= end)
+        {
+            final int magic = (in[p] & 0xFF) | (in[p + 1] & 0xFF) << 8 | (in[p + 2] & 0xFF) << 16 | (in[p + 3] & 0xFF) << 24;
+            if ((magic & SKIPPABLE_MAGIC_MASK) == SKIPPABLE_MAGIC)
+            {
+                final long size = (in[p + 4] & 0xFFL) | (in[p + 5] & 0xFFL) << 8 |
+                    (p + 7 < end ? (in[p + 6] & 0xFFL) << 16 | (in[p + 7] & 0xFFL) << 24 : 0);
+                p += 8 + (int)Math.min(size, end);
+                continue;
+            }
+            if (magic != FRAME_MAGIC)
+            {
+                return; // not a frame: decompression reports it
+            }
+            final int descriptor = in[p + 4] & 0xFF;
+            if ((descriptor & 0x20) == 0)
+            {
+                final int windowDescriptor = in[p + 5] & 0xFF;
+                final long base = 1L << (10 + (windowDescriptor >>> 3));
+                final long windowSize = base + (base / 8) * (windowDescriptor & 7);
+                if (windowSize > WINDOW_SIZE_MAX)
+                {
+                    throw new CorruptRecordException("zstd frame declares a window of " + windowSize +
+                        " bytes, above the " + WINDOW_SIZE_MAX + " bytes consumers can decode");
+                }
+            }
+            final long frameSize;
+            try
+            {
+                frameSize = Zstd.findFrameCompressedSize(in, p, end - p);
+            }
+            catch (final ZstdException e)
+            {
+                return; // a malformed frame: decompression reports it
+            }
+            if (frameSize <= 0 || Zstd.isError(frameSize))
+            {
+                return;
+            }
+            p += (int)Math.min(frameSize, end - p);
+        }
+    }
+
     @Override
     ByteBuffer decompress(final ByteBuffer src, final int offset, final int length, final ByteBuffer dst)
     {
@@ -82,6 +140,7 @@ final class ZstdCodec extends Codec
             in = input;
             inOffset = 0;
         }
+        checkWindows(in, inOffset, length);
         ByteBuffer out = ensureOutput(dst, 0, initialOutputSize(length));
         while (true)
         {

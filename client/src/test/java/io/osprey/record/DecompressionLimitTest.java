@@ -40,6 +40,25 @@ class DecompressionLimitTest
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldRefuseAZstdFrameWhoseWindowConsumersCannotDecode()
+    {
+        // Magic, a frame header without the single-segment flag, and a window descriptor of 2^30
+        // bytes: zstd's streaming decoder (what Kafka consumers use) refuses windows above 2^27.
+        final byte[] frame = {(byte)0x28, (byte)0xB5, (byte)0x2F, (byte)0xFD, 0x00, (byte)(20 << 3), 0, 0, 0};
+        final ZstdCodec codec = new ZstdCodec();
+        try
+        {
+            assertThatThrownBy(() -> codec.decompress(ByteBuffer.wrap(frame), 0, frame.length, null))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("window");
+        }
+        finally
+        {
+            codec.close();
+        }
+    }
+
     /** Four records of 1 MiB of zeros each. */
     private static ByteBuffer bomb(final Compression compression, final int totalBytes)
     {
