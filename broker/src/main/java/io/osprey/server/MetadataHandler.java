@@ -46,8 +46,8 @@ public final class MetadataHandler
         {
             for (final MetadataRequest.Topic requested : request.topics())
             {
-                topics.add(lookup(requested, request.allowAutoTopicCreation() && ctx.version() >= 4 ||
-                    ctx.version() < 4));
+                // Before v4 the field does not exist and decodes as true, which is what those versions mean.
+                topics.add(lookup(requested, request.allowAutoTopicCreation()));
             }
         }
         final MetadataResponse.Broker self = new MetadataResponse.Broker(settings.nodeId(), settings.advertisedHost(),

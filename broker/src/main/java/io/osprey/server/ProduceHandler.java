@@ -39,6 +39,8 @@ public final class ProduceHandler
     {
         final List<Pending> pending = new ArrayList<>();
         final ProduceResponse.PartitionResponse[][] results = new ProduceResponse.PartitionResponse[request.topicData().size()][];
+        final ErrorCode precheck = precheck(ctx, request);
+        final String precheckMessage = precheck == ErrorCode.NONE ? null : precheckMessage(precheck, ctx, request);
         for (int t = 0; t < request.topicData().size(); t++)
         {
             final ProduceRequest.TopicData topic = request.topicData().get(t);
@@ -46,10 +48,9 @@ public final class ProduceHandler
             for (int p = 0; p < topic.partitionData().size(); p++)
             {
                 final ProduceRequest.PartitionData data = topic.partitionData().get(p);
-                final ErrorCode precheck = precheck(ctx, request);
                 if (precheck != ErrorCode.NONE)
                 {
-                    results[t][p] = error(data.index(), precheck, precheckMessage(precheck, ctx, request));
+                    results[t][p] = error(data.index(), precheck, precheckMessage);
                     continue;
                 }
                 final Partition partition = partitions.partition(new TopicPartition(topic.name(), data.index()));
