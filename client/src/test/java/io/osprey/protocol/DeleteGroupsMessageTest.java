@@ -15,7 +15,7 @@ import io.osprey.protocol.message.DeleteGroupsResponse;
 /** DeleteGroups (key 42) v0-2 against Kafka's generated codec, both directions. */
 class DeleteGroupsMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.DELETE_GROUPS;
+    private static final ApiKey API = ApiKey.DELETE_GROUPS;
 
     static IntStream versions()
     {

@@ -15,7 +15,7 @@ import io.osprey.protocol.message.DescribeGroupsResponse;
 /** DescribeGroups (key 15) v0-5 against Kafka's generated codec, both directions. */
 class DescribeGroupsMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.DESCRIBE_GROUPS;
+    private static final ApiKey API = ApiKey.DESCRIBE_GROUPS;
 
     static IntStream versions()
     {

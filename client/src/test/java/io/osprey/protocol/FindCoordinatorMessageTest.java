@@ -15,7 +15,7 @@ import io.osprey.protocol.message.FindCoordinatorResponse;
 /** FindCoordinator (key 10) v0-4 against Kafka's generated codec, both directions. */
 class FindCoordinatorMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.FIND_COORDINATOR;
+    private static final ApiKey API = ApiKey.FIND_COORDINATOR;
 
     static IntStream versions()
     {

@@ -22,16 +22,16 @@ import io.osprey.protocol.message.SyncGroupRequest;
 class GroupTruncationTest
 {
     /** One request type: its API, a fixture per version and Osprey's decoder. */
-    private record Codec(String name, GroupApis.ApiSpec api, IntFunction<Message> fixture, AdminWire.OspreyDecoder<?> decoder)
+    private record Codec(String name, ApiKey api, IntFunction<Message> fixture, AdminWire.OspreyDecoder<?> decoder)
     {
     }
 
     private static final Codec[] CODECS = {
-        new Codec("JoinGroupRequest", GroupApis.JOIN_GROUP, v -> JoinGroupMessageTest.request((short)v), JoinGroupRequest::read),
-        new Codec("SyncGroupRequest", GroupApis.SYNC_GROUP, v -> SyncGroupMessageTest.request((short)v), SyncGroupRequest::read),
-        new Codec("OffsetCommitRequest", GroupApis.OFFSET_COMMIT, v -> OffsetCommitMessageTest.request((short)v),
+        new Codec("JoinGroupRequest", ApiKey.JOIN_GROUP, v -> JoinGroupMessageTest.request((short)v), JoinGroupRequest::read),
+        new Codec("SyncGroupRequest", ApiKey.SYNC_GROUP, v -> SyncGroupMessageTest.request((short)v), SyncGroupRequest::read),
+        new Codec("OffsetCommitRequest", ApiKey.OFFSET_COMMIT, v -> OffsetCommitMessageTest.request((short)v),
             OffsetCommitRequest::read),
-        new Codec("OffsetFetchRequest", GroupApis.OFFSET_FETCH, v -> OffsetFetchMessageTest.request((short)v), OffsetFetchRequest::read),
+        new Codec("OffsetFetchRequest", ApiKey.OFFSET_FETCH, v -> OffsetFetchMessageTest.request((short)v), OffsetFetchRequest::read),
     };
 
     static Stream<Arguments> cases()

@@ -9,8 +9,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
- * Referee plumbing for the consumer-group message tests, as {@link AdminWire} but keyed by
- * {@link GroupApis.ApiSpec} (these APIs are not in {@link ApiKey}). None of these schemas has
+ * Referee plumbing for the consumer-group message tests, as {@link AdminWire}. None of these schemas has
  * tagged fields, so Osprey's encoding must always equal Kafka's byte for byte.
  */
 final class GroupWire
@@ -19,7 +18,7 @@ final class GroupWire
     {
     }
 
-    static IntStream versions(final GroupApis.ApiSpec api)
+    static IntStream versions(final ApiKey api)
     {
         return IntStream.rangeClosed(api.oldest, api.latest);
     }
@@ -29,14 +28,14 @@ final class GroupWire
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static ByteBuffer ospreyWrite(final Message message, final GroupApis.ApiSpec api, final short version)
+    static ByteBuffer ospreyWrite(final Message message, final ApiKey api, final short version)
     {
         final ProtocolWriter w = new ProtocolWriter(16).flexible(api.isFlexible(version));
         message.write(w, version);
         return w.toByteBuffer();
     }
 
-    static <T> T ospreyRead(final ByteBuffer bytes, final GroupApis.ApiSpec api, final short version,
+    static <T> T ospreyRead(final ByteBuffer bytes, final ApiKey api, final short version,
         final AdminWire.OspreyDecoder<T> decoder)
     {
         final ByteBuffer copy = bytes.duplicate();
@@ -46,7 +45,7 @@ final class GroupWire
     }
 
     /** Kafka decodes Osprey's bytes for {@code message} into {@code expected}, and they equal Kafka's own encoding of it. */
-    static <D extends ApiMessage> void assertKafkaReads(final Message message, final D expected, final GroupApis.ApiSpec api,
+    static <D extends ApiMessage> void assertKafkaReads(final Message message, final D expected, final ApiKey api,
         final short version, final AdminWire.KafkaDecoder<D> kafkaDecoder)
     {
         final ByteBuffer ospreyBytes = ospreyWrite(message, api, version);
@@ -56,7 +55,7 @@ final class GroupWire
     }
 
     /** Osprey decodes Kafka's encoding of {@code data} into {@code expected} and writes it back byte-identically. */
-    static <M extends Message> void assertOspreyReads(final ApiMessage data, final M expected, final GroupApis.ApiSpec api,
+    static <M extends Message> void assertOspreyReads(final ApiMessage data, final M expected, final ApiKey api,
         final short version, final AdminWire.OspreyDecoder<M> ospreyDecoder)
     {
         final ByteBuffer kafkaBytes = AdminWire.kafkaWrite(data, version);

@@ -13,7 +13,7 @@ import io.osprey.protocol.message.HeartbeatResponse;
 /** Heartbeat (key 12) v0-4 against Kafka's generated codec, both directions. */
 class HeartbeatMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.HEARTBEAT;
+    private static final ApiKey API = ApiKey.HEARTBEAT;
 
     static IntStream versions()
     {

@@ -15,7 +15,7 @@ import io.osprey.protocol.message.JoinGroupResponse;
 /** JoinGroup (key 11) v0-9 against Kafka's generated codec, both directions. */
 class JoinGroupMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.JOIN_GROUP;
+    private static final ApiKey API = ApiKey.JOIN_GROUP;
 
     static IntStream versions()
     {

@@ -15,7 +15,7 @@ import io.osprey.protocol.message.LeaveGroupResponse;
 /** LeaveGroup (key 13) v0-5 against Kafka's generated codec, both directions. */
 class LeaveGroupMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.LEAVE_GROUP;
+    private static final ApiKey API = ApiKey.LEAVE_GROUP;
 
     static IntStream versions()
     {

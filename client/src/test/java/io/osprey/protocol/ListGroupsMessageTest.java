@@ -15,7 +15,7 @@ import io.osprey.protocol.message.ListGroupsResponse;
 /** ListGroups (key 16) v0-5 against Kafka's generated codec, both directions. */
 class ListGroupsMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.LIST_GROUPS;
+    private static final ApiKey API = ApiKey.LIST_GROUPS;
 
     static IntStream versions()
     {

@@ -15,7 +15,7 @@ import io.osprey.protocol.message.OffsetCommitResponse;
 /** OffsetCommit (key 8) v2-9 against Kafka's generated codec, both directions. */
 class OffsetCommitMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.OFFSET_COMMIT;
+    private static final ApiKey API = ApiKey.OFFSET_COMMIT;
 
     static IntStream versions()
     {

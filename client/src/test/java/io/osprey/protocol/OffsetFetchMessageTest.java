@@ -18,7 +18,7 @@ import io.osprey.protocol.message.OffsetFetchResponse;
  */
 class OffsetFetchMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.OFFSET_FETCH;
+    private static final ApiKey API = ApiKey.OFFSET_FETCH;
 
     static IntStream versions()
     {

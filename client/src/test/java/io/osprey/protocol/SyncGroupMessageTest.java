@@ -15,7 +15,7 @@ import io.osprey.protocol.message.SyncGroupResponse;
 /** SyncGroup (key 14) v0-5 against Kafka's generated codec, both directions. */
 class SyncGroupMessageTest
 {
-    private static final GroupApis.ApiSpec API = GroupApis.SYNC_GROUP;
+    private static final ApiKey API = ApiKey.SYNC_GROUP;
 
     static IntStream versions()
     {
