@@ -426,6 +426,14 @@ public final class BrokerConfig
         return values.getList(LOG_CLEANUP_POLICY);
     }
 
+    /** The {@code log.cleaner.*} keys of the cleaner threads (the per-topic ones reach each log through its LogConfig). */
+    public io.osprey.log.CleanerConfig cleanerConfig()
+    {
+        return new io.osprey.log.CleanerConfig(values.getBoolean(LOG_CLEANER_ENABLE), values.getInt(LOG_CLEANER_THREADS),
+            values.getLong(LOG_CLEANER_DEDUPE_BUFFER_SIZE), values.getDouble(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR),
+            values.getLong(LOG_CLEANER_BACKOFF_MS), values.getDouble(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND));
+    }
+
     public long logFlushIntervalMessages()
     {
         return values.getLong(LOG_FLUSH_INTERVAL_MESSAGES);

@@ -42,6 +42,10 @@ public final class LogKeys
     public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
     public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
@@ -133,19 +137,32 @@ public final class LogKeys
         def.define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1), USED,
             "How often segments are checked for deletion by retention.");
         def.define(LOG_CLEANUP_POLICY, LIST, "delete", CLEANUP_POLICY, USED,
-            "delete (retention), compact (keep the last record per key) or both; topic default of cleanup.policy.");
-        def.define(LOG_CLEANER_ENABLE, BOOLEAN, "true", Validator.ANY, IGNORED,
-            "Runs the log cleaner for compacted topics; Osprey has no cleaner yet, compacted topics are only accepted.");
-        def.define(LOG_CLEANER_THREADS, INT, "1", atLeast(0), IGNORED,
-            "Threads of the log cleaner; Osprey has no cleaner yet.");
-        def.define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", NON_NEGATIVE, IGNORED,
-            "How long tombstones stay in a compacted log; topic default of delete.retention.ms.");
-        def.define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, LONG, "0", NON_NEGATIVE, IGNORED,
-            "Minimum age of a record before compaction; topic default of min.compaction.lag.ms.");
-        def.define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, LONG, Long.toString(Long.MAX_VALUE), MAX_COMPACTION_LAG_MS, IGNORED,
-            "Maximum age of a record before it must be compacted; topic default of max.compaction.lag.ms.");
-        def.define(LOG_CLEANER_MIN_CLEANABLE_RATIO, DOUBLE, "0.5", CLEANABLE_RATIO, IGNORED,
-            "Dirty fraction of a log that triggers compaction; topic default of min.cleanable.dirty.ratio.");
+            "delete (retention), compact (keep the last record per key; retention then deletes nothing) or both; topic default of cleanup.policy.");
+        defineCleaner(def);
+    }
+
+    private static void defineCleaner(final ConfigDef def)
+    {
+        def.define(LOG_CLEANER_ENABLE, BOOLEAN, "true", Validator.ANY, USED,
+            "Runs the log cleaner threads that compact topics whose cleanup.policy includes compact.");
+        def.define(LOG_CLEANER_THREADS, INT, "1", atLeast(0), USED,
+            "Threads of the log cleaner; each cleans one log at a time with its own offset map.");
+        def.define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, LONG, "134217728", atLeast(0), USED,
+            "Memory for the cleaner's key-to-offset maps, shared equally by its threads (24 bytes per key).");
+        def.define(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, DOUBLE, "0.9", Validators.betweenDouble(0.01, 1), USED,
+            "How full a cleaner offset map may get before a pass stops at the keys it holds.");
+        def.define(LOG_CLEANER_BACKOFF_MS, LONG, "15000", NON_NEGATIVE, USED,
+            "How long a cleaner thread sleeps when no log needs cleaning.");
+        def.define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.toString(Double.MAX_VALUE), Validators.betweenDouble(1, Double.MAX_VALUE), USED,
+            "Bytes per second each cleaner thread may read and write together.");
+        def.define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", NON_NEGATIVE, USED,
+            "How long a tombstone survives after its first cleaning, from its batch's timestamp; topic default of delete.retention.ms.");
+        def.define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, LONG, "0", NON_NEGATIVE, USED,
+            "Minimum age of a segment's newest record before the segment is compacted; topic default of min.compaction.lag.ms.");
+        def.define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, LONG, Long.toString(Long.MAX_VALUE), MAX_COMPACTION_LAG_MS, USED,
+            "Age of the oldest dirty record that makes a log eligible whatever its dirty ratio; topic default of max.compaction.lag.ms.");
+        def.define(LOG_CLEANER_MIN_CLEANABLE_RATIO, DOUBLE, "0.5", CLEANABLE_RATIO, USED,
+            "Dirty fraction of a log that makes it eligible for compaction; topic default of min.cleanable.dirty.ratio.");
     }
 
     private static void defineFlush(final ConfigDef def)

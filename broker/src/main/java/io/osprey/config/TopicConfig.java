@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.osprey.log.CompactionConfig;
 import io.osprey.log.LogConfig;
 
 /**
@@ -68,7 +69,13 @@ public final class TopicConfig
                 "LogAppendTime".equals(get(TopicConfigs.MESSAGE_TIMESTAMP_TYPE)),
                 cleanupPolicy().contains("compact"),
                 (Long) get(TopicConfigs.FILE_DELETE_DELAY_MS))
-                .withProducerIdExpirationMs(configs.broker().producerIdExpirationMs());
+                .withProducerIdExpirationMs(configs.broker().producerIdExpirationMs())
+                .withCompaction(new CompactionConfig(
+                    cleanupPolicy().contains("delete"),
+                    (Long) get(TopicConfigs.DELETE_RETENTION_MS),
+                    (Long) get(TopicConfigs.MIN_COMPACTION_LAG_MS),
+                    (Long) get(TopicConfigs.MAX_COMPACTION_LAG_MS),
+                    (Double) get(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO)));
         }
         catch (final IllegalArgumentException e)
         {

@@ -198,7 +198,7 @@ public final class TopicConfigs
         keys.add(simple(MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, LogKeys.NON_NEGATIVE, IGNORED,
             "How far in the future a CreateTime timestamp may be.", LogKeys.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
         keys.add(simple(CLEANUP_POLICY, LIST, LogKeys.CLEANUP_POLICY, USED,
-            "delete (retention) and/or compact (keep the last record per key; followers then accept offset gaps).",
+            "delete (retention by time and size) and/or compact (the cleaner keeps the last record per key; keyless records are refused).",
             LogKeys.LOG_CLEANUP_POLICY));
         keys.add(simple(MIN_INSYNC_REPLICAS, INT, ReplicationKeys.MIN_ISR, USED,
             "Replicas that must be in sync for an acks=all produce to succeed.", ReplicationKeys.MIN_INSYNC_REPLICAS));
@@ -208,14 +208,16 @@ public final class TopicConfigs
             "How long a deleted segment's files linger for reads in flight.", LogKeys.LOG_SEGMENT_DELETE_DELAY_MS));
         keys.add(simple(COMPRESSION_TYPE, STRING, Validators.oneOf(ServerKeys.COMPRESSION_TYPES), IGNORED,
             "Recompress batches on the broker; Osprey stores them as the producer compressed them.", ServerKeys.COMPRESSION_TYPE));
-        keys.add(simple(DELETE_RETENTION_MS, LONG, LogKeys.NON_NEGATIVE, IGNORED,
-            "How long tombstones stay in a compacted log.", LogKeys.LOG_CLEANER_DELETE_RETENTION_MS));
-        keys.add(simple(MIN_COMPACTION_LAG_MS, LONG, LogKeys.NON_NEGATIVE, IGNORED,
-            "Minimum age of a record before compaction.", LogKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS));
-        keys.add(simple(MAX_COMPACTION_LAG_MS, LONG, LogKeys.MAX_COMPACTION_LAG_MS, IGNORED,
-            "Maximum age of a record before it must be compacted.", LogKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS));
-        keys.add(simple(MIN_CLEANABLE_DIRTY_RATIO, DOUBLE, LogKeys.CLEANABLE_RATIO, IGNORED,
-            "Dirty fraction of a log that triggers compaction.", LogKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO));
+        keys.add(simple(DELETE_RETENTION_MS, LONG, LogKeys.NON_NEGATIVE, USED,
+            "How long a tombstone survives after its first cleaning, from its batch's timestamp.",
+            LogKeys.LOG_CLEANER_DELETE_RETENTION_MS));
+        keys.add(simple(MIN_COMPACTION_LAG_MS, LONG, LogKeys.NON_NEGATIVE, USED,
+            "Minimum age of a segment's newest record before the segment is compacted.", LogKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS));
+        keys.add(simple(MAX_COMPACTION_LAG_MS, LONG, LogKeys.MAX_COMPACTION_LAG_MS, USED,
+            "Age of the oldest dirty record that makes the log eligible for compaction whatever its dirty ratio.",
+            LogKeys.LOG_CLEANER_MAX_COMPACTION_LAG_MS));
+        keys.add(simple(MIN_CLEANABLE_DIRTY_RATIO, DOUBLE, LogKeys.CLEANABLE_RATIO, USED,
+            "Dirty fraction of the log that makes it eligible for compaction.", LogKeys.LOG_CLEANER_MIN_CLEANABLE_RATIO));
         keys.add(simple(PREALLOCATE, BOOLEAN, Validator.ANY, IGNORED,
             "Preallocate segment files; Osprey always preallocates the active segment.", LogKeys.LOG_PREALLOCATE));
         final Map<String, TopicKey> byName = new LinkedHashMap<>();

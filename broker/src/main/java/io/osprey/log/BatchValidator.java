@@ -33,9 +33,13 @@ final class BatchValidator
     {
     }
 
-    /** Validates the single batch that {@code buffer} holds from its position to its limit. */
+    /**
+     * Validates the single batch that {@code buffer} holds from its position to its limit; on a
+     * compacted topic ({@code requireKeys}) every record must have a key, as Kafka demands: the
+     * cleaner could not tell which record a keyless one supersedes.
+     */
     static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
-        final int maxMessageBytes)
+        final int maxMessageBytes, final boolean requireKeys)
     {
         final int start = buffer.position();
         final int available = buffer.remaining();
@@ -69,7 +73,7 @@ final class BatchValidator
             throw new OspreyException(ErrorCode.INVALID_RECORD, "Transactional batches are not supported by Osprey");
         }
         validateProducerFields(batch);
-        validateRecords(reader, buffer, start, batch.baseOffset(), count);
+        validateRecords(reader, buffer, start, batch.baseOffset(), count, requireKeys);
     }
 
     /**
@@ -81,7 +85,7 @@ final class BatchValidator
      * are walked in place with the reusable reader, without allocating.
      */
     private static void validateRecords(final RecordBatchReader reader, final ByteBuffer buffer, final int start,
-        final long baseOffset, final int count)
+        final long baseOffset, final int count, final boolean requireKeys)
     {
         try
         {
@@ -93,6 +97,10 @@ final class BatchValidator
                 if (r.offset() - baseOffset != i)
                 {
                     throw invalidRecord("record " + i + " has offset delta " + (r.offset() - baseOffset));
+                }
+                if (requireKeys && !r.hasKey())
+                {
+                    throw new OspreyException(ErrorCode.INVALID_RECORD, "Compacted topic cannot accept message without key");
                 }
                 i++;
             }

@@ -141,7 +141,7 @@ abstract class IndexFile implements AutoCloseable
     /** Renames the file; the open mapping stays valid (Linux keeps the inode). */
     public final void renameTo(final Path target) throws IOException
     {
-        Files.move(path, target);
+        Files.move(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override

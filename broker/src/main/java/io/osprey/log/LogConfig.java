@@ -17,6 +17,7 @@ package io.osprey.log;
  * @param fileDeleteDelayMs     {@code file.delete.delay.ms}: deleted segments linger for in-flight reads
  * @param producerIdExpirationMs {@code producer.id.expiration.ms}: idle producer state is dropped after this
  *                              (a broker-level key in Kafka; carried here so a log needs no other config)
+ * @param compaction            the rest of {@code cleanup.policy} and the cleaner's per-topic settings
  */
 public record LogConfig(
     int segmentBytes,
@@ -31,7 +32,8 @@ public record LogConfig(
     boolean logAppendTime,
     boolean compacted,
     long fileDeleteDelayMs,
-    long producerIdExpirationMs)
+    long producerIdExpirationMs,
+    CompactionConfig compaction)
 {
     public static final int DEFAULT_SEGMENT_BYTES = 1024 * 1024 * 1024;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -63,6 +65,28 @@ public record LogConfig(
         {
             throw new IllegalArgumentException("producer.id.expiration.ms must be at least 1: " + producerIdExpirationMs);
         }
+        java.util.Objects.requireNonNull(compaction, "compaction");
+    }
+
+    /** The settings without the compaction ones, which take Kafka's defaults (delete policy on). */
+    public LogConfig(
+        final int segmentBytes,
+        final long segmentMs,
+        final int segmentIndexBytes,
+        final int indexIntervalBytes,
+        final long retentionMs,
+        final long retentionBytes,
+        final long flushMessages,
+        final long flushMs,
+        final int maxMessageBytes,
+        final boolean logAppendTime,
+        final boolean compacted,
+        final long fileDeleteDelayMs,
+        final long producerIdExpirationMs)
+    {
+        this(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes, flushMessages,
+            flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs,
+            CompactionConfig.DEFAULT);
     }
 
     /** The settings without {@code producer.id.expiration.ms}, which takes its default (one day). */
@@ -99,78 +123,91 @@ public record LogConfig(
             false,
             false,
             DEFAULT_FILE_DELETE_DELAY_MS,
-            DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+            DEFAULT_PRODUCER_ID_EXPIRATION_MS,
+            CompactionConfig.DEFAULT);
     }
 
     public LogConfig withSegmentBytes(final int v)
     {
         return new LogConfig(v, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs);
+            producerIdExpirationMs, compaction);
     }
 
     public LogConfig withSegmentMs(final long v)
     {
         return new LogConfig(segmentBytes, v, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs);
+            producerIdExpirationMs, compaction);
     }
 
     public LogConfig withSegmentIndexBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, v, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs);
+            producerIdExpirationMs, compaction);
     }
 
     public LogConfig withIndexIntervalBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, v, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs);
+            producerIdExpirationMs, compaction);
     }
 
     public LogConfig withRetention(final long ms, final long bytes)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, ms, bytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs);
+            producerIdExpirationMs, compaction);
     }
 
     public LogConfig withFlush(final long messages, final long ms)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             messages, ms, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs);
+            producerIdExpirationMs, compaction);
     }
 
     public LogConfig withMaxMessageBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs);
+            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction);
     }
 
     public LogConfig withLogAppendTime(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs);
+            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction);
     }
 
     public LogConfig withCompacted(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs, compaction);
     }
 
     public LogConfig withFileDeleteDelayMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs, compaction);
     }
 
     public LogConfig withProducerIdExpirationMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v, compaction);
+    }
+
+    public LogConfig withCompaction(final CompactionConfig v)
+    {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, v);
+    }
+
+    /** {@code cleanup.policy}: {@code compact} and/or {@code delete}. */
+    public LogConfig withCleanupPolicy(final boolean compact, final boolean delete)
+    {
+        return withCompacted(compact).withCompaction(compaction.withDeletePolicy(delete));
     }
 }

@@ -14,9 +14,11 @@ import java.util.function.Function;
 /**
  * The partition logs of one log directory and the node-level checkpoints beside them:
  * {@code recovery-point-offset-checkpoint} (per partition, the offset below which data was
- * flushed, so recovery scans only what follows) and {@code log-start-offset-checkpoint}
- * (per partition, the first offset retention kept). Partition directories are named
- * {@code <topic>-<partition>}.
+ * flushed, so recovery scans only what follows), {@code log-start-offset-checkpoint}
+ * (per partition, the first offset retention kept) and {@code cleaner-offset-checkpoint} (per
+ * compacted partition, the log cleaner's first dirty offset). Partition directories are named
+ * {@code <topic>-<partition>}. The manager owns the {@link LogCleaner} of its logs once
+ * {@link #startCleaner} created it.
  * <p>
  * Thread-safety: the map of logs is concurrent; each log's mutating calls belong to its
  * single writer, and {@link #checkpoint()} reads only published, volatile positions.
@@ -25,11 +27,13 @@ public final class LogManager implements AutoCloseable
 {
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+    public static final String CLEANER_OFFSET_CHECKPOINT = "cleaner-offset-checkpoint";
 
     private final Path logDir;
     private final Map<String, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<String, Long> recoveryPoints;
     private final Map<String, Long> startOffsets;
+    private volatile LogCleaner cleaner;
 
     /**
      * Opens every partition directory under {@code logDir}, recovering each from its
@@ -55,6 +59,7 @@ public final class LogManager implements AutoCloseable
         Files.createDirectories(logDir);
         recoveryPoints = readOffsets(logDir.resolve(RECOVERY_POINT_CHECKPOINT));
         startOffsets = readOffsets(logDir.resolve(LOG_START_OFFSET_CHECKPOINT));
+        final Map<String, Long> firstDirty = readOffsets(logDir.resolve(CLEANER_OFFSET_CHECKPOINT));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logDir, Files::isDirectory))
         {
             for (final Path d : dirs)
@@ -68,8 +73,10 @@ public final class LogManager implements AutoCloseable
                 }
                 else if (isPartitionDirName(name))
                 {
-                    logs.put(name, PartitionLog.open(d, configFor.apply(name),
-                        recoveryPoints.getOrDefault(name, 0L), startOffsets.getOrDefault(name, 0L), nowMs));
+                    final PartitionLog log = PartitionLog.open(d, configFor.apply(name),
+                        recoveryPoints.getOrDefault(name, 0L), startOffsets.getOrDefault(name, 0L), nowMs);
+                    log.firstDirtyOffset(firstDirty.getOrDefault(name, 0L));
+                    logs.put(name, log);
                 }
             }
         }
@@ -151,9 +158,70 @@ public final class LogManager implements AutoCloseable
     {
         if (logs.remove(log.dir().getFileName().toString(), log))
         {
+            final LogCleaner c = cleaner;
+            if (c != null)
+            {
+                try
+                {
+                    c.abortAndWait(log);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
             log.closeForDelete();
             deleteRecursively(log.dir());
             checkpoint();
+            checkpointCleaner();
+        }
+    }
+
+    /**
+     * Creates the log cleaner of these logs and starts its threads (none when
+     * {@code log.cleaner.enable=false}; {@link #cleaner()}{@code .cleanNow} still works).
+     */
+    public synchronized LogCleaner startCleaner(final CleanerConfig config)
+    {
+        if (cleaner == null)
+        {
+            cleaner = new LogCleaner(config, logs::values, this::checkpointCleanerQuietly);
+            cleaner.startup();
+        }
+        return cleaner;
+    }
+
+    /** The cleaner started by {@link #startCleaner}, or null. */
+    public LogCleaner cleaner()
+    {
+        return cleaner;
+    }
+
+    /** Writes {@code cleaner-offset-checkpoint}: every log's first dirty offset, where the cleaner moved it. */
+    public synchronized void checkpointCleaner() throws IOException
+    {
+        final List<CheckpointFiles.Line> lines = new ArrayList<>();
+        for (final Map.Entry<String, PartitionLog> e : logs.entrySet())
+        {
+            final long firstDirty = e.getValue().firstDirtyOffset();
+            if (firstDirty > 0)
+            {
+                lines.add(new CheckpointFiles.Line(e.getKey(), Long.toString(firstDirty)));
+            }
+        }
+        CheckpointFiles.write(logDir.resolve(CLEANER_OFFSET_CHECKPOINT), lines);
+    }
+
+    private void checkpointCleanerQuietly()
+    {
+        try
+        {
+            checkpointCleaner();
+        }
+        catch (final IOException e)
+        {
+            org.slf4j.LoggerFactory.getLogger(LogManager.class).warn("Could not write {}: {}", CLEANER_OFFSET_CHECKPOINT,
+                e.toString());
         }
     }
 
@@ -208,10 +276,16 @@ public final class LogManager implements AutoCloseable
     @Override
     public void close() throws IOException
     {
+        final LogCleaner c = cleaner;
+        if (c != null)
+        {
+            c.close();
+        }
         for (final PartitionLog log : logs.values())
         {
             log.close();
         }
         checkpoint();
+        checkpointCleaner();
     }
 }

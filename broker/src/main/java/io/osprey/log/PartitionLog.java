@@ -39,6 +39,13 @@ import io.osprey.replication.LeaderEpochCache;
  * the batch header in it. The table is snapshotted to {@code <offset>.snapshot} files
  * ({@link ProducerStateSnapshots}) when a segment rolls and on clean close, and rebuilt from the
  * newest valid snapshot plus the batches after it on open and after truncation.
+ * <p>
+ * Compaction: the {@link LogCleaner} reads sealed segments on its own thread and swaps cleaned
+ * copies in with {@link #replaceSegments}. The swap, truncation, retention's removals and
+ * close take the {@code structureLock} (appends, rolls and reads never do), and every truncation
+ * bumps a version the cleaner checks before its swap, so a cleaning that overlapped one is
+ * dropped instead of bringing truncated batches back. {@link #firstDirtyOffset()} is the
+ * cleaner's clean/dirty boundary.
  */
 public final class PartitionLog implements AutoCloseable
 {
@@ -49,6 +56,11 @@ public final class PartitionLog implements AutoCloseable
     private final Path dir;
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ArrayDeque<PendingDelete> pendingDeletes = new ArrayDeque<>();
+    /** Segments the cleaner replaced, waiting for their delete delay; released by the writer. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingDelete> cleanedDeletes =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Guards changes to the segment set other than appends and rolls; see the class comment. */
+    private final Object structureLock = new Object();
     private final RecordBatch view = new RecordBatch();
     private final io.osprey.record.RecordBatchReader validationReader =
         new io.osprey.record.RecordBatchReader(BatchValidator.DECOMPRESSED_BYTES_MAX);
@@ -59,6 +71,8 @@ public final class PartitionLog implements AutoCloseable
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long recoveryPoint;
+    private volatile long firstDirtyOffset;
+    private int structureVersion;
     private int activeFlushedPosition;
     private long unflushedMessages;
     private long lastFlushMs;
@@ -69,6 +83,19 @@ public final class PartitionLog implements AutoCloseable
 
     private record PendingDelete(Segment segment, long dueMs)
     {
+    }
+
+    /** The steps of {@link #replaceSegments}, for tests that simulate a crash after each one. */
+    enum SwapStep
+    {
+        /** The cleaned files are written and the log still holds the segments they replace. */
+        CLEANED,
+        /** The cleaned files were renamed to {@code .swap}: the replacement is committed. */
+        COMMITTED,
+        /** The replaced segments' files were renamed to {@code .deleted}. */
+        OLD_DELETED,
+        /** The {@code .swap} files were renamed to the segment's names. */
+        RENAMED
     }
 
     private PartitionLog(final Path dir, final LogConfig config, final LeaderEpochCache epochCache)
@@ -94,6 +121,7 @@ public final class PartitionLog implements AutoCloseable
     {
         Files.createDirectories(dir);
         removeLeftovers(dir);
+        CleanerRecovery.completeOrDiscard(dir);
         final LeaderEpochCache cache = new LeaderEpochCache(readEpochCheckpoint(dir.resolve(LEADER_EPOCH_CHECKPOINT)));
         final PartitionLog log = new PartitionLog(dir, config, cache);
         log.load(recoveryPoint, logStartOffset, nowMs);
@@ -256,7 +284,7 @@ public final class PartitionLog implements AutoCloseable
     {
         ensureOpen();
         final LogConfig cfg = config;
-        BatchValidator.validateLeaderBatch(view, validationReader, records, cfg.maxMessageBytes());
+        BatchValidator.validateLeaderBatch(view, validationReader, records, cfg.maxMessageBytes(), cfg.compacted());
         final long producerId = view.producerId();
         if (producerId != RecordBatch.NO_PRODUCER_ID)
         {
@@ -620,6 +648,17 @@ public final class PartitionLog implements AutoCloseable
      */
     public long truncateTo(final long offset)
     {
+        synchronized (structureLock)
+        {
+            structureVersion++;
+            final long end = truncateToLocked(offset);
+            firstDirtyOffset = Math.min(firstDirtyOffset, end);
+            return end;
+        }
+    }
+
+    private long truncateToLocked(final long offset)
+    {
         ensureOpen();
         if (offset >= logEndOffset)
         {
@@ -675,6 +714,16 @@ public final class PartitionLog implements AutoCloseable
      */
     public void truncateFullyAndStartAt(final long offset, final long nowMs)
     {
+        synchronized (structureLock)
+        {
+            structureVersion++;
+            truncateFullyAndStartAtLocked(offset, nowMs);
+            firstDirtyOffset = offset;
+        }
+    }
+
+    private void truncateFullyAndStartAtLocked(final long offset, final long nowMs)
+    {
         ensureOpen();
         try
         {
@@ -716,6 +765,21 @@ public final class PartitionLog implements AutoCloseable
         lastNowMs = Math.max(lastNowMs, nowMs);
         final LogConfig cfg = config;
         int deleted = 0;
+        if (cfg.compaction().deletePolicy())
+        {
+            synchronized (structureLock)
+            {
+                deleted = deleteRetainedSegmentsLocked(cfg, nowMs);
+            }
+        }
+        releaseDeletedSegments(nowMs);
+        producers.removeExpired(nowMs);
+        return deleted;
+    }
+
+    private int deleteRetainedSegmentsLocked(final LogConfig cfg, final long nowMs)
+    {
+        int deleted = 0;
         long excess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - cfg.retentionBytes();
         while (segments.size() > 1)
         {
@@ -743,8 +807,6 @@ public final class PartitionLog implements AutoCloseable
         {
             writeEpochCheckpoint();
         }
-        releaseDeletedSegments(nowMs);
-        producers.removeExpired(nowMs);
         return deleted;
     }
 
@@ -767,6 +829,133 @@ public final class PartitionLog implements AutoCloseable
         while (!pendingDeletes.isEmpty() && pendingDeletes.peekFirst().dueMs() <= nowMs)
         {
             SegmentDeleter.submit(pendingDeletes.pollFirst().segment());
+        }
+        cleanedDeletes.removeIf(d ->
+        {
+            if (d.dueMs() <= nowMs)
+            {
+                SegmentDeleter.submit(d.segment());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** The segment appends go to. Any thread. */
+    Segment activeSegment()
+    {
+        return active;
+    }
+
+    /**
+     * The cleaner's boundary: offsets below it were in the dirty section of a completed cleaning
+     * (so the log holds at most one record per key there, apart from keys rewritten later), offsets
+     * at and above it have not been cleaned yet. Any thread.
+     */
+    public long firstDirtyOffset()
+    {
+        return firstDirtyOffset;
+    }
+
+    /** Sets the boundary read from {@code cleaner-offset-checkpoint} when the log is opened. */
+    void firstDirtyOffset(final long offset)
+    {
+        firstDirtyOffset = offset;
+    }
+
+    /** Changes whenever a truncation may have rewritten segments the cleaner is reading. */
+    int structureVersion()
+    {
+        synchronized (structureLock)
+        {
+            return structureVersion;
+        }
+    }
+
+    /**
+     * Cleaner: records that everything below {@code offset} is now clean, unless the log was
+     * truncated or closed since the cleaning started at {@code expectedVersion}.
+     */
+    boolean completeCleaning(final long offset, final int expectedVersion)
+    {
+        synchronized (structureLock)
+        {
+            if (closed || structureVersion != expectedVersion)
+            {
+                return false;
+            }
+            firstDirtyOffset = Math.min(offset, logEndOffset);
+            return true;
+        }
+    }
+
+    /**
+     * Cleaner: replaces the consecutive sealed segments {@code old} by the cleaned segment whose
+     * files {@code <base>.log/.index/.timeindex.cleaned} the cleaner has written and fsynced,
+     * base being the first old segment's base offset. Under the structure lock:
+     * <ol>
+     *   <li>check that the log is open, was not truncated since {@code expectedVersion}, and still
+     *       holds exactly these segment objects (retention may have deleted some);</li>
+     *   <li>rename the cleaned files to {@code .swap} (the {@code .log} last) and fsync the
+     *       directory: from here on, recovery completes the replacement;</li>
+     *   <li>rename the old segments' files to {@code .deleted}; their open files stay readable;</li>
+     *   <li>rename the {@code .swap} files to the segment names and fsync the directory;</li>
+     *   <li>open the new segment and put it in the map in place of the first old one (a reader
+     *       sees the old segments or the new one, both holding the same offsets for the records
+     *       the cleaner kept), then remove the other old ones.</li>
+     * </ol>
+     * The old segments are closed and removed {@code file.delete.delay.ms} later, as retention does.
+     *
+     * @param onStep told after each step (tests simulate a crash by throwing)
+     * @return the new segment, or null when the log changed and the cleaned files were discarded
+     */
+    Segment replaceSegments(final List<Segment> old, final int expectedVersion, final long nowMs,
+        final java.util.function.Consumer<SwapStep> onStep) throws IOException
+    {
+        final long base = old.get(0).baseOffset();
+        synchronized (structureLock)
+        {
+            boolean current = !closed && structureVersion == expectedVersion;
+            for (int i = 0; current && i < old.size(); i++)
+            {
+                final Segment s = old.get(i);
+                current = segments.get(s.baseOffset()) == s && s.baseOffset() < active.baseOffset();
+            }
+            if (!current)
+            {
+                CleanerRecovery.deleteFiles(dir, base, Segment.CLEANED_SUFFIX);
+                return null;
+            }
+            final Long nextBase = segments.higherKey(old.get(old.size() - 1).baseOffset());
+            onStep.accept(SwapStep.CLEANED);
+            CleanerRecovery.rename(dir, base, Segment.CLEANED_SUFFIX, Segment.SWAP_SUFFIX);
+            CheckpointFiles.fsyncDirectory(dir);
+            onStep.accept(SwapStep.COMMITTED);
+            for (final Segment s : old)
+            {
+                s.markDeleted();
+            }
+            onStep.accept(SwapStep.OLD_DELETED);
+            CleanerRecovery.rename(dir, base, Segment.SWAP_SUFFIX, "");
+            CheckpointFiles.fsyncDirectory(dir);
+            onStep.accept(SwapStep.RENAMED);
+            final LogConfig cfg = config;
+            final Segment fresh = Segment.open(dir, base, cfg, false, nowMs);
+            if (!fresh.loadTrusted(nextBase))
+            {
+                // Never expected: the cleaner built these indexes. Rebuild them from the batches.
+                fresh.recover(base, (b, p) -> { });
+            }
+            segments.put(base, fresh);
+            for (int i = 1; i < old.size(); i++)
+            {
+                segments.remove(old.get(i).baseOffset());
+            }
+            for (final Segment s : old)
+            {
+                cleanedDeletes.add(new PendingDelete(s, nowMs + cfg.fileDeleteDelayMs()));
+            }
+            return fresh;
         }
     }
 
@@ -853,6 +1042,14 @@ public final class PartitionLog implements AutoCloseable
     @Override
     public void close() throws IOException
     {
+        synchronized (structureLock)
+        {
+            closeLocked();
+        }
+    }
+
+    private void closeLocked() throws IOException
+    {
         if (closed)
         {
             return;
@@ -878,6 +1075,11 @@ public final class PartitionLog implements AutoCloseable
             d.segment().closeAndDelete();
         }
         pendingDeletes.clear();
+        for (final PendingDelete d : cleanedDeletes)
+        {
+            d.segment().closeAndDelete();
+        }
+        cleanedDeletes.clear();
     }
 
     /**
@@ -885,6 +1087,14 @@ public final class PartitionLog implements AutoCloseable
      * readers on other threads may still hold its segments (see {@link Segment#closeAndDelete()}).
      */
     public void closeForDelete() throws IOException
+    {
+        synchronized (structureLock)
+        {
+            closeForDeleteLocked();
+        }
+    }
+
+    private void closeForDeleteLocked() throws IOException
     {
         if (closed)
         {
@@ -901,19 +1111,31 @@ public final class PartitionLog implements AutoCloseable
             d.segment().release(false);
         }
         pendingDeletes.clear();
+        for (final PendingDelete d : cleanedDeletes)
+        {
+            d.segment().release(false);
+        }
+        cleanedDeletes.clear();
     }
 
     /** Releases files without flushing or trimming: leaves the directory as a crash would. For tests. */
     public void abandon() throws IOException
     {
-        closed = true;
-        for (final Segment s : segments.values())
+        synchronized (structureLock)
         {
-            s.abandon();
-        }
-        for (final PendingDelete d : pendingDeletes)
-        {
-            d.segment().abandon();
+            closed = true;
+            for (final Segment s : segments.values())
+            {
+                s.abandon();
+            }
+            for (final PendingDelete d : pendingDeletes)
+            {
+                d.segment().abandon();
+            }
+            for (final PendingDelete d : cleanedDeletes)
+            {
+                d.segment().abandon();
+            }
         }
     }
 

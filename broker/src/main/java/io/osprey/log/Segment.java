@@ -7,6 +7,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ObjLongConsumer;
@@ -35,6 +36,10 @@ public final class Segment implements AutoCloseable
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
     public static final String DELETED_SUFFIX = ".deleted";
+    /** Appended to the three file names of a segment the log cleaner is still writing. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** Appended to the three file names of a cleaned segment that is being swapped into the log. */
+    public static final String SWAP_SUFFIX = ".swap";
 
     private final long baseOffset;
     private final Path logPath;
@@ -66,13 +71,14 @@ public final class Segment implements AutoCloseable
         final int indexIntervalBytes,
         final int maxIndexBytes,
         final boolean active,
-        final long nowMs) throws IOException
+        final long nowMs,
+        final String suffix) throws IOException
     {
         this.baseOffset = baseOffset;
         this.indexIntervalBytes = indexIntervalBytes;
         this.maxIndexBytes = maxIndexBytes;
         this.active = active;
-        this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.logPath = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         final boolean existed = Files.exists(logPath);
         this.file = new RandomAccessFile(logPath.toFile(), "rw");
         this.channel = file.getChannel();
@@ -90,10 +96,10 @@ public final class Segment implements AutoCloseable
         this.map = channel.map(FileChannel.MapMode.READ_WRITE, 0, mapSize);
         this.size = (int)fileLength;
         this.nextOffset = baseOffset;
-        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, maxIndexBytes, active);
-        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, maxIndexBytes, active);
+        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset, maxIndexBytes, active);
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset, maxIndexBytes, active);
         this.createdMs = existed ? Files.getLastModifiedTime(logPath).toMillis() : nowMs;
-        if (active)
+        if (active && suffix.isEmpty())
         {
             Pretoucher.register(this);
         }
@@ -113,7 +119,24 @@ public final class Segment implements AutoCloseable
         Files.deleteIfExists(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)));
         Files.deleteIfExists(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)));
         final int capacity = Math.max(config.segmentBytes(), minCapacity);
-        return new Segment(dir, baseOffset, capacity, config.indexIntervalBytes(), config.segmentIndexBytes(), true, nowMs);
+        return new Segment(dir, baseOffset, capacity, config.indexIntervalBytes(), config.segmentIndexBytes(), true, nowMs, "");
+    }
+
+    /**
+     * Creates the output of the log cleaner: an active segment whose three files carry the
+     * {@link #CLEANED_SUFFIX}, preallocated to {@code capacity} bytes and never pretouched. The
+     * cleaner appends to it, {@link #close() closes} it (which trims the files), and renames the
+     * files into place; the log then opens them again as an ordinary sealed segment.
+     */
+    static Segment createCleaned(final Path dir, final long baseOffset, final LogConfig config, final int capacity,
+        final long nowMs) throws IOException
+    {
+        for (final String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX})
+        {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX));
+        }
+        return new Segment(dir, baseOffset, capacity, config.indexIntervalBytes(), config.segmentIndexBytes(), true, nowMs,
+            CLEANED_SUFFIX);
     }
 
     /**
@@ -124,7 +147,7 @@ public final class Segment implements AutoCloseable
         throws IOException
     {
         return new Segment(dir, baseOffset, config.segmentBytes(), config.indexIntervalBytes(),
-            config.segmentIndexBytes(), active, nowMs);
+            config.segmentIndexBytes(), active, nowMs, "");
     }
 
     public static String fileName(final long offset, final String suffix)
@@ -582,7 +605,9 @@ public final class Segment implements AutoCloseable
     /** Renames the files with {@code .deleted}; reads in flight continue on the open files. */
     void markDeleted() throws IOException
     {
-        Files.move(logPath, logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX));
+        // Replacing is right: a file of that name is an older segment with the same base offset
+        // (replaced by the cleaner earlier) waiting for its own delete; both are garbage.
+        Files.move(logPath, logPath.resolveSibling(logPath.getFileName() + DELETED_SUFFIX), StandardCopyOption.REPLACE_EXISTING);
         offsetIndex.renameTo(offsetIndex.path().resolveSibling(offsetIndex.path().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.path().resolveSibling(timeIndex.path().getFileName() + DELETED_SUFFIX));
     }
