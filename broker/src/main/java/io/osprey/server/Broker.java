@@ -17,6 +17,9 @@ import io.osprey.config.BrokerConfig;
 import io.osprey.config.Listener;
 import io.osprey.config.StorageFormat;
 import io.osprey.config.TopicConfigs;
+import io.osprey.group.GroupConfig;
+import io.osprey.group.GroupCoordinatorService;
+import io.osprey.group.GroupHandler;
 import io.osprey.log.LogManager;
 import io.osprey.network.OspreyServer;
 
@@ -36,6 +39,7 @@ public final class Broker implements AutoCloseable
     private final ExecutorService adminExecutor;
     private final ScheduledExecutorService checkpointer;
     private final PartitionManager partitions;
+    private final GroupCoordinatorService groups;
     private final OspreyServer server;
     private final String clusterId;
 
@@ -53,6 +57,7 @@ public final class Broker implements AutoCloseable
         final MetadataStore metadata = new MetadataStore(logDir);
         logManager = new LogManager(logDir, dirName -> topicConfigs.logConfig(overridesFor(metadata, dirName)),
             dirName -> isKnownPartition(metadata, dirName), nowMs);
+        logManager.startCleaner(config.cleanerConfig());
 
         final LogAgent[] agents = new LogAgent[config.numIoThreads()];
         runners = new AgentRunner[agents.length];
@@ -85,12 +90,16 @@ public final class Broker implements AutoCloseable
         final BrokerSettings settings = new BrokerSettings(config.nodeId(), clusterId, advertised.address().host(),
             advertised.address().port(), config.rack().orElse(null), config.autoCreateTopicsEnable(), config.numPartitions(),
             (short)config.defaultReplicationFactor(), config.fetchMaxBytes(), config.deleteTopicEnable());
+        groups = new GroupCoordinatorService(GroupConfig.from(config), partitions, config.nodeId(), advertised.address().host(),
+            advertised.address().port(), System::currentTimeMillis);
+        groups.start();
         final RequestRouter router = new RequestRouter(
             new ProduceHandler(partitions),
             new FetchHandler(partitions, timer, config.fetchMaxBytes()),
             new MetadataHandler(partitions, settings),
             new ListOffsetsHandler(partitions),
-            new AdminHandler(partitions, settings, config, topicConfigs, adminExecutor));
+            new AdminHandler(partitions, settings, config, topicConfigs, adminExecutor),
+            new GroupHandler(groups));
         server = new OspreyServer(listener.address().host(), listener.address().port(), config.numNetworkThreads(),
             config.socketRequestMaxBytes(), config.queuedMaxRequests(), config.socketSendBufferBytes(),
             config.socketReceiveBufferBytes(), router);
@@ -148,6 +157,12 @@ public final class Broker implements AutoCloseable
         return partitions;
     }
 
+    /** The logs of this node and their cleaner (tests force a compaction pass through it). */
+    public LogManager logManager()
+    {
+        return logManager;
+    }
+
     public BrokerConfig config()
     {
         return config;
@@ -169,6 +184,8 @@ public final class Broker implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         timer.stop();
+        // Before the log agents: the coordinator's appends go to them.
+        groups.close();
         checkpointer.shutdownNow();
         for (final AgentRunner r : runners)
         {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
+import io.osprey.group.GroupCoordinatorService;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.MetadataResponse;
 
@@ -80,7 +81,8 @@ public final class MetadataHandler
             {
                 return error(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
             }
-            if (!clientAllowsCreate || !settings.autoCreateTopics())
+            // __consumer_offsets is created by the group coordinator, with its own settings, never as a plain topic.
+            if (!clientAllowsCreate || !settings.autoCreateTopics() || isInternal(name))
             {
                 return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             }
@@ -104,6 +106,12 @@ public final class MetadataHandler
             }
         }
         return describe(topic);
+    }
+
+    /** Kafka's internal topics that Osprey has: {@code __consumer_offsets}. */
+    static boolean isInternal(final String topic)
+    {
+        return GroupCoordinatorService.OFFSETS_TOPIC.equals(topic);
     }
 
     private TopicInfo findById(final UUID id)
@@ -135,7 +143,7 @@ public final class MetadataHandler
                     List.of()));
             }
         }
-        return new MetadataResponse.Topic(ErrorCode.NONE.code, topic.name(), topic.id(), false, out,
+        return new MetadataResponse.Topic(ErrorCode.NONE.code, topic.name(), topic.id(), isInternal(topic.name()), out,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);
     }
 

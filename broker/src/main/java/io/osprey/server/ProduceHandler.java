@@ -53,6 +53,13 @@ public final class ProduceHandler
                     results[t][p] = error(data.index(), precheck, precheckMessage);
                     continue;
                 }
+                if (MetadataHandler.isInternal(topic.name()))
+                {
+                    // As Kafka: only the group coordinator writes its internal topic.
+                    results[t][p] = error(data.index(), ErrorCode.INVALID_TOPIC_EXCEPTION,
+                        "Cannot append to internal topic " + topic.name());
+                    continue;
+                }
                 final Partition partition = partitions.partition(new TopicPartition(topic.name(), data.index()));
                 if (partition == null)
                 {

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
+import io.osprey.group.GroupHandler;
 import io.osprey.network.Connection;
 import io.osprey.network.RequestDispatcher;
 import io.osprey.protocol.ApiKey;
@@ -28,6 +29,16 @@ import io.osprey.protocol.message.InitProducerIdRequest;
 import io.osprey.protocol.message.ListOffsetsRequest;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.ProduceRequest;
+import io.osprey.protocol.message.DeleteGroupsRequest;
+import io.osprey.protocol.message.DescribeGroupsRequest;
+import io.osprey.protocol.message.FindCoordinatorRequest;
+import io.osprey.protocol.message.HeartbeatRequest;
+import io.osprey.protocol.message.JoinGroupRequest;
+import io.osprey.protocol.message.LeaveGroupRequest;
+import io.osprey.protocol.message.ListGroupsRequest;
+import io.osprey.protocol.message.OffsetCommitRequest;
+import io.osprey.protocol.message.OffsetFetchRequest;
+import io.osprey.protocol.message.SyncGroupRequest;
 
 /**
  * Decodes each request and routes it to its handler. Runs on the connection's event loop.
@@ -46,10 +57,12 @@ public final class RequestRouter implements RequestDispatcher
     private final MetadataHandler metadata;
     private final ListOffsetsHandler listOffsets;
     private final AdminHandler admin;
+    private final GroupHandler groups;
 
     public RequestRouter(final ProduceHandler produce, final FetchHandler fetch, final MetadataHandler metadata,
-        final ListOffsetsHandler listOffsets, final AdminHandler admin)
+        final ListOffsetsHandler listOffsets, final AdminHandler admin, final GroupHandler groups)
     {
+        this.groups = groups;
         this.produce = produce;
         this.fetch = fetch;
         this.metadata = metadata;
@@ -134,6 +147,20 @@ public final class RequestRouter implements RequestDispatcher
                     IncrementalAlterConfigsRequest.read(body, version));
                 case DESCRIBE_CLUSTER -> admin.describeCluster(context(connection, header, api, receivedNs),
                     DescribeClusterRequest.read(body, version));
+                case FIND_COORDINATOR -> groups.findCoordinator(context(connection, header, api, receivedNs),
+                    FindCoordinatorRequest.read(body, version));
+                case JOIN_GROUP -> groups.joinGroup(context(connection, header, api, receivedNs), JoinGroupRequest.read(body, version));
+                case SYNC_GROUP -> groups.syncGroup(context(connection, header, api, receivedNs), SyncGroupRequest.read(body, version));
+                case HEARTBEAT -> groups.heartbeat(context(connection, header, api, receivedNs), HeartbeatRequest.read(body, version));
+                case LEAVE_GROUP -> groups.leaveGroup(context(connection, header, api, receivedNs), LeaveGroupRequest.read(body, version));
+                case OFFSET_COMMIT -> groups.offsetCommit(context(connection, header, api, receivedNs),
+                    OffsetCommitRequest.read(body, version));
+                case OFFSET_FETCH -> groups.offsetFetch(context(connection, header, api, receivedNs), OffsetFetchRequest.read(body, version));
+                case LIST_GROUPS -> groups.listGroups(context(connection, header, api, receivedNs), ListGroupsRequest.read(body, version));
+                case DESCRIBE_GROUPS -> groups.describeGroups(context(connection, header, api, receivedNs),
+                    DescribeGroupsRequest.read(body, version));
+                case DELETE_GROUPS -> groups.deleteGroups(context(connection, header, api, receivedNs),
+                    DeleteGroupsRequest.read(body, version));
                 default -> connection.close();
             }
         }

@@ -65,6 +65,8 @@ public enum ErrorCode
     UNKNOWN_PRODUCER_ID(59, false),
     REASSIGNMENT_IN_PROGRESS(60, false),
     INVALID_RECORD_STATE(62, false),
+    NON_EMPTY_GROUP(68, false),
+    GROUP_ID_NOT_FOUND(69, false),
     FETCH_SESSION_ID_NOT_FOUND(70, true),
     INVALID_FETCH_SESSION_EPOCH(71, true),
     FENCED_LEADER_EPOCH(74, true),

@@ -1,0 +1,138 @@
+package io.osprey.group;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+import io.osprey.log.PartitionLog;
+import io.osprey.record.Compression;
+import io.osprey.record.RecordBatch;
+import io.osprey.record.RecordBatchBuilder;
+import io.osprey.server.LogAgent;
+import io.osprey.server.Partition;
+import io.osprey.server.PartitionManager;
+
+/**
+ * The {@link GroupLog} of a live broker: each append becomes one uncompressed RecordBatch v2
+ * (no producer id, create time = now) handed to the log agent that owns the
+ * {@code __consumer_offsets} partition, like a produce. The agent appends, applies the flush
+ * policy (sharing the fsync with other appends of its cycle) and only then reports back, through
+ * {@code completions}, which the coordinator thread drains: so a commit is answered only once
+ * it is as durable as the broker's flush policy makes produced data.
+ * <p>
+ * Thread-safety: {@link #append} from the coordinator thread; the completion is posted from the
+ * log agent's thread.
+ */
+final class OffsetsTopicLog implements GroupLog
+{
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopicLog.class);
+    /** Varint and attribute overhead of one record beyond its key and value (at most 5+1+10+5+5+5+1 bytes). */
+    private static final int RECORD_OVERHEAD_MAX = 32;
+
+    private final PartitionManager partitions;
+    private final Consumer<LongConsumer> completions;
+
+    /** @param completions runs a completion on the coordinator thread (given that thread's time) */
+    OffsetsTopicLog(final PartitionManager partitions, final Consumer<LongConsumer> completions)
+    {
+        this.partitions = partitions;
+        this.completions = completions;
+    }
+
+    @Override
+    public void append(final int partitionIndex, final List<OffsetsRecord> records, final long nowMs,
+        final Consumer<ErrorCode> onComplete)
+    {
+        final Partition partition = partitions.partition(GroupCoordinatorService.OFFSETS_TOPIC, partitionIndex);
+        if (partition == null || partition.isDeleted())
+        {
+            completions.accept(now -> onComplete.accept(ErrorCode.NOT_LEADER_OR_FOLLOWER));
+            return;
+        }
+        final ByteBuffer batch = build(records, nowMs);
+        partition.agent().submit(new LogAgent.Task()
+        {
+            private ErrorCode result = ErrorCode.NONE;
+
+            @Override
+            public PartitionLog log()
+            {
+                return partition.log();
+            }
+
+            @Override
+            public void run(final long agentNowMs)
+            {
+                if (partition.isDeleted())
+                {
+                    result = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+                    return;
+                }
+                try
+                {
+                    partition.log().appendAsLeader(batch, partition.leaderEpoch(), agentNowMs);
+                }
+                catch (final OspreyException e)
+                {
+                    LOG.warn("Append to {} failed: {}", partition.topicPartition(), e.getMessage());
+                    result = e.errorCode();
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.error("Append to {} failed", partition.topicPartition(), e);
+                    result = ErrorCode.UNKNOWN_SERVER_ERROR;
+                }
+            }
+
+            @Override
+            public void onFlushFailed(final RuntimeException e)
+            {
+                result = ErrorCode.KAFKA_STORAGE_ERROR;
+            }
+
+            @Override
+            public void complete()
+            {
+                final ErrorCode error = result;
+                completions.accept(now -> onComplete.accept(error));
+                partition.onNewData();
+            }
+        });
+    }
+
+    /** One batch holding every record, in a buffer of its own (the agent writes offsets into it). */
+    static ByteBuffer build(final List<OffsetsRecord> records, final long nowMs)
+    {
+        long size = RecordBatch.HEADER_SIZE;
+        for (final OffsetsRecord r : records)
+        {
+            size += r.key().length + (r.value() == null ? 0 : r.value().length) + RECORD_OVERHEAD_MAX;
+        }
+        final RecordBatchBuilder builder = new RecordBatchBuilder((int)Math.min(Integer.MAX_VALUE - 8, size));
+        try
+        {
+            builder.reset(Compression.NONE, 0, nowMs);
+            for (final OffsetsRecord r : records)
+            {
+                if (!builder.append(nowMs, r.key(), r.value()))
+                {
+                    throw new IllegalStateException("Batch size estimate too small for " + records.size() + " records");
+                }
+            }
+            final ByteBuffer built = builder.build();
+            final ByteBuffer copy = ByteBuffer.allocate(built.remaining());
+            copy.put(built).flip();
+            return copy;
+        }
+        finally
+        {
+            builder.close();
+        }
+    }
+}

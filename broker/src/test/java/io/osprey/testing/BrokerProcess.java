@@ -1,0 +1,277 @@
+package io.osprey.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+import io.osprey.config.StorageFormat;
+
+/**
+ * An Osprey node in a JVM of its own ({@code io.osprey.Node}), for fault tests: it can be
+ * killed with SIGKILL ({@link #kill()}, {@code Process.destroyForcibly} on Linux), stopped
+ * cleanly ({@link #stop()}, SIGTERM runs the node's shutdown hook) and started again on the same
+ * data directory and port.
+ * <p>
+ * Layout under {@code dir}: {@code server.properties} (written once, from the defaults below plus
+ * the overrides), {@code data/} (the log directory, formatted on first start) and
+ * {@code broker.log} (the process's stdout and stderr, appended across restarts). The child runs
+ * {@code java} from {@code java.home} with this JVM's class path, {@code -Xmx256m} and the
+ * {@code --add-exports} flag Agrona needs. Several instances can run side by side; give each
+ * its own directory, node id and port.
+ */
+public final class BrokerProcess implements AutoCloseable
+{
+    /** How long a start may take before the test fails (JVM start plus log recovery). */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dir;
+    private final int nodeId;
+    private final int port;
+    private final String clusterId;
+    private Process process;
+
+    /**
+     * @param dir       the node's directory (created if missing)
+     * @param nodeId    {@code node.id}
+     * @param port      client port on 127.0.0.1
+     * @param clusterId cluster id to format with (the same for every node of a cluster)
+     * @param overrides broker keys set on top of the test defaults
+     */
+    public BrokerProcess(final Path dir, final int nodeId, final int port, final String clusterId,
+        final Map<String, String> overrides) throws IOException
+    {
+        this.dir = dir;
+        this.nodeId = nodeId;
+        this.port = port;
+        this.clusterId = clusterId;
+        Files.createDirectories(dir);
+        if (!Files.exists(propertiesFile()))
+        {
+            final Map<String, String> props = new LinkedHashMap<>();
+            props.put("node.id", Integer.toString(nodeId));
+            props.put("process.roles", "broker,controller");
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("log.dirs", dataDir().toString());
+            props.put("osprey.admin.http.listener", "");
+            props.put("num.io.threads", "2");
+            props.put("num.network.threads", "2");
+            props.putAll(overrides);
+            final Properties p = new Properties();
+            p.putAll(props);
+            try (Writer w = Files.newBufferedWriter(propertiesFile(), StandardCharsets.UTF_8))
+            {
+                p.store(w, "BrokerProcess node " + nodeId);
+            }
+        }
+    }
+
+    /** A single node on a free port with a random cluster id. */
+    public static BrokerProcess single(final Path dir, final Map<String, String> overrides) throws IOException
+    {
+        return new BrokerProcess(dir, 1, freePort(), StorageFormat.randomClusterId(), overrides);
+    }
+
+    public static int freePort() throws IOException
+    {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    public Path dataDir()
+    {
+        return dir.resolve("data");
+    }
+
+    public Path propertiesFile()
+    {
+        return dir.resolve("server.properties");
+    }
+
+    public Path logFile()
+    {
+        return dir.resolve("broker.log");
+    }
+
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public String bootstrap()
+    {
+        return "127.0.0.1:" + port;
+    }
+
+    public boolean isAlive()
+    {
+        return process != null && process.isAlive();
+    }
+
+    public long pid()
+    {
+        return process == null ? -1 : process.pid();
+    }
+
+    /** Formats the data directory on first use, starts the JVM and waits until the port accepts connections. */
+    public void start() throws IOException
+    {
+        if (isAlive())
+        {
+            throw new IllegalStateException("Node " + nodeId + " is already running (pid " + process.pid() + ")");
+        }
+        if (!Files.exists(dataDir().resolve(StorageFormat.META_PROPERTIES)))
+        {
+            StorageFormat.format(dataDir(), clusterId, nodeId);
+        }
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.osprey.Node");
+        command.add(propertiesFile().toString());
+        process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+            .start();
+        try
+        {
+            Awaitility.await("node " + nodeId + " accepting on " + bootstrap())
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                {
+                    if (!process.isAlive())
+                    {
+                        throw new IllegalStateException("Node " + nodeId + " exited with " + process.exitValue() +
+                            " during start-up; log:\n" + tail());
+                    }
+                    return accepts();
+                });
+        }
+        catch (final RuntimeException e)
+        {
+            kill();
+            throw e;
+        }
+    }
+
+    private boolean accepts()
+    {
+        try (Socket s = new Socket())
+        {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no clean close. Waits until the process is gone. */
+    public void kill()
+    {
+        if (process == null)
+        {
+            return;
+        }
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: the node closes cleanly in its shutdown hook. Waits until the process is gone (killed after 30 s). */
+    public void stop()
+    {
+        if (process == null)
+        {
+            return;
+        }
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        waitForExit();
+    }
+
+    /** Kill -9, then start again on the same directory and port. */
+    public void killAndRestart() throws IOException
+    {
+        kill();
+        start();
+    }
+
+    private void waitForExit()
+    {
+        try
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("Node " + nodeId + " (pid " + process.pid() + ") did not exit");
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines of the node's log, for failure messages. */
+    public String tail()
+    {
+        try
+        {
+            final List<String> lines = Files.exists(logFile()) ? Files.readAllLines(logFile(), StandardCharsets.UTF_8) : List.of();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (isAlive())
+        {
+            kill();
+        }
+    }
+}
