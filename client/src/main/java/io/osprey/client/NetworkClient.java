@@ -95,6 +95,7 @@ public final class NetworkClient implements AutoCloseable
     private final Selector selector;
 
     private final Map<Integer, Connection> connections = new HashMap<>();
+    private final Map<Integer, Node> addedNodes = new HashMap<>();
     private final Completions completions = new Completions();
     private final List<ClientRequest> written = new ArrayList<>();
     private final ByteBuffer[] gather = new ByteBuffer[ClientLimits.GATHER_BUFFERS_MAX];
@@ -352,7 +353,10 @@ public final class NetworkClient implements AutoCloseable
         return bootstrapNodes;
     }
 
-    /** The node for an id: a bootstrap server for a negative id, else the broker in the metadata; null when unknown. */
+    /**
+     * The node for an id: a bootstrap server for a negative id, a node added with
+     * {@link #addNode}, else the broker in the metadata; null when unknown.
+     */
     public Node node(final int nodeId)
     {
         if (nodeId < 0)
@@ -360,7 +364,29 @@ public final class NetworkClient implements AutoCloseable
             final int index = -nodeId - 1;
             return index < bootstrapNodes.size() ? bootstrapNodes.get(index) : null;
         }
-        return metadata.node(nodeId);
+        final Node added = addedNodes.get(nodeId);
+        return added != null ? added : metadata.node(nodeId);
+    }
+
+    /**
+     * I/O thread: makes {@code node} reachable under its id although the metadata does not name
+     * it, for a separate connection to a broker that is already known under its own id (a
+     * consumer's group coordinator, as Kafka's {@code Integer.MAX_VALUE - nodeId}, so that a
+     * JoinGroup held by the broker does not hold up fetches). Re-adding an id with another
+     * address closes the old connection.
+     */
+    public void addNode(final Node node)
+    {
+        checkOwner();
+        final Node previous = addedNodes.put(node.id(), node);
+        if (previous != null && !previous.equals(node))
+        {
+            final Connection stale = connections.remove(node.id());
+            if (stale != null)
+            {
+                disconnect(stale, "the node moved to " + node.address(), clock.nowMs());
+            }
+        }
     }
 
     /** {@link #leastLoadedNode(long)} at this client's clock's now. */

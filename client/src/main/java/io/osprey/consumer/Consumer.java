@@ -5,17 +5,21 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.osprey.common.TopicPartition;
 
 /**
  * Reads records from Osprey (or any Kafka-protocol broker), shaped like Kafka's {@code Consumer}:
- * {@link #assign} partitions, optionally {@link #seek}, then {@link #poll} in a loop.
+ * {@link #subscribe} to topics as a member of {@code group.id} (the group shares their partitions
+ * out), or {@link #assign} partitions yourself, optionally {@link #seek}, then {@link #poll} in a
+ * loop; commit offsets with {@link #commitSync} / {@link #commitAsync} or
+ * {@code enable.auto.commit}.
  * <p>
  * Positions follow Kafka exactly: {@code poll} returns records from each partition's current
  * position; after it, the position is the offset after the last record returned. A partition
- * assigned without a seek starts where {@code auto.offset.reset} says (latest by default).
- * Committed offsets and consumer groups ({@link #subscribe}) come later.
+ * assigned without a seek starts at its committed offset (group members), else where
+ * {@code auto.offset.reset} says (latest by default).
  * <p>
  * Not thread-safe: one thread at a time (a second thread gets a
  * {@link java.util.ConcurrentModificationException}), except {@link #wakeup()}, which any thread
@@ -23,17 +27,28 @@ import io.osprey.common.TopicPartition;
  */
 public interface Consumer<K, V> extends AutoCloseable
 {
-    /** The partitions assigned with {@link #assign}. */
+    /** The partitions assigned with {@link #assign}, or by the group to a subscribed consumer. */
     Set<TopicPartition> assignment();
 
     /**
-     * Not implemented yet: consumer groups come in a later release.
+     * Joins {@code group.id} subscribed to these topics (replacing any earlier subscription; an
+     * empty collection unsubscribes). The group coordinator shares the partitions of the topics
+     * out among the members; the rebalance runs inside {@link #poll}.
      *
-     * @throws UnsupportedOperationException always
+     * @throws IllegalStateException when partitions were assigned with {@link #assign}
+     * @throws io.osprey.common.OspreyException (INVALID_GROUP_ID) without a {@code group.id}
      */
     void subscribe(Collection<String> topics);
 
-    /** The subscribed topics: always empty until groups exist. */
+    /** {@link #subscribe(Collection)}, telling {@code listener} about every partition given or taken away. */
+    void subscribe(Collection<String> topics, ConsumerRebalanceListener listener);
+
+    /** Subscribes to every topic whose whole name matches {@code pattern}, re-evaluated on each metadata update. */
+    void subscribe(Pattern pattern);
+
+    void subscribe(Pattern pattern, ConsumerRebalanceListener listener);
+
+    /** The subscribed topics (for a pattern: the topics it matches now); empty when not subscribed. */
     Set<String> subscription();
 
     /**
@@ -43,8 +58,36 @@ public interface Consumer<K, V> extends AutoCloseable
      */
     void assign(Collection<TopicPartition> partitions);
 
-    /** Unassigns every partition. */
+    /** Unassigns every partition; a group member revokes its partitions (listener first) and leaves the group. */
     void unsubscribe();
+
+    /** Commits the positions of every owned partition, blocking up to {@code default.api.timeout.ms}. */
+    void commitSync();
+
+    void commitSync(Duration timeout);
+
+    /**
+     * Commits these offsets (each the offset of the next record to consume), blocking until done.
+     *
+     * @throws CommitFailedException        the consumer is no longer a member of the group's generation
+     * @throws RebalanceInProgressException the group is rebalancing; poll() completes it
+     */
+    void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets);
+
+    void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout);
+
+    /** Commits the positions of every owned partition without waiting; failures are logged. */
+    void commitAsync();
+
+    /** Commits the positions of every owned partition without waiting; {@code callback} runs inside a later poll. */
+    void commitAsync(OffsetCommitCallback callback);
+
+    void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback);
+
+    /** The group's committed offsets of these partitions (a partition without one maps to null). */
+    Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions);
+
+    Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout);
 
     /**
      * Returns records of the assigned, non-paused partitions from their positions, at most
@@ -121,7 +164,11 @@ public interface Consumer<K, V> extends AutoCloseable
      */
     void wakeup();
 
-    /** Stops the background fetching and closes the connections, waiting up to 30 s. */
+    /**
+     * Auto-commits (with {@code enable.auto.commit}), revokes the partitions and leaves the group
+     * (dynamic members only, as Kafka), stops the background fetching and closes the
+     * connections, waiting up to 30 s.
+     */
     @Override
     void close();
 

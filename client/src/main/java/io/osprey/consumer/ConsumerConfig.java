@@ -9,10 +9,9 @@ import io.osprey.client.config.ConfigValidators;
  * client shares ({@link io.osprey.client.config.CommonClientConfigs}). Parsing is strict: an
  * unknown key or an invalid value fails the consumer's constructor with a message naming the key.
  * <p>
- * Keys of consumer groups ({@code group.id}, {@code enable.auto.commit}, the session and
- * heartbeat timeouts, the assignment strategy...) are accepted so that a Kafka configuration
- * loads unchanged, but nothing uses them yet: groups and {@code subscribe()} come later, and
- * {@code assign()} works with or without a {@code group.id}.
+ * The group keys ({@code group.id}, {@code enable.auto.commit}, the session, heartbeat and
+ * poll timeouts, {@code partition.assignment.strategy}) drive {@code subscribe()} and committed
+ * offsets; {@code assign()} works with or without a {@code group.id}.
  * <p>
  * Stateless; {@link #definition()} builds a fresh definition on each call.
  */
@@ -46,9 +45,6 @@ public final class ConsumerConfig
     /** {@code isolation.level} values; Osprey has no transactions, so both read the same records. */
     public static final String READ_UNCOMMITTED = "read_uncommitted";
     public static final String READ_COMMITTED = "read_committed";
-
-    private static final String FOR_GROUPS = "used by consumer groups (subscribe, committed offsets), which the Osprey consumer "
-        + "does not implement yet; assign() works without it.";
 
     private ConsumerConfig()
     {
@@ -95,19 +91,34 @@ public final class ConsumerConfig
             .define(ALLOW_AUTO_CREATE_TOPICS_CONFIG, ConfigType.BOOLEAN, true,
                 "Whether asking for the metadata of a missing topic may create it (when the broker's "
                     + "auto.create.topics.enable allows it too).")
-            .defineIgnored(GROUP_ID_CONFIG, ConfigType.STRING, null, FOR_GROUPS)
-            .defineIgnored(GROUP_INSTANCE_ID_CONFIG, ConfigType.STRING, null, FOR_GROUPS)
-            .defineIgnored(GROUP_PROTOCOL_CONFIG, ConfigType.STRING, "classic", FOR_GROUPS)
-            .defineIgnored(ENABLE_AUTO_COMMIT_CONFIG, ConfigType.BOOLEAN, true, FOR_GROUPS)
-            .defineIgnored(AUTO_COMMIT_INTERVAL_MS_CONFIG, ConfigType.INT, 5000, FOR_GROUPS)
-            .defineIgnored(SESSION_TIMEOUT_MS_CONFIG, ConfigType.INT, 45000, FOR_GROUPS)
-            .defineIgnored(HEARTBEAT_INTERVAL_MS_CONFIG, ConfigType.INT, 3000, FOR_GROUPS)
-            .defineIgnored(MAX_POLL_INTERVAL_MS_CONFIG, ConfigType.INT, 300000, FOR_GROUPS)
-            .defineIgnored(PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ConfigType.LIST,
+            .define(GROUP_ID_CONFIG, ConfigType.STRING, null,
+                "The consumer group this consumer belongs to; needed by subscribe() and by committed offsets "
+                    + "(commitSync, commitAsync, committed). assign() works with or without it.")
+            .define(GROUP_INSTANCE_ID_CONFIG, ConfigType.STRING, null,
+                "A stable member name for static membership: the member keeps its identity across restarts within "
+                    + "session.timeout.ms, and close() does not leave the group (as Kafka).")
+            .define(GROUP_PROTOCOL_CONFIG, ConfigType.STRING, "classic", ConfigValidators.oneOfIgnoreCase("classic"),
+                "The group protocol; Osprey's consumer implements the classic protocol (JoinGroup/SyncGroup) only.")
+            .define(ENABLE_AUTO_COMMIT_CONFIG, ConfigType.BOOLEAN, true,
+                "Commit the positions of owned partitions every auto.commit.interval.ms from poll(), before a rebalance "
+                    + "revokes partitions, and on close. Only with a group.id.")
+            .define(AUTO_COMMIT_INTERVAL_MS_CONFIG, ConfigType.INT, 5000, ConfigValidators.atLeast(0),
+                "How often poll() commits positions when enable.auto.commit is true.")
+            .define(SESSION_TIMEOUT_MS_CONFIG, ConfigType.INT, 45000, ConfigValidators.atLeast(1),
+                "How long the group coordinator waits without a heartbeat before it removes the member.")
+            .define(HEARTBEAT_INTERVAL_MS_CONFIG, ConfigType.INT, 3000, ConfigValidators.atLeast(1),
+                "How often the network thread heartbeats to the group coordinator; keep it well below session.timeout.ms.")
+            .define(MAX_POLL_INTERVAL_MS_CONFIG, ConfigType.INT, 300000, ConfigValidators.atLeast(1),
+                "The longest time between two poll() calls: past it the network thread leaves the group (its partitions go "
+                    + "to other members) and the next poll() rejoins. Also the rebalance timeout sent in JoinGroup.")
+            .define(PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ConfigType.LIST,
                 "org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-                FOR_GROUPS)
-            .defineIgnored(EXCLUDE_INTERNAL_TOPICS_CONFIG, ConfigType.BOOLEAN, true,
-                "used by pattern subscriptions, which the Osprey consumer does not implement yet.");
+                ConfigValidators.nonEmptyList(),
+                "Assignment strategies in order of preference: range, roundrobin, cooperative-sticky, or Kafka's or "
+                    + "Osprey's class names for them. The rebalance protocol is cooperative only when every strategy listed "
+                    + "supports it.")
+            .define(EXCLUDE_INTERNAL_TOPICS_CONFIG, ConfigType.BOOLEAN, true,
+                "Whether pattern subscriptions leave out internal topics (those starting with '__').");
         return def;
     }
 }

@@ -30,6 +30,28 @@ final class ConsumerLimits
     /** Kafka's default for {@code close()} without a timeout. */
     static final long CLOSE_TIMEOUT_MS_DEFAULT = 30_000;
 
+    /**
+     * How long the network thread waits before it checks again whether the metadata for a join
+     * has arrived. A metadata response wakes it anyway; this only bounds a missed wakeup.
+     */
+    static final long GROUP_METADATA_WAIT_MS = 100;
+
+    /**
+     * A JoinGroup may be held by the coordinator for the whole rebalance timeout
+     * ({@code max.poll.interval.ms}); its request timeout is that plus this margin, as Kafka's.
+     */
+    static final long JOIN_GROUP_TIMEOUT_EXTRA_MS = 5000;
+
+    /**
+     * Asynchronous commits whose callbacks have not run yet. Each holds its offsets map until
+     * the next poll; past this many the newest fails at once rather than growing without bound
+     * (an application committing asynchronously in a loop without polling).
+     */
+    static final int ASYNC_COMMITS_MAX = 1024;
+
+    /** How often close() checks for answers to asynchronous commits it waits for (bounded by the close timeout). */
+    static final long CLOSE_POLL_MS = 10;
+
     private ConsumerLimits()
     {
     }

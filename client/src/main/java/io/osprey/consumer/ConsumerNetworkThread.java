@@ -14,7 +14,8 @@ import io.osprey.client.NetworkClient;
  * The consumer's background I/O loop. It owns the {@link NetworkClient} and
  * {@link MetadataUpdater} and, each pass, reads the clock once, applies the application's
  * changes ({@link FetchControl}), moves parked fetches into the queue, lets the metadata updater,
- * the {@link PositionResetter}, the {@link Fetcher} and the pending {@link NetworkCall}s send what
+ * the {@link PositionResetter}, the {@link Fetcher}, the group's {@link ConsumerCoordinator} (when
+ * the consumer has a {@code group.id}) and the pending {@link NetworkCall}s send what
  * is due, then polls the network until the soonest deadline among them (capped by
  * {@link ConsumerLimits#NETWORK_POLL_MAX_MS}) or until woken. Response handlers run inside that
  * poll; afterwards the application is signalled, since data, a position or a lookup result may
@@ -38,14 +39,17 @@ final class ConsumerNetworkThread implements Runnable
     private final Fetcher fetcher;
     private final PositionResetter resetter;
     private final AppSignal signal;
+    private final ConsumerCoordinator coordinator;
     private final List<NetworkCall<?>> calls = new ArrayList<>();
 
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     ConsumerNetworkThread(final NetworkClient client, final MetadataUpdater metadataUpdater, final FetchControl control,
-        final FetchStates states, final FetchQueue queue, final Fetcher fetcher, final PositionResetter resetter, final AppSignal signal)
+        final FetchStates states, final FetchQueue queue, final Fetcher fetcher, final PositionResetter resetter, final AppSignal signal,
+        final ConsumerCoordinator coordinator)
     {
+        this.coordinator = coordinator;
         this.client = client;
         this.metadataUpdater = metadataUpdater;
         this.control = control;
@@ -97,6 +101,10 @@ final class ConsumerNetworkThread implements Runnable
         long waitMs = Math.min(ConsumerLimits.NETWORK_POLL_MAX_MS, metadataUpdater.poll(nowMs));
         waitMs = Math.min(waitMs, resetter.sendResets(nowMs));
         waitMs = Math.min(waitMs, fetcher.sendFetches(nowMs));
+        if (coordinator != null)
+        {
+            waitMs = Math.min(waitMs, coordinator.poll(nowMs));
+        }
         waitMs = Math.min(waitMs, pollCalls(nowMs));
         client.poll(waitMs);
         signal.signal();

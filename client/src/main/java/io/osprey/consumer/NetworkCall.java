@@ -32,6 +32,12 @@ abstract class NetworkCall<T>
      */
     abstract long poll(long nowMs);
 
+    /** The deadline given at construction, on the network client's clock. */
+    final long deadlineMs()
+    {
+        return deadlineMs;
+    }
+
     /** Network thread: whether the call needs no more polling. */
     final boolean isFinished(final long nowMs)
     {

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +29,15 @@ import io.osprey.client.NetworkClient;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.client.config.CommonClientConfigs;
 import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.common.errors.RequestTimeoutException;
 import io.osprey.protocol.message.ListOffsetsResponse;
 import io.osprey.serialization.Deserializer;
 
 /**
- * Osprey's consumer: Kafka's {@code KafkaConsumer} with manual assignment (see {@link Consumer}
- * for the contract).
+ * Osprey's consumer: Kafka's {@code KafkaConsumer}, with manual assignment or consumer groups
+ * (see {@link Consumer} for the contract).
  *
  * <h2>Threads</h2>
  * A background network thread ({@link ConsumerNetworkThread}) owns the connections and fetches
@@ -53,9 +55,16 @@ import io.osprey.serialization.Deserializer;
  * {@link java.util.ConcurrentModificationException}). The exception is {@link #wakeup()}, which any thread
  * may call.
  *
+ * <h2>Groups</h2>
+ * With a {@code group.id}, a {@link ConsumerCoordinator} on the network thread finds the
+ * coordinator, joins, syncs and heartbeats (so heartbeats do not depend on poll being called);
+ * {@link ConsumerGroup} applies rebalances on the application thread inside {@code poll}, where
+ * the {@link ConsumerRebalanceListener} runs. Commits and committed-offset lookups are
+ * {@link NetworkCall}s sent to the coordinator.
+ *
  * <h2>Differences from Kafka's consumer</h2>
- * No consumer groups yet: {@link #subscribe} throws, committed offsets are not fetched, and the
- * group keys are accepted but unused. {@code isolation.level=read_committed} reads the same
+ * Only the classic group protocol ({@code group.protocol=classic}); assignors are the built-in
+ * range, roundrobin and cooperative-sticky. {@code isolation.level=read_committed} reads the same
  * records as {@code read_uncommitted} since Osprey has no transactions. Snappy batches cannot be
  * decoded (Osprey does not implement snappy). Deserializers are Osprey's
  * {@link Deserializer}s, not Kafka's.
@@ -83,6 +92,7 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
     private final Thread networkThread;
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private final ThreadGuard threadGuard = new ThreadGuard();
+    private final ConsumerGroup group;
 
     private boolean closed;
 
@@ -133,7 +143,12 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
         final FetchStates states = new FetchStates();
         final Fetcher fetcher = new Fetcher(client, states, fetchQueue, settings, retryBackoff, random);
         final PositionResetter resetter = new PositionResetter(client, states, fetchQueue, settings.isolationLevel(), retryBackoff, random);
-        this.network = new ConsumerNetworkThread(client, updater, control, states, fetchQueue, fetcher, resetter, signal);
+        final GroupSettings groupSettings = GroupSettings.from(config);
+        final ConsumerCoordinator coordinator = groupSettings == null ? null
+            : new ConsumerCoordinator(client, groupSettings, retryBackoff, random);
+        this.network = new ConsumerNetworkThread(client, updater, control, states, fetchQueue, fetcher, resetter, signal, coordinator);
+        this.group = coordinator == null ? null : new ConsumerGroup(groupSettings, coordinator, subscriptions, client, network,
+            this::awaitCall, retryBackoff, defaultApiTimeoutMs, clientId);
         this.networkThread = new Thread(network, "osprey-consumer-network-thread | " + clientId);
         networkThread.setDaemon(true);
         networkThread.start();
@@ -159,14 +174,102 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
     @Override
     public void subscribe(final Collection<String> topics)
     {
-        throw new UnsupportedOperationException("OspreyConsumer does not support consumer groups yet, so subscribe() is not available: "
-            + "use assign() with the topics' partitions (partitionsFor(topic) lists them) and seek() to choose where to start");
+        subscribe(topics, null);
+    }
+
+    @Override
+    public void subscribe(final Collection<String> topics, final ConsumerRebalanceListener listener)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            if (topics == null)
+            {
+                throw new IllegalArgumentException("Topic collection to subscribe to cannot be null");
+            }
+            if (topics.isEmpty())
+            {
+                unsubscribe();
+                return;
+            }
+            final Set<String> set = new LinkedHashSet<>();
+            for (final String topic : topics)
+            {
+                if (topic == null || topic.isBlank())
+                {
+                    throw new IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
+                }
+                set.add(topic);
+            }
+            requireGroupForSubscribe().subscribe(set, listener);
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    @Override
+    public void subscribe(final Pattern pattern)
+    {
+        subscribe(pattern, null);
+    }
+
+    @Override
+    public void subscribe(final Pattern pattern, final ConsumerRebalanceListener listener)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            if (pattern == null || pattern.pattern().isEmpty())
+            {
+                throw new IllegalArgumentException("Topic pattern to subscribe to cannot be " + (pattern == null ? "null" : "empty"));
+            }
+            requireGroupForSubscribe().subscribe(pattern, listener);
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    private ConsumerGroup requireGroupForSubscribe()
+    {
+        if (group == null)
+        {
+            throw new OspreyException(ErrorCode.INVALID_GROUP_ID, "To use the group management or offset commit APIs, you must provide "
+                + "a valid group.id in the consumer configuration (or use assign() with the topics' partitions, which needs no group)");
+        }
+        if (!group.subscribed() && !subscriptions.isEmpty())
+        {
+            throw new IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive: this consumer has "
+                + "partitions assigned with assign(); call unsubscribe() first");
+        }
+        return group;
+    }
+
+    private ConsumerGroup requireGroup()
+    {
+        if (group == null)
+        {
+            throw new OspreyException(ErrorCode.INVALID_GROUP_ID, "To use the group management or offset commit APIs, you must provide "
+                + "a valid group.id in the consumer configuration");
+        }
+        return group;
     }
 
     @Override
     public Set<String> subscription()
     {
-        return Set.of();
+        acquireAndEnsureOpen();
+        try
+        {
+            return group == null ? Set.of() : group.subscription();
+        }
+        finally
+        {
+            release();
+        }
     }
 
     @Override
@@ -178,6 +281,11 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
             if (partitions == null)
             {
                 throw new IllegalArgumentException("Topic partition collection to assign to cannot be null");
+            }
+            if (group != null && group.subscribed())
+            {
+                throw new IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive: this consumer "
+                    + "is subscribed to " + group.subscription() + "; call unsubscribe() first");
             }
             final Set<String> topics = new LinkedHashSet<>();
             for (final TopicPartition tp : partitions)
@@ -201,7 +309,124 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
     @Override
     public void unsubscribe()
     {
-        assign(List.of());
+        acquireAndEnsureOpen();
+        try
+        {
+            if (group != null && group.subscribed())
+            {
+                LOG.info("[Consumer clientId={}] Unsubscribed all topics or patterns and assigned partitions", clientId);
+                group.unsubscribe();
+            }
+            else
+            {
+                assign(List.of());
+            }
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    // ---- Committed offsets -----------------------------------------------------------------------
+
+    @Override
+    public void commitSync()
+    {
+        commitSync(Duration.ofMillis(defaultApiTimeoutMs));
+    }
+
+    @Override
+    public void commitSync(final Duration timeout)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            requireGroup().commitSync(subscriptions.allConsumed(), toMillis(timeout));
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    @Override
+    public void commitSync(final Map<TopicPartition, OffsetAndMetadata> offsets)
+    {
+        commitSync(offsets, Duration.ofMillis(defaultApiTimeoutMs));
+    }
+
+    @Override
+    public void commitSync(final Map<TopicPartition, OffsetAndMetadata> offsets, final Duration timeout)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            requireGroup().commitSync(Map.copyOf(Objects.requireNonNull(offsets, "offsets")), toMillis(timeout));
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    @Override
+    public void commitAsync()
+    {
+        commitAsync(null);
+    }
+
+    @Override
+    public void commitAsync(final OffsetCommitCallback callback)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            requireGroup().commitAsync(subscriptions.allConsumed(), callback);
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    @Override
+    public void commitAsync(final Map<TopicPartition, OffsetAndMetadata> offsets, final OffsetCommitCallback callback)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            requireGroup().commitAsync(Map.copyOf(Objects.requireNonNull(offsets, "offsets")), callback);
+        }
+        finally
+        {
+            release();
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> committed(final Set<TopicPartition> partitions)
+    {
+        return committed(partitions, Duration.ofMillis(defaultApiTimeoutMs));
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> committed(final Set<TopicPartition> partitions, final Duration timeout)
+    {
+        acquireAndEnsureOpen();
+        try
+        {
+            final long timeoutMs = toMillis(timeout);
+            if (partitions.isEmpty())
+            {
+                return Map.of();
+            }
+            return requireGroup().committed(partitions, timeoutMs);
+        }
+        finally
+        {
+            release();
+        }
     }
 
     // ---- Positions -------------------------------------------------------------------------------
@@ -287,7 +512,11 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
                 {
                     return state.position;
                 }
-                if (state.reset == OffsetResetStrategy.NONE)
+                if (state.awaitingCommitted && group != null)
+                {
+                    group.updateCommittedPositions(clock.nowMs());
+                }
+                else if (state.reset == OffsetResetStrategy.NONE)
                 {
                     throw new NoOffsetForPartitionException(List.of(partition));
                 }
@@ -373,7 +602,8 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
         try
         {
             final long deadlineMs = deadline(toMillis(timeout));
-            if (subscriptions.isEmpty())
+            final boolean subscribed = group != null && group.subscribed();
+            if (!subscribed && subscriptions.isEmpty())
             {
                 throw new IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
             }
@@ -382,6 +612,10 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
                 final long seen = signal.version();
                 maybeThrowWakeup();
                 checkNetworkThread();
+                if (group != null)
+                {
+                    group.poll(clock.nowMs());
+                }
                 final List<TopicPartition> awaitingSeek = subscriptions.partitionsAwaitingSeek();
                 if (!awaitingSeek.isEmpty())
                 {
@@ -656,6 +890,17 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
             if (closed)
             {
                 return;
+            }
+            if (group != null && networkThread.isAlive())
+            {
+                try
+                {
+                    group.close(timeoutMs);
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.warn("[Consumer clientId={}] Leaving the group on close failed", clientId, e);
+                }
             }
             closed = true;
             network.shutdown();

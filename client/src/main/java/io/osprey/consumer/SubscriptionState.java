@@ -38,6 +38,8 @@ final class SubscriptionState
         /** How the position will be found while it is unknown. */
         OffsetResetStrategy reset;
         boolean paused;
+        /** Assigned by the group and waiting for its committed offset (then auto.offset.reset) to give it a position. */
+        boolean awaitingCommitted;
 
         PartitionState(final TopicPartition partition)
         {
@@ -84,6 +86,59 @@ final class SubscriptionState
         }
     }
 
+    /**
+     * Replaces the assignment with one from the group: partitions that stay keep their state; new
+     * ones wait for their committed offsets ({@link #partitionsAwaitingCommitted()}), fetching nothing meanwhile.
+     */
+    void assignFromGroup(final Collection<TopicPartition> partitions)
+    {
+        final Set<TopicPartition> wanted = new LinkedHashSet<>(partitions);
+        assigned.keySet().retainAll(wanted);
+        control.assign(wanted);
+        for (final TopicPartition tp : wanted)
+        {
+            if (!assigned.containsKey(tp))
+            {
+                final PartitionState state = new PartitionState(tp);
+                assigned.put(tp, state);
+                reset(state, OffsetResetStrategy.NONE);
+                state.awaitingCommitted = true;
+            }
+        }
+    }
+
+    /** Partitions the group assigned that still wait for their committed offsets. */
+    Set<TopicPartition> partitionsAwaitingCommitted()
+    {
+        Set<TopicPartition> out = null;
+        for (final PartitionState state : assigned.values())
+        {
+            if (state.awaitingCommitted)
+            {
+                if (out == null)
+                {
+                    out = new LinkedHashSet<>();
+                }
+                out.add(state.partition);
+            }
+        }
+        return out == null ? Set.of() : out;
+    }
+
+    /** The position of every partition that has one, as offsets to commit. */
+    Map<TopicPartition, OffsetAndMetadata> allConsumed()
+    {
+        final Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
+        for (final PartitionState state : assigned.values())
+        {
+            if (state.hasPosition())
+            {
+                out.put(state.partition, new OffsetAndMetadata(state.position));
+            }
+        }
+        return out;
+    }
+
     Set<TopicPartition> assignment()
     {
         return Collections.unmodifiableSet(new LinkedHashSet<>(assigned.keySet()));
@@ -127,6 +182,7 @@ final class SubscriptionState
         state.generation = ++lastGeneration;
         state.position = offset;
         state.reset = null;
+        state.awaitingCommitted = false;
         control.position(partition, FetchControl.PositionCommand.seek(state.generation, offset));
     }
 
@@ -141,6 +197,7 @@ final class SubscriptionState
         state.generation = ++lastGeneration;
         state.position = UNKNOWN;
         state.reset = strategy;
+        state.awaitingCommitted = false;
         control.position(state.partition, FetchControl.PositionCommand.reset(state.generation, strategy));
     }
 
@@ -190,7 +247,7 @@ final class SubscriptionState
         List<TopicPartition> out = null;
         for (final PartitionState state : assigned.values())
         {
-            if (!state.hasPosition() && state.reset == OffsetResetStrategy.NONE)
+            if (!state.hasPosition() && state.reset == OffsetResetStrategy.NONE && !state.awaitingCommitted)
             {
                 if (out == null)
                 {

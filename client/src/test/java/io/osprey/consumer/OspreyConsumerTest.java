@@ -133,13 +133,13 @@ class OspreyConsumerTest
     }
 
     @Test
-    void shouldExplainThatSubscribeWaitsForGroups()
+    void shouldExplainThatSubscribeNeedsAGroupId()
     {
         try (OspreyConsumer<String, String> consumer = new OspreyConsumer<>(props()))
         {
             assertThatThrownBy(() -> consumer.subscribe(List.of("t")))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("assign()");
+                .isInstanceOf(io.osprey.common.OspreyException.class)
+                .hasMessageContaining("group.id");
         }
     }
 

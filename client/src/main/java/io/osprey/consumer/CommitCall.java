@@ -1,0 +1,185 @@
+package io.osprey.consumer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.osprey.client.ExponentialBackoff;
+import io.osprey.client.NetworkClient;
+import io.osprey.client.ResponseHandler;
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+import io.osprey.common.TopicPartition;
+import io.osprey.common.errors.Errors;
+import io.osprey.protocol.ApiKey;
+import io.osprey.protocol.message.OffsetCommitRequest;
+import io.osprey.protocol.message.OffsetCommitResponse;
+
+/**
+ * One OffsetCommit to the group coordinator, with the member's current generation (or none for
+ * a consumer that assigns partitions itself). Coordinator errors (NOT_COORDINATOR,
+ * COORDINATOR_NOT_AVAILABLE, a disconnect) rediscover the coordinator and retry, as do
+ * COORDINATOR_LOAD_IN_PROGRESS and timeouts, after {@code retry.backoff.ms} doubling, until the
+ * call's deadline. REBALANCE_IN_PROGRESS fails with {@link RebalanceInProgressException};
+ * ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID with {@link CommitFailedException}; anything else
+ * with the broker's error.
+ * <p>
+ * Thread-safety: see {@link NetworkCall}; everything else runs on the network thread.
+ */
+final class CommitCall extends NetworkCall<Void>
+{
+    private final NetworkClient client;
+    private final ConsumerCoordinator coordinator;
+    private final String groupId;
+    private final Map<TopicPartition, OffsetAndMetadata> offsets;
+    private final ExponentialBackoff backoff;
+
+    private boolean inFlight;
+    private long retryAtMs;
+    private int failures;
+    private volatile String lastProblem;
+
+    CommitCall(final NetworkClient client, final ConsumerCoordinator coordinator, final String groupId,
+        final Map<TopicPartition, OffsetAndMetadata> offsets, final ExponentialBackoff backoff, final long deadlineMs)
+    {
+        super(deadlineMs);
+        this.client = client;
+        this.coordinator = coordinator;
+        this.groupId = groupId;
+        this.offsets = Map.copyOf(offsets);
+        this.backoff = backoff;
+    }
+
+    Map<TopicPartition, OffsetAndMetadata> offsets()
+    {
+        return offsets;
+    }
+
+    @Override
+    long poll(final long nowMs)
+    {
+        if (offsets.isEmpty())
+        {
+            complete(null);
+            return Long.MAX_VALUE;
+        }
+        if (inFlight)
+        {
+            return Long.MAX_VALUE;
+        }
+        if (nowMs < retryAtMs)
+        {
+            return retryAtMs - nowMs;
+        }
+        final int node = coordinator.coordinator(nowMs);
+        if (node < 0)
+        {
+            lastProblem = "the group coordinator is not known yet";
+            return ConsumerLimits.GROUP_METADATA_WAIT_MS;
+        }
+        if (!client.ready(node, nowMs))
+        {
+            if (client.connectionFailed(node))
+            {
+                coordinator.markCoordinatorUnknown("cannot connect");
+            }
+            return Math.max(1, client.connectionDelayMs(node, nowMs));
+        }
+        final ConsumerCoordinator.Generation generation;
+        try
+        {
+            generation = coordinator.generationForCommit();
+        }
+        catch (final OspreyException e)
+        {
+            fail(e);
+            return Long.MAX_VALUE;
+        }
+        final Map<String, List<OffsetCommitRequest.Partition>> byTopic = new LinkedHashMap<>();
+        for (final Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet())
+        {
+            final OffsetAndMetadata o = e.getValue();
+            byTopic.computeIfAbsent(e.getKey().topic(), t -> new ArrayList<>()).add(new OffsetCommitRequest.Partition(
+                e.getKey().partition(), o.offset(), o.leaderEpoch().orElse(-1), o.metadata()));
+        }
+        final List<OffsetCommitRequest.Topic> topics = new ArrayList<>();
+        byTopic.forEach((topic, partitions) -> topics.add(new OffsetCommitRequest.Topic(topic, partitions)));
+        final OffsetCommitRequest request = new OffsetCommitRequest(groupId, generation.generationId(), generation.memberId(),
+            generation.generationId() < 0 ? null : generation.groupInstanceId(), -1L, topics);
+        inFlight = true;
+        client.send(node, ApiKey.OFFSET_COMMIT, ApiKey.OFFSET_COMMIT.latest, v -> request, client.requestTimeoutMs(),
+            ResponseHandler.of((version, body) -> onResponse(OffsetCommitResponse.read(body, version)), this::onFailure));
+        return Long.MAX_VALUE;
+    }
+
+    private void onFailure(final OspreyException failure)
+    {
+        inFlight = false;
+        if (!failure.retriable())
+        {
+            fail(failure);
+            return;
+        }
+        coordinator.markCoordinatorUnknown("OffsetCommit failed: " + failure.getMessage());
+        retry("OffsetCommit failed: " + failure.getMessage());
+    }
+
+    private void onResponse(final OffsetCommitResponse response)
+    {
+        inFlight = false;
+        for (final OffsetCommitResponse.Topic topic : response.topics())
+        {
+            for (final OffsetCommitResponse.Partition partition : topic.partitions())
+            {
+                final ErrorCode error = ErrorCode.forCode(partition.errorCode());
+                if (error == ErrorCode.NONE)
+                {
+                    continue;
+                }
+                final String where = "Offset commit of partition " + topic.name() + "-" + partition.partitionIndex() + " for group "
+                    + groupId + " failed with " + error;
+                switch (error)
+                {
+                    case COORDINATOR_NOT_AVAILABLE:
+                    case NOT_COORDINATOR:
+                    case REQUEST_TIMED_OUT:
+                        coordinator.markCoordinatorUnknown(where);
+                        retry(where);
+                        return;
+                    case COORDINATOR_LOAD_IN_PROGRESS:
+                        retry(where);
+                        return;
+                    case REBALANCE_IN_PROGRESS:
+                        fail(new RebalanceInProgressException(where + ": the group is rebalancing; poll() completes the rebalance, "
+                            + "after which the commit may be retried for the partitions still owned"));
+                        return;
+                    case ILLEGAL_GENERATION:
+                    case UNKNOWN_MEMBER_ID:
+                        coordinator.onCommitGenerationError(error);
+                        fail(new CommitFailedException(error, where + ": the consumer is no longer part of the group's current "
+                            + "generation (it was likely kicked out after max.poll.interval.ms or session.timeout.ms), so its "
+                            + "partitions may belong to another member now"));
+                        return;
+                    default:
+                        fail(Errors.forCode(error, where));
+                        return;
+                }
+            }
+        }
+        complete(null);
+    }
+
+    private void retry(final String problem)
+    {
+        lastProblem = problem;
+        retryAtMs = client.clock().nowMs() + backoff.backoffMs(failures++, ThreadLocalRandom.current());
+    }
+
+    @Override
+    String lastProblem()
+    {
+        return lastProblem;
+    }
+}
