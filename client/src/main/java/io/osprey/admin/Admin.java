@@ -1,13 +1,15 @@
 package io.osprey.admin;
 
 import io.osprey.common.ConfigException;
+import io.osprey.common.TopicPartition;
+import io.osprey.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * Administers an Osprey (or Kafka) cluster: topics, partitions, configs. Shaped like Kafka's
+ * Administers an Osprey (or Kafka) cluster: topics, partitions, configs, consumer groups and their offsets. Shaped like Kafka's
  * {@code org.apache.kafka.clients.admin.Admin}, with {@link java.util.concurrent.CompletableFuture}s
  * in place of {@code KafkaFuture}s.
  * <p>
@@ -103,6 +105,65 @@ public interface Admin extends AutoCloseable
 
     /** Changes configs key by key; keys not mentioned keep their values. */
     AlterConfigsResult incrementalAlterConfigs(Map<ConfigResource, Collection<AlterConfigOp>> configs, AlterConfigsOptions options);
+
+    // ---- Consumer groups and offsets --------------------------------------------------------------
+
+    default ListConsumerGroupsResult listConsumerGroups()
+    {
+        return listConsumerGroups(new ListConsumerGroupsOptions());
+    }
+
+    /**
+     * Lists the consumer groups of the whole cluster: ListGroups to every broker (each lists the
+     * groups it coordinates), merged. Groups of other protocol types (Connect, Streams) are left
+     * out; the options may keep only groups in some states.
+     */
+    ListConsumerGroupsResult listConsumerGroups(ListConsumerGroupsOptions options);
+
+    default DescribeConsumerGroupsResult describeConsumerGroups(final Collection<String> groupIds)
+    {
+        return describeConsumerGroups(groupIds, new DescribeConsumerGroupsOptions());
+    }
+
+    /** Describes consumer groups (state, assignor, members and their partitions), asking each group's coordinator. */
+    DescribeConsumerGroupsResult describeConsumerGroups(Collection<String> groupIds, DescribeConsumerGroupsOptions options);
+
+    default DeleteConsumerGroupsResult deleteConsumerGroups(final Collection<String> groupIds)
+    {
+        return deleteConsumerGroups(groupIds, new DeleteConsumerGroupsOptions());
+    }
+
+    /** Deletes consumer groups and their committed offsets; a group with members is refused (NON_EMPTY_GROUP). */
+    DeleteConsumerGroupsResult deleteConsumerGroups(Collection<String> groupIds, DeleteConsumerGroupsOptions options);
+
+    default ListConsumerGroupOffsetsResult listConsumerGroupOffsets(final String groupId)
+    {
+        return listConsumerGroupOffsets(groupId, new ListConsumerGroupOffsetsOptions());
+    }
+
+    /** A group's committed offsets: every partition's, or those the options name. */
+    ListConsumerGroupOffsetsResult listConsumerGroupOffsets(String groupId, ListConsumerGroupOffsetsOptions options);
+
+    default AlterConsumerGroupOffsetsResult alterConsumerGroupOffsets(final String groupId,
+        final Map<TopicPartition, OffsetAndMetadata> offsets)
+    {
+        return alterConsumerGroupOffsets(groupId, offsets, new AlterConsumerGroupOffsetsOptions());
+    }
+
+    /**
+     * Sets a group's committed offsets, as a commit by no member. The coordinator accepts it only
+     * while the group has no members: stop its consumers first.
+     */
+    AlterConsumerGroupOffsetsResult alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets,
+        AlterConsumerGroupOffsetsOptions options);
+
+    default ListOffsetsResult listOffsets(final Map<TopicPartition, OffsetSpec> topicPartitionOffsets)
+    {
+        return listOffsets(topicPartitionOffsets, new ListOffsetsOptions());
+    }
+
+    /** Looks up offsets in partitions' logs (start, end, by time), asking each partition's leader. */
+    ListOffsetsResult listOffsets(Map<TopicPartition, OffsetSpec> topicPartitionOffsets, ListOffsetsOptions options);
 
     /** Closes, waiting as long as the calls in progress need (each is bounded by its own timeout). */
     @Override

@@ -101,6 +101,25 @@ abstract class AdminCall
         return false;
     }
 
+    /**
+     * Whether the response just handled moved the call on to its next request (a group call
+     * that found its coordinator, a lookup that found the partition leaders) rather than
+     * failing: such a call is sent again at once, not counted as a failure. Consumes the step.
+     */
+    boolean takeNextStep()
+    {
+        return false;
+    }
+
+    /**
+     * The last attempt failed on the way (disconnect, request timeout) and will be retried: a
+     * call bound to a node found by an earlier step (a group's coordinator) forgets it here so
+     * that the retry looks it up again.
+     */
+    void onRetriableFailure(final OspreyException failure)
+    {
+    }
+
     @Override
     public String toString()
     {

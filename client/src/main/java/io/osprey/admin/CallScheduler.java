@@ -262,6 +262,11 @@ final class CallScheduler
         {
             retry(call, retry, client.clock().nowMs());
         }
+        else if (call.takeNextStep())
+        {
+            call.nextAttemptMs = client.clock().nowMs();
+            waiting.add(call);
+        }
         else
         {
             fail(call, new IllegalStateException(call + " handled a response, has futures outstanding and gave no error to retry with"));
@@ -292,6 +297,7 @@ final class CallScheduler
             // The node may have left the cluster or handed the controller role on.
             maybeRequestMetadata();
         }
+        call.onRetriableFailure(failure);
         retry(call, failure, nowMs);
     }
 

@@ -1,8 +1,10 @@
 package io.osprey.admin;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -19,6 +21,8 @@ import io.osprey.client.config.ClientConfig;
 import io.osprey.client.config.CommonClientConfigs;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
+import io.osprey.common.TopicPartition;
+import io.osprey.consumer.OffsetAndMetadata;
 
 /**
  * The {@link Admin} implementation: builds each call and its futures on the caller's thread and
@@ -205,6 +209,175 @@ public final class OspreyAdmin implements Admin
         ConfigCalls.submitGrouped(futures,
             (target, group) -> new AlterConfigsCall(nowMs, deadlineMs, target, ops, group, options.shouldValidateOnly()), runner::submit);
         return new AlterConfigsResult(futures);
+    }
+
+    // ---- Consumer groups and offsets --------------------------------------------------------------
+
+    /** Finds the brokers (DescribeCluster), then asks each for its groups at once. */
+    @Override
+    public ListConsumerGroupsResult listConsumerGroups(final ListConsumerGroupsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final long deadlineMs = deadlineMs(nowMs, options);
+        final CompletableFuture<Collection<Node>> nodes = new CompletableFuture<>();
+        runner.submit(new DescribeClusterCall(nowMs, deadlineMs, nodes, new CompletableFuture<>(), new CompletableFuture<>()));
+        // Runs on the I/O thread once the brokers are known; submit only queues, so it does not block.
+        final CompletableFuture<List<CompletableFuture<Collection<ConsumerGroupListing>>>> perBroker = nodes.thenApply(brokers ->
+        {
+            final List<CompletableFuture<Collection<ConsumerGroupListing>>> futures = new ArrayList<>();
+            for (final Node broker : brokers)
+            {
+                final CompletableFuture<Collection<ConsumerGroupListing>> future = new CompletableFuture<>();
+                futures.add(future);
+                runner.submit(new ListGroupsCall(nowMs, deadlineMs, broker.id(), options.groupStates(), future));
+            }
+            return futures;
+        });
+        return new ListConsumerGroupsResult(perBroker);
+    }
+
+    @Override
+    public DescribeConsumerGroupsResult describeConsumerGroups(final Collection<String> groupIds, final DescribeConsumerGroupsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final long deadlineMs = deadlineMs(nowMs, options);
+        final Map<String, CompletableFuture<ConsumerGroupDescription>> futures = groupFutures(groupIds);
+        futures.forEach((groupId, future) ->
+        {
+            if (!future.isDone())
+            {
+                runner.submit(new DescribeGroupsCall(nowMs, deadlineMs, groupId, future));
+            }
+        });
+        return new DescribeConsumerGroupsResult(futures);
+    }
+
+    @Override
+    public DeleteConsumerGroupsResult deleteConsumerGroups(final Collection<String> groupIds, final DeleteConsumerGroupsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final long deadlineMs = deadlineMs(nowMs, options);
+        final Map<String, CompletableFuture<Void>> futures = groupFutures(groupIds);
+        futures.forEach((groupId, future) ->
+        {
+            if (!future.isDone())
+            {
+                runner.submit(new DeleteGroupsCall(nowMs, deadlineMs, groupId, future));
+            }
+        });
+        return new DeleteConsumerGroupsResult(futures);
+    }
+
+    @Override
+    public ListConsumerGroupOffsetsResult listConsumerGroupOffsets(final String groupId, final ListConsumerGroupOffsetsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> future = new CompletableFuture<>();
+        if (checkGroupId(groupId, future))
+        {
+            runner.submit(new OffsetFetchCall(nowMs, deadlineMs(nowMs, options), groupId, options.topicPartitions(), future));
+        }
+        return new ListConsumerGroupOffsetsResult(String.valueOf(groupId), future);
+    }
+
+    @Override
+    public AlterConsumerGroupOffsetsResult alterConsumerGroupOffsets(final String groupId, final Map<TopicPartition, OffsetAndMetadata> offsets,
+        final AlterConsumerGroupOffsetsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<TopicPartition, OffsetAndMetadata> copy = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<Void>> futures = new LinkedHashMap<>();
+        offsets.forEach((tp, offset) ->
+        {
+            final CompletableFuture<Void> future = new CompletableFuture<>();
+            futures.put(Objects.requireNonNull(tp, "a partition in offsets is null"), future);
+            if (offset == null)
+            {
+                future.completeExceptionally(new OspreyException(ErrorCode.INVALID_COMMIT_OFFSET_SIZE,
+                    "No offset was given for partition " + tp));
+            }
+            else
+            {
+                copy.put(tp, offset);
+            }
+        });
+        if (!validGroupId(groupId))
+        {
+            final OspreyException invalid = invalidGroupId(groupId);
+            futures.values().forEach(f -> f.completeExceptionally(invalid));
+        }
+        else if (!copy.isEmpty())
+        {
+            final Map<TopicPartition, CompletableFuture<Void>> toSend = new LinkedHashMap<>();
+            copy.keySet().forEach(tp -> toSend.put(tp, futures.get(tp)));
+            runner.submit(new OffsetCommitCall(nowMs, deadlineMs(nowMs, options), groupId, copy, toSend));
+        }
+        return new AlterConsumerGroupOffsetsResult(futures);
+    }
+
+    @Override
+    public ListOffsetsResult listOffsets(final Map<TopicPartition, OffsetSpec> topicPartitionOffsets, final ListOffsetsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo>> futures = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo>> toSend = new LinkedHashMap<>();
+        topicPartitionOffsets.forEach((tp, spec) ->
+        {
+            final CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo> future = new CompletableFuture<>();
+            futures.put(Objects.requireNonNull(tp, "a partition in topicPartitionOffsets is null"), future);
+            if (spec == null)
+            {
+                future.completeExceptionally(new IllegalArgumentException("No OffsetSpec was given for partition " + tp));
+            }
+            else if (checkTopicName(tp.topic(), future))
+            {
+                specs.put(tp, spec);
+                toSend.put(tp, future);
+            }
+        });
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new ListOffsetsCall(nowMs, deadlineMs(nowMs, options), specs, toSend));
+        }
+        return new ListOffsetsResult(futures);
+    }
+
+    /** One future per distinct group id; an id no request can carry (null or empty) fails at once, as in Kafka. */
+    private static <V> Map<String, CompletableFuture<V>> groupFutures(final Collection<String> groupIds)
+    {
+        final Map<String, CompletableFuture<V>> futures = new LinkedHashMap<>();
+        for (final String groupId : groupIds)
+        {
+            if (!futures.containsKey(groupId))
+            {
+                final CompletableFuture<V> future = new CompletableFuture<>();
+                futures.put(groupId, future);
+                checkGroupId(groupId, future);
+            }
+        }
+        return futures;
+    }
+
+    /** Fails the future of a group id no request can carry and says whether it was fine. */
+    private static boolean checkGroupId(final String groupId, final CompletableFuture<?> future)
+    {
+        if (!validGroupId(groupId))
+        {
+            future.completeExceptionally(invalidGroupId(groupId));
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean validGroupId(final String groupId)
+    {
+        return groupId != null && !groupId.isEmpty();
+    }
+
+    private static OspreyException invalidGroupId(final String groupId)
+    {
+        return new OspreyException(ErrorCode.INVALID_GROUP_ID, "The group id '" + groupId + "' cannot be represented in a request");
     }
 
     // ---- Closing ---------------------------------------------------------------------------------

@@ -26,12 +26,19 @@ import io.osprey.protocol.ResponseHeader;
 import io.osprey.protocol.message.ApiVersionsResponse;
 import io.osprey.protocol.message.CreatePartitionsRequest;
 import io.osprey.protocol.message.CreateTopicsRequest;
+import io.osprey.protocol.message.DeleteGroupsRequest;
 import io.osprey.protocol.message.DeleteTopicsRequest;
 import io.osprey.protocol.message.DescribeClusterRequest;
 import io.osprey.protocol.message.DescribeConfigsRequest;
+import io.osprey.protocol.message.DescribeGroupsRequest;
+import io.osprey.protocol.message.FindCoordinatorRequest;
 import io.osprey.protocol.message.IncrementalAlterConfigsRequest;
+import io.osprey.protocol.message.ListGroupsRequest;
+import io.osprey.protocol.message.ListOffsetsRequest;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.MetadataResponse;
+import io.osprey.protocol.message.OffsetCommitRequest;
+import io.osprey.protocol.message.OffsetFetchRequest;
 
 /**
  * A scripted one-node Kafka broker for admin client tests: blocking sockets, a thread per
@@ -58,6 +65,7 @@ final class FakeBroker implements AutoCloseable
         Message respond(Received request) throws IOException;
     }
 
+    private final int nodeId;
     private final ServerSocket serverSocket;
     private final Map<ApiKey, Responder> responders = new ConcurrentHashMap<>();
     private final Set<ApiKey> withheld = ConcurrentHashMap.newKeySet();
@@ -67,6 +75,13 @@ final class FakeBroker implements AutoCloseable
 
     FakeBroker() throws IOException
     {
+        this(NODE_ID);
+    }
+
+    /** A fake with its own node id, for tests with several brokers (each names itself in Metadata unless scripted). */
+    FakeBroker(final int nodeId) throws IOException
+    {
+        this.nodeId = nodeId;
         serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         responders.put(ApiKey.METADATA, r -> metadata(List.of()));
         final Thread acceptor = new Thread(this::acceptLoop, "fake-broker-acceptor-" + port());
@@ -87,7 +102,7 @@ final class FakeBroker implements AutoCloseable
     /** A Metadata response naming this node as the only broker and the controller, with these topics. */
     MetadataResponse metadata(final List<MetadataResponse.Topic> topics)
     {
-        return new MetadataResponse(0, List.of(new MetadataResponse.Broker(NODE_ID, "127.0.0.1", port(), null)), CLUSTER_ID, NODE_ID, topics,
+        return new MetadataResponse(0, List.of(new MetadataResponse.Broker(nodeId, "127.0.0.1", port(), null)), CLUSTER_ID, nodeId, topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);
     }
 
@@ -220,6 +235,13 @@ final class FakeBroker implements AutoCloseable
             case DESCRIBE_CONFIGS -> DescribeConfigsRequest.read(body, version);
             case INCREMENTAL_ALTER_CONFIGS -> IncrementalAlterConfigsRequest.read(body, version);
             case DESCRIBE_CLUSTER -> DescribeClusterRequest.read(body, version);
+            case FIND_COORDINATOR -> FindCoordinatorRequest.read(body, version);
+            case LIST_GROUPS -> ListGroupsRequest.read(body, version);
+            case DESCRIBE_GROUPS -> DescribeGroupsRequest.read(body, version);
+            case DELETE_GROUPS -> DeleteGroupsRequest.read(body, version);
+            case OFFSET_FETCH -> OffsetFetchRequest.read(body, version);
+            case OFFSET_COMMIT -> OffsetCommitRequest.read(body, version);
+            case LIST_OFFSETS -> ListOffsetsRequest.read(body, version);
             default -> throw new IOException("The fake broker does not serve " + api);
         };
     }
