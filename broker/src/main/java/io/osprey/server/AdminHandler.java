@@ -121,6 +121,19 @@ public final class AdminHandler
         });
     }
 
+    /**
+     * {@code __consumer_offsets} belongs to the group coordinator: creating, deleting or
+     * repartitioning it by hand would lose committed offsets or move groups to other partitions.
+     */
+    private static void refuseInternal(final String topic, final String what)
+    {
+        if (MetadataHandler.isInternal(topic))
+        {
+            throw new OspreyException(ErrorCode.INVALID_REQUEST,
+                "Topic '" + topic + "' is internal to the group coordinator and cannot be " + what + " by a client");
+        }
+    }
+
     private CreateTopicsResponse.CreatableTopicResult createTopic(final CreateTopicsRequest.CreatableTopic t, final boolean validateOnly)
     {
         final int count = t.numPartitions() == -1 ? settings.numPartitions() : t.numPartitions();
@@ -132,6 +145,7 @@ public final class AdminHandler
                 throw new OspreyException(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
                     "Manual replica assignment is not supported on a single node; give numPartitions and replicationFactor");
             }
+            refuseInternal(t.name(), "created");
             final Map<String, String> configs = new LinkedHashMap<>();
             for (final CreateTopicsRequest.CreatableTopicConfig c : t.configs())
             {
@@ -209,6 +223,7 @@ public final class AdminHandler
             {
                 throw new OspreyException(ErrorCode.TOPIC_DELETION_DISABLED, "Topic deletion is disabled (delete.topic.enable=false)");
             }
+            refuseInternal(name, "deleted");
             final TopicInfo topic = partitions.metadata().topic(name);
             if (topic == null)
             {
@@ -254,6 +269,7 @@ public final class AdminHandler
                         throw new OspreyException(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
                             "Manual replica assignment is not supported on a single node");
                     }
+                    refuseInternal(t.name(), "repartitioned");
                     partitions.createPartitions(t.name(), t.count(), request.validateOnly(), System.currentTimeMillis());
                     results.add(new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), ErrorCode.NONE.code, null));
                 }

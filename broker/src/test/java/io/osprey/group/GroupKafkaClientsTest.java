@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -41,6 +42,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -353,6 +355,12 @@ class GroupKafkaClientsTest
         assertThat(offsets.isInternal()).isTrue();
         assertThat(offsets.partitions()).hasSize(4);
         assertThat(admin.listTopics().names().get()).doesNotContain(GroupCoordinatorService.OFFSETS_TOPIC);
+        assertThatThrownBy(() -> admin.deleteTopics(List.of(GroupCoordinatorService.OFFSETS_TOPIC)).all().get())
+            .cause().isInstanceOf(InvalidRequestException.class).hasMessageContaining("internal");
+        assertThatThrownBy(() -> admin.createPartitions(Map.of(GroupCoordinatorService.OFFSETS_TOPIC, NewPartitions.increaseTo(8)))
+            .all().get()).cause().isInstanceOf(InvalidRequestException.class);
+        assertThat(admin.describeTopics(List.of(GroupCoordinatorService.OFFSETS_TOPIC)).allTopicNames().get()
+            .get(GroupCoordinatorService.OFFSETS_TOPIC).partitions()).hasSize(4);
 
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
