@@ -22,6 +22,8 @@ class SourceGuardTest
         "java.net", "java.nio.channels", "Thread", "java.util.concurrent", "currentTimeMillis", "nanoTime",
         "java.time", "java.util.Random", "Math.random", "java.io.File", "java.nio.file");
 
+    private static final Path QUORUM_PACKAGE = Path.of("src/main/java/io/osprey/controller/quorum");
+
     private static final List<Path> PURE_PACKAGES = List.of(
         Path.of("src/main/java/io/osprey/controller"),
         Path.of("src/main/java/io/osprey/replication"));
@@ -36,7 +38,8 @@ class SourceGuardTest
             assertThat(dir).isDirectory();
             try (Stream<Path> files = Files.walk(dir))
             {
-                for (final Path file : files.filter(f -> f.toString().endsWith(".java")).toList())
+                // io.osprey.controller.quorum is the I/O shell around the pure state machine.
+                for (final Path file : files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(QUORUM_PACKAGE)).toList())
                 {
                     scanned++;
                     final List<String> lines = Files.readAllLines(file);

@@ -1,0 +1,294 @@
+package io.osprey.controller.quorum;
+
+import io.aeron.Counter;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.osprey.controller.MetadataImage;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpLock;
+
+import java.io.File;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One controller voter: media driver, archive, consensus module and the
+ * {@link ControllerService} container in this JVM, all on shared threads that park up to
+ * {@code controller.quorum.idle.park.max.ms} when idle (2-core machines: never spin).
+ * <p>
+ * Directories: the Aeron directory is deleted on start and on close (it holds only buffers and
+ * counters); {@code metadata.log.dir}/archive (the Raft log and snapshots) and
+ * {@code metadata.log.dir}/cluster (recording log, mark files) survive restarts. A lock file
+ * keeps a second process off the same {@code metadata.log.dir} (see {@link DataDirLock}).
+ * <p>
+ * Snapshots: Aeron Cluster takes none by itself. A background check, once a second, toggles a
+ * cluster snapshot on the leader when {@code metadata.log.max.records.between.snapshots} records
+ * or {@code metadata.log.max.snapshot.interval.ms} have passed since the last one (every voter
+ * then snapshots at the same log position); {@link #close()} on the leader snapshots first.
+ * <p>
+ * Thread-safety: {@link #role()}, {@link #image()} and {@link #takeSnapshot} may be called from
+ * any thread; {@link #close()} once.
+ */
+public final class ControllerNode implements AutoCloseable
+{
+    /** Publication and IPC terms of this node's driver (egress, snapshots, control streams): metadata is small. */
+    private static final int PUBLICATION_TERM_BYTES = 1024 * 1024;
+    private static final int ARCHIVE_SEGMENT_BYTES_MIN = 16 * 1024 * 1024;
+    private static final long SNAPSHOT_CHECK_INTERVAL_MS = 1_000;
+    private static final long CLOSE_SNAPSHOT_TIMEOUT_MS = 5_000;
+
+    private final QuorumConfig config;
+    private final ControllerService service;
+    private final ClusteredMediaDriver clusteredDriver;
+    private final ClusteredServiceContainer container;
+    private final ScheduledExecutorService snapshotTimer;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final DataDirLock dataDirLock;
+    private long lastSnapshotCount;
+    private long lastSnapshotNs = System.nanoTime();
+    private boolean closed;
+
+    private ControllerNode(final QuorumConfig config)
+    {
+        this.config = config;
+        this.dataDirLock = DataDirLock.acquire(config.dataDir());
+        this.service = new ControllerService(config.controller());
+        final Voter self = config.self();
+        final String host = self.host();
+        final String aeronDir = config.aeronDir();
+        final Supplier<IdleStrategy> idle = config::newIdleStrategy;
+
+        final MediaDriver.Context driverCtx = new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idle.get())
+            // Name re-resolution runs on its own agent; its default backoff parks for only 1 ms.
+            .asyncExecutorIdleStrategy(idle.get())
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(PUBLICATION_TERM_BYTES)
+            .ipcTermBufferLength(PUBLICATION_TERM_BYTES)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .errorHandler(errors("media driver"));
+
+        final Archive.Context archiveCtx = new Archive.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveDir(new File(config.dataDir(), "archive"))
+            .archiveId(config.nodeId())
+            .controlChannel("aeron:udp?endpoint=" + self.endpoint(Voter.ARCHIVE_PORT_OFFSET))
+            .localControlChannel("aeron:ipc?term-length=64k")
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(idle)
+            .segmentFileLength(Math.max(ARCHIVE_SEGMENT_BYTES_MIN, config.logTermBytes()))
+            .errorHandler(errors("archive"));
+
+        final AeronArchive.Context localArchive = new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .controlRequestChannel(archiveCtx.localControlChannel())
+            .controlRequestStreamId(archiveCtx.localControlStreamId())
+            .controlResponseChannel(archiveCtx.localControlChannel())
+            .aeronDirectoryName(aeronDir);
+
+        final File clusterDir = new File(config.dataDir(), "cluster");
+        final ConsensusModule.Context consensusCtx = new ConsensusModule.Context()
+            .clusterMemberId(config.nodeId())
+            .clusterMembers(Voter.clusterMembers(config.voters()))
+            .clusterDir(clusterDir)
+            .archiveContext(localArchive.clone())
+            .ingressChannel("aeron:udp")
+            .logChannel("aeron:udp?term-length=" + config.logTermBytes())
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .leaderHeartbeatTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.leaderHeartbeatTimeoutMs()))
+            .leaderHeartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(config.leaderHeartbeatIntervalMs()))
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMs()))
+            // A voter that starts while another is down waits this long before electing without it.
+            .startupCanvassTimeoutNs(TimeUnit.MILLISECONDS.toNanos(10 * config.leaderHeartbeatTimeoutMs()))
+            .idleStrategySupplier(idle)
+            .terminationHook(terminated::countDown)
+            .errorHandler(errors("consensus module"));
+
+        final ClusteredServiceContainer.Context containerCtx = new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveContext(localArchive.clone())
+            .clusterDir(clusterDir)
+            .clusteredService(service)
+            .idleStrategySupplier(idle)
+            .terminationHook(terminated::countDown)
+            .errorHandler(errors("service"));
+
+        ClusteredMediaDriver launchedDriver = null;
+        try
+        {
+            launchedDriver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
+            this.clusteredDriver = launchedDriver;
+            this.container = ClusteredServiceContainer.launch(containerCtx);
+        }
+        catch (final RuntimeException e)
+        {
+            CloseHelper.quietCloseAll(launchedDriver, dataDirLock);
+            throw e;
+        }
+        this.lastSnapshotCount = snapshotCounter().get();
+        this.snapshotTimer = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "osprey-controller-" + config.nodeId() + "-snapshots");
+            t.setDaemon(true);
+            return t;
+        });
+        snapshotTimer.scheduleWithFixedDelay(this::maybeTakeSnapshot, SNAPSHOT_CHECK_INTERVAL_MS, SNAPSHOT_CHECK_INTERVAL_MS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the node; it joins (or forms) the quorum in the background. */
+    public static ControllerNode launch(final QuorumConfig config)
+    {
+        return new ControllerNode(config);
+    }
+
+    public QuorumConfig config()
+    {
+        return config;
+    }
+
+    public Cluster.Role role()
+    {
+        return service.role();
+    }
+
+    /** The image after the last committed event this node applied. */
+    public MetadataImage image()
+    {
+        return service.image();
+    }
+
+    /** Whether the service loaded a snapshot when it started (rather than replaying the whole log). */
+    public boolean startedFromSnapshot()
+    {
+        return service.startedFromSnapshot();
+    }
+
+    /** Snapshots taken (or loaded at start) by this node's consensus module. */
+    public long snapshotCount()
+    {
+        return snapshotCounter().get();
+    }
+
+    /** True once the cluster terminated this node (for instance a cluster-wide shutdown). */
+    public boolean awaitTermination(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return terminated.await(timeout, unit);
+    }
+
+    /**
+     * Asks the cluster for a snapshot and waits up to {@code timeoutMs} for this node's to
+     * complete. Only the leader can start one: returns false on a follower, when another
+     * control action is in progress, or on timeout.
+     */
+    public synchronized boolean takeSnapshot(final long timeoutMs)
+    {
+        if (closed || service.role() != Cluster.Role.LEADER)
+        {
+            return false;
+        }
+        final long before = snapshotCounter().get();
+        final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
+        if (!ClusterControl.ToggleState.SNAPSHOT.toggle(toggle))
+        {
+            return false;
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (snapshotCounter().get() == before)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                return false;
+            }
+            try
+            {
+                Thread.sleep(5);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Snapshots first when leader (bounded), then stops every component and deletes the Aeron directory. */
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            snapshotTimer.shutdownNow();
+            if (service.role() == Cluster.Role.LEADER && service.recordsSinceSnapshot() > 0)
+            {
+                takeSnapshot(CLOSE_SNAPSHOT_TIMEOUT_MS);
+            }
+            closed = true;
+        }
+        CloseHelper.closeAll(clusteredDriver.consensusModule(), container, clusteredDriver, dataDirLock);
+    }
+
+    private void maybeTakeSnapshot()
+    {
+        try
+        {
+            final long nowNs = System.nanoTime();
+            final long count = snapshotCounter().get();
+            if (count != lastSnapshotCount)
+            {
+                lastSnapshotCount = count;
+                lastSnapshotNs = nowNs;
+            }
+            final long records = service.recordsSinceSnapshot();
+            final boolean due = records >= config.snapshotRecords() ||
+                (records > 0 && nowNs - lastSnapshotNs >= TimeUnit.MILLISECONDS.toNanos(config.snapshotIntervalMs()));
+            if (due && service.role() == Cluster.Role.LEADER)
+            {
+                final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
+                ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            errors("snapshot timer").onError(e);
+        }
+    }
+
+    private Counter snapshotCounter()
+    {
+        return clusteredDriver.consensusModule().context().snapshotCounter();
+    }
+
+    private ErrorHandler errors(final String component)
+    {
+        return e ->
+        {
+            System.err.println("[controller " + config.nodeId() + " " + component + "] " + e);
+            e.printStackTrace(System.err);
+        };
+    }
+}
