@@ -1,0 +1,563 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of Apache Kafka and Osprey on this machine, single node each.
+#
+#   scripts/bench-vs-kafka.sh [--quick] [--records N] [--rate-seconds S] [--out FILE] [--keep] [--nodes 1]
+#
+#   --quick           a small matrix for a smoke run (about 2-3 minutes once Kafka is cached)
+#   --records N       records per maximum-rate producer run (default 1,000,000; --quick 200,000)
+#   --rate-seconds S  length of each fixed-rate (50,000 records/s) run (default 10; --quick 2)
+#   --out FILE        also write the table as markdown to FILE
+#   --keep            keep the work directory (configs, broker logs, GC logs, every tool's output)
+#   --nodes 3         three-node clusters: not available until replication lands
+#
+# What it does, in order, everything on 127.0.0.1 and bounded in time:
+#   1. Fetches Apache Kafka $KAFKA_VERSION (default 4.3.1: the broker, kafka_2.13, and its tools,
+#      kafka-tools, with their runtime dependencies) from Maven Central into
+#      ${OSPREY_BENCH_CACHE:-~/.cache/osprey-bench}/kafka-<version>/libs, once, with the Maven
+#      that ./mvnw installs and a small generated pom (outside the repository).
+#   2. Builds benchmarks/target/benchmarks.jar and the broker if they are older than the sources.
+#   3. Formats and starts a single-node KRaft Kafka (broker and controller in one process) on
+#      ports $KAFKA_PORT/$KAFKA_CONTROLLER_PORT with its data under a temp dir, runs the matrix,
+#      stops it by PID; then does the same with an Osprey node on $OSPREY_PORT.
+#      Both brokers run with the same JVM flags (1 GiB heap, $BROKER_HEAP, and G1 with Kafka's
+#      start-script settings), the same thread counts (3 network, 8 I/O), partitions, replication
+#      factor 1, no fsync policy (both defaults: durability from the page cache), and
+#      -Xlog:gc into the work directory.
+#   4. Prints one table: each figure for Kafka and for Osprey and the ratio Osprey/Kafka.
+#
+# Per scenario it also samples the broker's CPU time (utime+stime from /proc/<pid>/stat) before
+# and after, and reports it per record in microseconds. After each broker's matrix it reads its
+# peak RSS (VmHWM) and its longest GC pause from the GC log. docs/performance.md explains every
+# row. Only processes this script started are stopped, by PID (also on Ctrl-C or error): the
+# broker under test and the load generator running at the time.
+#
+# Environment: KAFKA_VERSION, LOG4J_VERSION, OSPREY_BENCH_CACHE, KAFKA_PORT (19092),
+# KAFKA_CONTROLLER_PORT (19093), OSPREY_PORT (29092), OSPREY_ADMIN_PORT (29080), BROKER_HEAP (1g),
+# TOOL_HEAP (512m), STEP_TIMEOUT (seconds per tool run, default 240), MAX_MINUTES (whole run, 25).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+die() { echo "bench-vs-kafka.sh: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+quick=false
+records=""
+rate_seconds=""
+out=""
+keep=false
+nodes=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=true ;;
+    --records) records="${2:?--records needs a number}"; shift ;;
+    --rate-seconds) rate_seconds="${2:?--rate-seconds needs a number}"; shift ;;
+    --out) out="${2:?--out needs a file}"; shift ;;
+    --keep) keep=true ;;
+    --nodes) nodes="${2:?--nodes needs 1 or 3}"; shift ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+if [ "$nodes" != 1 ]; then
+  echo "bench-vs-kafka.sh: --nodes $nodes is not available until replication lands: Osprey cannot yet run a multi-node" \
+    "cluster with replication factor 3, so only the single-node comparison (--nodes 1, the default) exists." >&2
+  exit 2
+fi
+[[ -z "$records" || "$records" =~ ^[0-9]+$ ]] || die "--records takes a whole number, got '$records'"
+[[ -z "$rate_seconds" || "$rate_seconds" =~ ^[0-9]+$ ]] || die "--rate-seconds takes a whole number, got '$rate_seconds'"
+if $quick; then
+  records="${records:-200000}"; rate_seconds="${rate_seconds:-2}"
+  e2e_records=2000; idle_ms=3000
+else
+  records="${records:-1000000}"; rate_seconds="${rate_seconds:-10}"
+  e2e_records=15000; idle_ms=5000
+fi
+fixed_rate=50000
+fixed_records=$((fixed_rate * rate_seconds))
+e2e_rate=1000
+
+kafka_version="${KAFKA_VERSION:-4.3.1}"
+log4j_version="${LOG4J_VERSION:-2.25.4}"
+cache="${OSPREY_BENCH_CACHE:-$HOME/.cache/osprey-bench}/kafka-$kafka_version"
+kafka_port="${KAFKA_PORT:-19092}"
+kafka_controller_port="${KAFKA_CONTROLLER_PORT:-19093}"
+osprey_port="${OSPREY_PORT:-29092}"
+osprey_admin_port="${OSPREY_ADMIN_PORT:-29080}"
+broker_heap="${BROKER_HEAP:-1g}"
+tool_heap="${TOOL_HEAP:-512m}"
+step_timeout="${STEP_TIMEOUT:-240}"
+max_seconds=$(( ${MAX_MINUTES:-25} * 60 ))
+# Kafka's kafka-server-start.sh / kafka-run-class.sh defaults, given to both brokers.
+broker_jvm_opts="-Xms$broker_heap -Xmx$broker_heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+-XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"
+clk_tck=$(getconf CLK_TCK)
+
+case "$root" in "$cache"*) die "the cache directory must be outside the repository" ;; esac
+work=$(mktemp -d "${TMPDIR:-/tmp}/osprey-bench-vs-kafka.XXXXXX")
+results="$work/results.tsv"
+: > "$results"
+broker_pid=""
+tool_pid=""
+
+# ---- cleanup: only the broker this script started, by PID -------------------------------------
+
+stop_broker() {
+  local pid="$broker_pid"
+  [ -n "$pid" ] || return 0
+  broker_pid=""
+tool_pid=""
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "broker pid $pid did not stop within 30 s; SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  if [ -n "$tool_pid" ] && kill -0 "$tool_pid" 2>/dev/null; then
+    # timeout(1) forwards the TERM to the tool it runs, and kills it 10 s later if it lingers.
+    kill -TERM "$tool_pid" 2>/dev/null || true
+    wait "$tool_pid" 2>/dev/null || true
+  fi
+  stop_broker
+  if $keep || [ $rc -ne 0 ]; then
+    echo "work directory kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- fetching Kafka and building Osprey ------------------------------------------------------
+
+maven_cmd() {
+  # ./mvnw always runs the repository's pom, so run the Maven it installs directly on our pom.
+  local url name
+  url=$(sed -n 's/^distributionUrl=//p' "$root/.mvn/wrapper/maven-wrapper.properties" | tr -d '\r')
+  name=$(basename "$url" -bin.zip)
+  local mvn="${MAVEN_USER_HOME:-$HOME/.m2}/wrapper/dists/$name/bin/mvn"
+  [ -x "$mvn" ] || "$root/mvnw" -B -q -v > /dev/null
+  [ -x "$mvn" ] || die "Maven not found at $mvn after ./mvnw -v"
+  echo "$mvn"
+}
+
+fetch_kafka() {
+  if [ -f "$cache/libs/.complete" ]; then
+    return
+  fi
+  log "fetching Apache Kafka $kafka_version from Maven Central into $cache"
+  mkdir -p "$cache"
+  cat > "$cache/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by osprey scripts/bench-vs-kafka.sh: resolves Apache Kafka's broker and tools with
+     their runtime dependencies into libs/ (mvn dependency:copy-dependencies). Maven Central only. -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.osprey.bench</groupId>
+  <artifactId>kafka-$kafka_version-libs</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <repositories>
+    <repository><id>central</id><url>https://repo.maven.apache.org/maven2</url></repository>
+  </repositories>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$kafka_version</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$kafka_version</version></dependency>
+    <!-- The SLF4J 1.x binding that Kafka's distribution ships, so the broker logs as it would. -->
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>$log4j_version</version></dependency>
+  </dependencies>
+</project>
+EOF
+  rm -rf "$cache/libs"
+  local mvn; mvn=$(maven_cmd)
+  (cd "$cache" && "$mvn" -B -q -f "$cache/pom.xml" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+    -DoutputDirectory="$cache/libs" -DincludeScope=runtime) || die "resolving Kafka $kafka_version failed"
+  ls "$cache"/libs/kafka_2.13-*.jar "$cache"/libs/kafka-tools-*.jar > /dev/null || die "Kafka jars missing in $cache/libs"
+  touch "$cache/libs/.complete"
+}
+
+bench_jar=benchmarks/target/benchmarks.jar
+broker_jar() { ls broker/target/osprey-broker-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true; }
+
+build_osprey() {
+  if [ ! -f "$bench_jar" ] || [ -z "$(broker_jar)" ] || [ -n "$(find pom.xml client replication broker benchmarks \
+      -path '*/target' -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -newer "$bench_jar" -print 2>/dev/null | head -1)" ]; then
+    log "building Osprey (./mvnw -B -q -pl benchmarks -am package -Dmaven.test.skip=true)"
+    ./mvnw -B -q -pl benchmarks -am package -Dmaven.test.skip=true
+  fi
+}
+
+# ---- broker processes ------------------------------------------------------------------------
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$broker_pid/stat"; }
+# proc_status_kib <field>: VmHWM (peak resident set), RssAnon (heap and other private memory), RssFile (mapped files)
+proc_status_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$broker_pid/status"; }
+
+wait_serving() {
+  local name=$1 port=$2 logfile=$3 deadline=$((SECONDS + 90))
+  until java -Xmx64m -Dlogback.configurationFile="$root/conf/logback-cli.xml" -cp "$bench_jar" io.osprey.tools.Probe \
+      "127.0.0.1:$port" --quiet > /dev/null 2>&1; do
+    if ! kill -0 "$broker_pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "$name exited during start-up (log: $logfile)"
+    fi
+    [ $SECONDS -lt $deadline ] || die "$name did not serve on port $port within 90 s (log: $logfile)"
+    sleep 0.5
+  done
+}
+
+start_kafka() {
+  local dir="$work/kafka"
+  mkdir -p "$dir/data"
+  port_taken "$kafka_port" && die "port $kafka_port is in use; set KAFKA_PORT"
+  port_taken "$kafka_controller_port" && die "port $kafka_controller_port is in use; set KAFKA_CONTROLLER_PORT"
+  cat > "$dir/server.properties" <<EOF
+# Generated by scripts/bench-vs-kafka.sh: single-node KRaft, settings matched to Osprey's conf/server.properties.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$kafka_controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$kafka_controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.network.threads=3
+num.io.threads=8
+socket.send.buffer.bytes=102400
+socket.receive.buffer.bytes=102400
+socket.request.max.bytes=104857600
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.segment.bytes=1073741824
+log.retention.hours=168
+log.retention.check.interval.ms=300000
+# No log.flush.* keys: Kafka's default, as Osprey's, never fsyncs on a schedule.
+EOF
+  cat > "$dir/log4j2.properties" <<EOF
+status = warn
+appender.file.type = File
+appender.file.name = FILE
+appender.file.fileName = $dir/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FILE
+EOF
+  local cp="$cache/libs/*"
+  local cid
+  cid=$(java -Xmx128m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool random-uuid)
+  java -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool format \
+    -t "$cid" -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting Kafka failed"; }
+  # shellcheck disable=SC2086
+  java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+    -Dkafka.logs.dir="$dir" -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/stdout.log" 2>&1 < /dev/null &
+  broker_pid=$!
+  log "Kafka $kafka_version started, pid $broker_pid, port $kafka_port"
+  wait_serving "Kafka" "$kafka_port" "$dir/server.log"
+}
+
+start_osprey() {
+  local dir="$work/osprey"
+  mkdir -p "$dir/data"
+  port_taken "$osprey_port" && die "port $osprey_port is in use; set OSPREY_PORT"
+  port_taken "$osprey_admin_port" && die "port $osprey_admin_port is in use; set OSPREY_ADMIN_PORT"
+  {
+    echo "# Generated by scripts/bench-vs-kafka.sh from conf/server.properties."
+    grep -v -E '^(node\.id|listeners|advertised\.listeners|log\.dirs?|osprey\.admin\.http\.listener|group\.initial\.rebalance\.delay\.ms)=' \
+      conf/server.properties
+    echo "node.id=1"
+    echo "listeners=PLAINTEXT://127.0.0.1:$osprey_port"
+    echo "log.dirs=$dir/data"
+    echo "osprey.admin.http.listener=127.0.0.1:$osprey_admin_port"
+    echo "group.initial.rebalance.delay.ms=0"
+  } > "$dir/server.properties"
+  local cp; cp="$(broker_jar):$root/broker/target/lib/*"
+  local flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile="$root/conf/logback.xml")
+  local cid; cid=$(java -Xmx64m "${flags[@]}" -cp "$cp" io.osprey.tools.ClusterId)
+  java -Xmx256m "${flags[@]}" -cp "$cp" io.osprey.Node format "$dir/server.properties" --cluster-id "$cid" > "$dir/format.log" 2>&1 \
+    || { cat "$dir/format.log" >&2; die "formatting Osprey failed"; }
+  # shellcheck disable=SC2086
+  java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
+    > "$dir/server.log" 2>&1 < /dev/null &
+  broker_pid=$!
+  log "Osprey started, pid $broker_pid, port $osprey_port"
+  wait_serving "Osprey" "$osprey_port" "$dir/server.log"
+}
+
+# ---- results ---------------------------------------------------------------------------------
+
+# record <broker> <scenario> <metric> <better: higher|lower> <value>
+record() {
+  [ -n "$5" ] || return 0
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$results"
+}
+
+# kv <file> <key>: the value of key=value on the tool's final "summary" line
+kv() { grep '^summary ' "$1" | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+elapsed_ok() {
+  if [ $SECONDS -ge $max_seconds ]; then
+    log "MAX_MINUTES reached: skipping the rest of the matrix"
+    return 1
+  fi
+}
+
+# run_tool <outfile> <command...>: runs a load generator with a time bound, output to outfile.
+# In the background and waited for, so that the trap can stop it by PID on Ctrl-C.
+run_tool() {
+  local outfile=$1; shift
+  timeout -k 10 "$step_timeout" "$@" > "$outfile" 2>&1 < /dev/null &
+  tool_pid=$!
+  local rc=0
+  wait "$tool_pid" || rc=$?
+  tool_pid=""
+  if [ $rc -ne 0 ]; then
+    log "  failed (exit $rc$([ $rc -eq 124 ] && echo ': timed out')): $(tail -n 3 "$outfile" | tr '\n' ' ' | cut -c1-300)"
+    return 1
+  fi
+}
+
+# The load generators: Osprey's perf tools (either client) and Kafka's tools from the cache.
+osprey_tool=()
+kafka_tool=()
+
+# scenario <broker> <id> <description> <kind> <command...>
+#   kind: produce | produce-rate | consume | e2e | kafka-produce | kafka-consume
+# Samples the broker's CPU around the command, then records the figures its output gives.
+scenario() {
+  local broker=$1 id=$2 desc=$3 kind=$4; shift 4
+  elapsed_ok || return 0
+  local outfile="$work/$broker-$id.out"
+  log "$broker: $desc"
+  local t0; t0=$(cpu_ticks)
+  run_tool "$outfile" "$@" || return 0
+  local t1; t1=$(cpu_ticks)
+  local n="" s="$desc"
+  case "$kind" in
+    produce)
+      n=$(kv "$outfile" records)
+      record "$broker" "$s" "records/s" higher "$(kv "$outfile" records_per_sec)"
+      record "$broker" "$s" "MB/s" higher "$(kv "$outfile" mb_per_sec)"
+      record "$broker" "$s" "latency p99 (ms)" lower "$(awk -v v="$(kv "$outfile" p99_us)" 'BEGIN{printf "%.1f", v/1000}')"
+      ;;
+    produce-rate)
+      n=$(kv "$outfile" records)
+      record "$broker" "$s" "achieved records/s" higher "$(kv "$outfile" records_per_sec)"
+      record "$broker" "$s" "latency p50 (ms)" lower "$(awk -v v="$(kv "$outfile" steady_p50_us)" 'BEGIN{printf "%.2f", v/1000}')"
+      record "$broker" "$s" "latency p99 (ms)" lower "$(awk -v v="$(kv "$outfile" steady_p99_us)" 'BEGIN{printf "%.2f", v/1000}')"
+      record "$broker" "$s" "latency p99.9 (ms)" lower "$(awk -v v="$(kv "$outfile" steady_p999_us)" 'BEGIN{printf "%.2f", v/1000}')"
+      ;;
+    consume)
+      n=$(kv "$outfile" records)
+      record "$broker" "$s" "records/s" higher "$(kv "$outfile" fetch_records_per_sec)"
+      record "$broker" "$s" "MB/s" higher "$(kv "$outfile" fetch_mb_per_sec)"
+      record "$broker" "$s" "time to first record (ms)" lower "$(kv "$outfile" time_to_first_record_ms)"
+      ;;
+    e2e)
+      n=$(kv "$outfile" records)
+      record "$broker" "$s" "latency p50 (us)" lower "$(kv "$outfile" p50_us)"
+      record "$broker" "$s" "latency p99 (us)" lower "$(kv "$outfile" p99_us)"
+      record "$broker" "$s" "latency p99.9 (us)" lower "$(kv "$outfile" p999_us)"
+      record "$broker" "$s" "latency max (us)" lower "$(kv "$outfile" max_us)"
+      ;;
+    kafka-produce)
+      # "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, p50 ms 50th, p95 ms 95th, p99 ms 99th, p999 ms 99.9th."
+      local line; line=$(grep 'records sent,.*99.9th' "$outfile" | tail -1)
+      n=$(echo "$line" | awk '{print $1}')
+      record "$broker" "$s" "records/s" higher "$(echo "$line" | awk '{print $4}')"
+      record "$broker" "$s" "MB/s" higher "$(echo "$line" | sed 's/.*(\([0-9.]*\) MB\/sec).*/\1/')"
+      record "$broker" "$s" "latency p99 (ms)" lower "$(echo "$line" | sed 's/.* \([0-9]*\) ms 99th.*/\1/')"
+      ;;
+    kafka-consume)
+      # start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
+      # fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+      local line; line=$(grep -E '^[0-9]{4}-' "$outfile" | tail -1 | tr -d ' ')
+      n=$(echo "$line" | cut -d, -f5)
+      record "$broker" "$s" "records/s (fetch)" higher "$(echo "$line" | cut -d, -f10)"
+      record "$broker" "$s" "MB/s (fetch)" higher "$(echo "$line" | cut -d, -f9 | awk '{printf "%.2f", $1}')"
+      ;;
+  esac
+  if [ -n "$n" ] && [ "$n" -gt 0 ] 2>/dev/null; then
+    record "$broker" "$s" "broker CPU per record (us)" lower \
+      "$(awk -v d=$((t1 - t0)) -v hz="$clk_tck" -v n="$n" 'BEGIN{printf "%.3f", d / hz * 1e6 / n}')"
+  fi
+}
+
+# ---- the matrix ------------------------------------------------------------------------------
+
+# run_matrix <broker: kafka|osprey> <bootstrap>
+run_matrix() {
+  local b=$1 bs=$2 dir="$work/$1"
+  local ours=("${osprey_tool[@]}" io.osprey.benchmarks.ProducerPerf --client kafka --bootstrap-server "$bs" --reporting-interval 0)
+  local cons=("${osprey_tool[@]}" io.osprey.benchmarks.ConsumerPerf --client kafka --bootstrap-server "$bs" --timeout "$idle_ms")
+  local e2e=("${osprey_tool[@]}" io.osprey.benchmarks.EndToEndLatency --client kafka --bootstrap-server "$bs" --throughput "$e2e_rate" --num-records "$e2e_records")
+
+  local parts acks
+  local max_cases fixed_cases
+  if $quick; then
+    max_cases=("1 1" "8 all"); fixed_cases=("1 1")
+  else
+    max_cases=("1 1" "1 all" "8 1" "8 all"); fixed_cases=("1 1" "1 all" "8 1" "8 all")
+  fi
+
+  # Same client (Kafka's KafkaProducer / KafkaConsumer, through Osprey's perf tools) against both brokers.
+  for c in "${max_cases[@]}"; do
+    read -r parts acks <<< "$c"
+    scenario "$b" "max-p$parts-acks$acks" "produce max rate, $parts partition(s), acks=$acks [kafka client]" produce \
+      "${ours[@]}" --topic "max-p$parts-acks$acks" --partitions "$parts" --acks "$acks" --num-records "$records" --record-size 100 --throughput -1
+  done
+  for c in "${fixed_cases[@]}"; do
+    read -r parts acks <<< "$c"
+    scenario "$b" "rate-p$parts-acks$acks" "produce $fixed_rate/s, $parts partition(s), acks=$acks [kafka client]" produce-rate \
+      "${ours[@]}" --topic "rate-p$parts-acks$acks" --partitions "$parts" --acks "$acks" --num-records "$fixed_records" --record-size 100 --throughput "$fixed_rate"
+  done
+  local consumed=" "
+  for c in "${max_cases[@]}"; do
+    read -r parts acks <<< "$c"
+    case "$consumed" in *" $parts "*) continue ;; esac
+    consumed="$consumed$parts "
+    scenario "$b" "consume-p$parts" "consume catch-up, $parts partition(s) [kafka client]" consume \
+      "${cons[@]}" --topic "max-p$parts-acks$acks" --messages "$records"
+  done
+  scenario "$b" "e2e" "end-to-end latency at $e2e_rate/s, 1 partition, acks=1 [kafka client]" e2e \
+    "${e2e[@]}" --topic e2e --partitions 1
+
+  # Kafka's own load generators from kafka-tools, against both brokers. --messages and --producer-props
+  # are deprecated in 4.3 (a warning) but understood by every 4.x, so KAFKA_VERSION may be any of them.
+  scenario "$b" "pp" "Kafka ProducerPerformance, max rate, 1 partition, acks=1" kafka-produce \
+    "${kafka_tool[@]}" org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$bs" --topic max-p1-acks1 \
+      --num-records "$records" --record-size 100 --throughput -1 --producer-props acks=1
+  scenario "$b" "cp" "Kafka ConsumerPerformance, 1 partition (group, subscribe)" kafka-consume \
+    "${kafka_tool[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$bs" --topic max-p1-acks1 \
+      --messages "$records" --timeout $((idle_ms * 2))
+
+  # Each broker with its own client: Kafka's client results above stand for Kafka; Osprey's client runs here.
+  if [ "$b" = osprey ]; then
+    local own=("${osprey_tool[@]}" io.osprey.benchmarks.ProducerPerf --client osprey --bootstrap-server "$bs" --reporting-interval 0)
+    scenario "$b" "own-max-p1" "own client vs own broker: produce max rate, 1 partition, acks=1" produce \
+      "${own[@]}" --topic own-max-p1 --partitions 1 --acks 1 --num-records "$records" --record-size 100 --throughput -1
+    if ! $quick; then
+      scenario "$b" "own-max-p8" "own client vs own broker: produce max rate, 8 partition(s), acks=1" produce \
+        "${own[@]}" --topic own-max-p8 --partitions 8 --acks 1 --num-records "$records" --record-size 100 --throughput -1
+    fi
+    scenario "$b" "own-consume-p1" "own client vs own broker: consume catch-up, 1 partition" consume \
+      "${osprey_tool[@]}" io.osprey.benchmarks.ConsumerPerf --client osprey --bootstrap-server "$bs" --timeout "$idle_ms" \
+        --topic own-max-p1 --messages "$records"
+    scenario "$b" "own-e2e" "own client vs own broker: end-to-end latency at $e2e_rate/s" e2e \
+      "${osprey_tool[@]}" io.osprey.benchmarks.EndToEndLatency --client osprey --bootstrap-server "$bs" --throughput "$e2e_rate" \
+        --num-records "$e2e_records" --topic own-e2e --partitions 1
+  else
+    copy_rows "$b" "produce max rate, 1 partition(s), acks=1 [kafka client]" "own client vs own broker: produce max rate, 1 partition, acks=1"
+    $quick || copy_rows "$b" "produce max rate, 8 partition(s), acks=1 [kafka client]" "own client vs own broker: produce max rate, 8 partition(s), acks=1"
+    copy_rows "$b" "consume catch-up, 1 partition(s) [kafka client]" "own client vs own broker: consume catch-up, 1 partition"
+    copy_rows "$b" "end-to-end latency at $e2e_rate/s, 1 partition, acks=1 [kafka client]" "own client vs own broker: end-to-end latency at $e2e_rate/s"
+  fi
+
+  # Whole-run figures of the broker process.
+  record "$b" "broker process (whole run)" "peak RSS (MiB)" lower "$(awk -v k="$(proc_status_kib VmHWM)" 'BEGIN{printf "%.0f", k/1024}')"
+  record "$b" "broker process (whole run)" "RSS at end: anonymous (MiB)" lower "$(awk -v k="$(proc_status_kib RssAnon)" 'BEGIN{printf "%.0f", k/1024}')"
+  record "$b" "broker process (whole run)" "RSS at end: file mappings (MiB)" lower "$(awk -v k="$(proc_status_kib RssFile)" 'BEGIN{printf "%.0f", k/1024}')"
+  stop_broker
+  local gc="$dir/gc.log"
+  record "$b" "broker process (whole run)" "longest GC pause (ms)" lower \
+    "$(grep -h 'Pause' "$gc"* 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
+  record "$b" "broker process (whole run)" "GC pauses, total (ms)" lower \
+    "$(grep -h 'Pause' "$gc"* 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
+}
+
+# copy_rows <broker> <from scenario> <to scenario>: the Kafka client on Kafka is both "same client" and "own client".
+copy_rows() {
+  awk -F'\t' -v b="$1" -v from="$2" -v to="$3" 'BEGIN{OFS="\t"} $1==b && $2==from {print $1, to, $3, $4, $5}' "$results" > "$work/copy.tmp"
+  cat "$work/copy.tmp" >> "$results"
+}
+
+# ---- the table ------------------------------------------------------------------------------
+
+print_table() {
+  awk -F'\t' -v md="${1:-}" '
+    {
+      key = $2 SUBSEP $3
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key; scen[key] = $2; metric[key] = $3; better[key] = $4 }
+      val[$1, key] = $5
+    }
+    function fmt(v) {
+      if (v == "") return "-"
+      if (v + 0 >= 1000) { s = sprintf("%.0f", v); out = ""; while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }; return s out }
+      return v
+    }
+    END {
+      if (md) {
+        print "| scenario | figure | better | Kafka | Osprey | Osprey/Kafka |"
+        print "|---|---|---|---:|---:|---:|"
+      } else {
+        printf "%-72s %-32s %-7s %12s %12s %12s\n", "scenario", "figure", "better", "Kafka", "Osprey", "Osprey/Kafka"
+      }
+      last = ""
+      for (i = 1; i <= n; i++) {
+        k = order[i]; kv = val["kafka", k]; ov = val["osprey", k]
+        ratio = (kv != "" && ov != "" && kv + 0 != 0) ? sprintf("%.2f", ov / kv) : "-"
+        label = (scen[k] == last) ? "" : scen[k]; last = scen[k]
+        if (md) printf "| %s | %s | %s | %s | %s | %s |\n", label, metric[k], better[k], fmt(kv), fmt(ov), ratio
+        else printf "%-72s %-32s %-7s %12s %12s %12s\n", label, metric[k], better[k], fmt(kv), fmt(ov), ratio
+      }
+    }' "$results"
+}
+
+# ---- main -----------------------------------------------------------------------------------
+
+fetch_kafka
+build_osprey
+cat > "$work/tools-log4j2.properties" <<EOF
+status = warn
+appender.err.type = Console
+appender.err.name = STDERR
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = %p %c - %m%n
+rootLogger.level = WARN
+rootLogger.appenderRef.err.ref = STDERR
+EOF
+
+osprey_tool=(java "-Xmx$tool_heap" -Dlogback.configurationFile="$root/conf/logback-cli.xml" -cp "$bench_jar")
+kafka_tool=(java "-Xmx$tool_heap" -Dlog4j2.configurationFile="$work/tools-log4j2.properties" -cp "$cache/libs/*")
+
+log "matrix: $records records per max-rate run, $fixed_rate records/s for ${rate_seconds} s per fixed-rate run," \
+  "$e2e_records end-to-end records at $e2e_rate/s$($quick && echo ' (quick)'); work dir $work"
+start_kafka
+run_matrix kafka "127.0.0.1:$kafka_port"
+start_osprey
+run_matrix osprey "127.0.0.1:$osprey_port"
+
+echo
+echo "Apache Kafka $kafka_version vs Osprey, single node each, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix')"
+print_table
+if [ -n "$out" ]; then
+  {
+    echo "Apache Kafka $kafka_version vs Osprey, single node each, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix'), $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    print_table md
+  } > "$out"
+  log "table written to $out"
+fi
