@@ -209,7 +209,7 @@ public final class TopicConfigs
         keys.add(simple(COMPRESSION_TYPE, STRING, Validators.oneOf(ServerKeys.COMPRESSION_TYPES), IGNORED,
             "Recompress batches on the broker; Osprey stores them as the producer compressed them.", ServerKeys.COMPRESSION_TYPE));
         keys.add(simple(DELETE_RETENTION_MS, LONG, LogKeys.NON_NEGATIVE, USED,
-            "How long a tombstone survives after its first cleaning, from its batch's timestamp.",
+            "How long a tombstone survives after its first cleaning, counted from that cleaning (the delete horizon it sets), not from the record's timestamp.",
             LogKeys.LOG_CLEANER_DELETE_RETENTION_MS));
         keys.add(simple(MIN_COMPACTION_LAG_MS, LONG, LogKeys.NON_NEGATIVE, USED,
             "Minimum age of a segment's newest record before the segment is compacted.", LogKeys.LOG_CLEANER_MIN_COMPACTION_LAG_MS));

@@ -17,6 +17,7 @@ import io.osprey.record.Record;
 import io.osprey.record.RecordBatch;
 import io.osprey.record.RecordBatchReader;
 import io.osprey.record.RecordsCompressor;
+import io.osprey.record.Varint;
 
 /**
  * One cleaning pass over one compacted log (Kafka's {@code Cleaner}).
@@ -36,15 +37,22 @@ import io.osprey.record.RecordsCompressor;
  *   <li>moves the log's first dirty offset to the end.</li>
  * </ol>
  * A record survives when it has a key, no later offset for its key is in the map, and it is not
- * a tombstone (null value) that was already in the clean section when the pass began and whose
- * batch's max timestamp is {@code delete.retention.ms} old. Keyless records are dropped, as Kafka
- * does. A batch whose records all survive is copied byte for byte; a batch that loses some is
- * rebuilt with the same header (base offset, last offset delta, producer id, epoch and base
- * sequence, leader epoch, timestamps, codec), the surviving records' bytes unchanged (so their
- * offset and timestamp deltas still hold), the record count and length updated, recompressed
- * with its codec, and a new CRC. A batch that loses every record disappears, unless it is its
- * producer's newest batch: then an empty batch (header only, no codec) keeps its offsets and
- * sequences so the producer state can be rebuilt from the log.
+ * a tombstone (null value) past its batch's delete horizon. Keyless records are dropped, as Kafka
+ * does. Tombstones expire as in Kafka since KIP-534: when a pass first retains a batch holding
+ * tombstones, it sets the batch's delete-horizon flag (attributes bit 6) and stores the horizon,
+ * {@code now + delete.retention.ms}, in its base timestamp, rewriting every record's timestamp
+ * delta against it so that base + delta still gives each record its timestamp; a later pass
+ * drops those tombstones once {@code now >= horizon}. A tombstone thus lives at least
+ * {@code delete.retention.ms} after its first cleaning, whatever timestamp its producer gave it.
+ * <p>
+ * A batch whose records all survive and that needs no horizon is copied byte for byte; otherwise
+ * it is rebuilt with the same header (base offset, last offset delta, producer id, epoch and base
+ * sequence, leader epoch, max timestamp, codec), the surviving records' bytes unchanged (so their
+ * offset and timestamp deltas still hold) unless the horizon is being set, the record count and
+ * length updated, recompressed with its codec, and a new CRC. A batch that loses every record
+ * disappears, unless it is its producer's newest batch: then an empty batch (header only, no
+ * codec, no horizon, base timestamp -1, as Kafka's {@code writeEmptyHeader}) keeps its offsets
+ * and sequences so the producer state can be rebuilt from the log.
  * <p>
  * Never on the append path: it reads sealed segments through their mappings and takes the log's
  * structure lock only for the swap. Not thread-safe: one per cleaner thread (it owns the map and
@@ -102,6 +110,11 @@ final class Cleaner implements AutoCloseable
     }
 
     private static final int BUFFER_INITIAL_BYTES = 64 * 1024;
+    /**
+     * Most bytes a record can gain when its timestamp delta is rewritten against a delete horizon:
+     * a longer delta varlong and a longer length varint.
+     */
+    private static final int RETIMED_RECORD_GROWTH_MAX = Varint.MAX_VARLONG_SIZE - 1 + Varint.MAX_VARINT_SIZE - 1;
 
     private final OffsetMap map;
     private final RecordBatchReader reader = new RecordBatchReader(BatchValidator.DECOMPRESSED_BYTES_MAX);
@@ -112,6 +125,8 @@ final class Cleaner implements AutoCloseable
     private final Throttler throttler;
     private final Consumer<PartitionLog.SwapStep> onSwapStep;
     private ByteBuffer raw = ByteBuffer.allocate(BUFFER_INITIAL_BYTES);
+    /** The retained records re-encoded with timestamp deltas against a new delete horizon. */
+    private ByteBuffer retimed = ByteBuffer.allocate(BUFFER_INITIAL_BYTES);
     private ByteBuffer rebuilt = ByteBuffer.allocate(BUFFER_INITIAL_BYTES);
     private long recordsRemoved;
 
@@ -206,7 +221,7 @@ final class Cleaner implements AutoCloseable
                 bytesBefore += s.sizeInBytes();
             }
             before += g.size();
-            final Segment fresh = cleanGroup(log, g, range.firstDirty(), nowMs, version, abort);
+            final Segment fresh = cleanGroup(log, g, nowMs, version, abort);
             if (fresh == null)
             {
                 return null;
@@ -317,7 +332,9 @@ final class Cleaner implements AutoCloseable
      * Consecutive sealed segments below {@code end}, grouped so that each group's bytes fit in
      * {@code segment.bytes}, its index entries in {@code segment.index.bytes}, and its offsets in
      * a 32-bit relative offset (Kafka's {@code groupSegmentsBySize}). Sizes before cleaning bound
-     * the sizes after, so the merged segment always fits.
+     * the sizes after, except for the few bytes per record that setting a delete horizon can add
+     * (longer timestamp deltas), so a merged segment may exceed {@code segment.bytes} slightly,
+     * as in Kafka.
      */
     static List<List<Segment>> group(final List<Segment> sealed, final long end, final LogConfig cfg)
     {
@@ -357,22 +374,30 @@ final class Cleaner implements AutoCloseable
     }
 
     /** Writes one group's surviving batches to a cleaned segment and swaps it in; null when the log changed. */
-    private Segment cleanGroup(final PartitionLog log, final List<Segment> group, final long firstDirty, final long nowMs,
-        final int version, final BooleanSupplier abort) throws IOException
+    private Segment cleanGroup(final PartitionLog log, final List<Segment> group, final long nowMs, final int version,
+        final BooleanSupplier abort) throws IOException
     {
         final LogConfig cfg = log.config();
         final Path dir = log.dir();
         final long base = group.get(0).baseOffset();
         long inputBytes = 0;
+        long inputRecords = 0;
         for (final Segment s : group)
         {
             inputBytes += s.sizeInBytes();
+            final ByteBuffer m = s.mapping();
+            final int limit = s.sizeInBytes();
+            for (int p = 0; p + RecordBatch.HEADER_SIZE <= limit; p += Math.max(RecordBatch.HEADER_SIZE, s.batchSizeAt(p)))
+            {
+                inputRecords += Math.max(0, m.getInt(p + RecordBatch.RECORDS_COUNT_OFFSET));
+            }
         }
-        // A rebuilt compressed batch could in theory come out a little larger than the original;
-        // the slack costs nothing (the file is sparse and trimmed when sealed).
-        final int capacity = (int)Math.min(Integer.MAX_VALUE - 8, inputBytes + inputBytes / 8 + 4096);
-        final long horizonMs = cfg.compaction().deleteRetentionMs() > nowMs ? Long.MIN_VALUE
-            : nowMs - cfg.compaction().deleteRetentionMs();
+        // A rebuilt compressed batch could in theory come out a little larger than the original,
+        // and a record whose timestamp delta is rewritten against a delete horizon can grow by a
+        // few bytes; the slack costs nothing (the file is sparse and trimmed when sealed).
+        final long slack = inputBytes / 8 + 4096 + inputRecords * RETIMED_RECORD_GROWTH_MAX;
+        final int capacity = (int)Math.min(Integer.MAX_VALUE - 8, inputBytes + slack);
+        final long deleteHorizonMs = deleteHorizon(nowMs, cfg.compaction().deleteRetentionMs());
         final Segment out = Segment.createCleaned(dir, base, cfg, capacity, nowMs);
         boolean written = false;
         try
@@ -384,7 +409,7 @@ final class Cleaner implements AutoCloseable
                 for (int p = 0; p + RecordBatch.HEADER_SIZE <= limit; )
                 {
                     final int size = checkedSize(s, p, limit);
-                    filterBatch(out, m, p, size, firstDirty, horizonMs, nowMs);
+                    filterBatch(out, m, p, size, deleteHorizonMs, nowMs);
                     p += size;
                     throttler.onBytes(size);
                     checkAbort(abort, s);
@@ -412,9 +437,20 @@ final class Cleaner implements AutoCloseable
         return log.replaceSegments(group, version, nowMs, onSwapStep);
     }
 
-    /** Decides the batch at {@code m[p]} record by record and appends what survives to {@code out}. */
-    private void filterBatch(final Segment out, final ByteBuffer m, final int p, final int size, final long firstDirty,
-        final long horizonMs, final long nowMs) throws IOException
+    /** {@code nowMs + deleteRetentionMs}, saturated: the delete horizon a pass gives the batches it first retains. */
+    static long deleteHorizon(final long nowMs, final long deleteRetentionMs)
+    {
+        return deleteRetentionMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + deleteRetentionMs;
+    }
+
+    /**
+     * Decides the batch at {@code m[p]} record by record and appends what survives to {@code out}
+     * (Kafka's {@code MemoryRecords.filterTo} with the cleaner's filter).
+     *
+     * @param deleteHorizonMs the horizon to set on a retained batch holding tombstones that has none yet
+     */
+    private void filterBatch(final Segment out, final ByteBuffer m, final int p, final int size, final long deleteHorizonMs,
+        final long nowMs) throws IOException
     {
         view.wrap(m, p);
         if (view.isControlBatch())
@@ -423,24 +459,28 @@ final class Cleaner implements AutoCloseable
             return;
         }
         final int count = view.recordCount();
-        final boolean tombstonesExpired = view.maxTimestamp() <= horizonMs;
+        final boolean hasHorizon = view.hasDeleteHorizon();
+        final boolean tombstonesExpired = hasHorizon && nowMs >= view.baseTimestamp();
         int kept = 0;
+        boolean keptTombstone = false;
         int rawLength = 0;
         raw.clear();
         reader.wrap(m, p);
         while (reader.hasNext())
         {
             final Record r = reader.next();
-            if (retain(r, firstDirty, tombstonesExpired))
+            if (retain(r, tombstonesExpired))
             {
                 raw = ensureCapacity(raw, rawLength, rawLength + r.sizeInBytes());
                 raw.put(rawLength, r.buffer(), r.position(), r.sizeInBytes());
                 rawLength += r.sizeInBytes();
                 kept++;
+                keptTombstone |= !r.hasValue();
             }
         }
         recordsRemoved += count - kept;
-        if (kept == count)
+        final boolean setHorizon = keptTombstone && !hasHorizon;
+        if (kept == count && !setHorizon)
         {
             append(out, m, p, size, nowMs);
             return;
@@ -453,10 +493,15 @@ final class Cleaner implements AutoCloseable
                 rebuilt.clear();
                 rebuilt.put(0, m, p, RecordBatch.HEADER_SIZE);
                 rebuilt.putShort(RecordBatch.ATTRIBUTES_OFFSET,
-                    (short)(view.attributes() & ~RecordBatch.COMPRESSION_CODEC_MASK));
+                    (short)(view.attributes() & ~(RecordBatch.COMPRESSION_CODEC_MASK | RecordBatch.DELETE_HORIZON_FLAG_MASK)));
+                rebuilt.putLong(RecordBatch.BASE_TIMESTAMP_OFFSET, RecordBatch.NO_TIMESTAMP);
                 finishRebuilt(out, RecordBatch.HEADER_SIZE, 0, nowMs);
             }
             return;
+        }
+        if (setHorizon)
+        {
+            rawLength = retime(rawLength, view.baseTimestamp(), deleteHorizonMs);
         }
         final Compression codec = view.compression();
         final int maxRecords = (int)Math.min(Integer.MAX_VALUE - RecordBatch.HEADER_SIZE,
@@ -464,6 +509,11 @@ final class Cleaner implements AutoCloseable
         rebuilt = ensureCapacity(rebuilt, 0, RecordBatch.HEADER_SIZE + (long)maxRecords);
         rebuilt.clear();
         rebuilt.put(0, m, p, RecordBatch.HEADER_SIZE);
+        if (setHorizon)
+        {
+            rebuilt.putShort(RecordBatch.ATTRIBUTES_OFFSET, (short)(view.attributes() | RecordBatch.DELETE_HORIZON_FLAG_MASK));
+            rebuilt.putLong(RecordBatch.BASE_TIMESTAMP_OFFSET, deleteHorizonMs);
+        }
         final int recordsBytes;
         if (codec == Compression.NONE)
         {
@@ -480,10 +530,57 @@ final class Cleaner implements AutoCloseable
     }
 
     /**
-     * The retention rule: keyed, not superseded by a later offset in the map, and not an expired
-     * tombstone that a previous pass already saw.
+     * Re-encodes the {@code length} bytes of records in {@link #raw} with their timestamp deltas
+     * taken from {@code newBase} instead of {@code oldBase} (each record's timestamp, base +
+     * delta, is unchanged, wrapping included), leaves the result in {@link #raw} and returns its
+     * length. The record length prefix grows with the delta when need be; the other fields are
+     * copied as they are. The records were parsed by the reader, so their varints are sound.
      */
-    private boolean retain(final Record r, final long firstDirty, final boolean tombstonesExpired)
+    private int retime(final int length, final long oldBase, final long newBase)
+    {
+        int in = 0;
+        int outLength = 0;
+        while (in < length)
+        {
+            final int bodySize = Varint.readVarint(raw, in);
+            final int bodyStart = in + varintSize(raw, in);
+            final int deltaPosition = bodyStart + 1;
+            final long timestamp = oldBase + Varint.readVarlong(raw, deltaPosition);
+            final int restPosition = deltaPosition + varintSize(raw, deltaPosition);
+            final int restSize = bodyStart + bodySize - restPosition;
+            final long newDelta = timestamp - newBase;
+            final int newBodySize = 1 + Varint.sizeOfVarlong(newDelta) + restSize;
+            retimed = ensureCapacity(retimed, outLength, (long)outLength + Varint.MAX_VARINT_SIZE + newBodySize);
+            int o = outLength;
+            o += Varint.writeVarint(retimed, o, newBodySize);
+            retimed.put(o++, raw.get(bodyStart));
+            o += Varint.writeVarlong(retimed, o, newDelta);
+            retimed.put(o, raw, restPosition, restSize);
+            outLength = o + restSize;
+            in = bodyStart + bodySize;
+        }
+        final ByteBuffer swap = raw;
+        raw = retimed;
+        retimed = swap;
+        return outLength;
+    }
+
+    /** Bytes of the (zig-zag or not) varint or varlong at {@code buffer[index]}. */
+    private static int varintSize(final ByteBuffer buffer, final int index)
+    {
+        int i = index;
+        while (buffer.get(i) < 0)
+        {
+            i++;
+        }
+        return i - index + 1;
+    }
+
+    /**
+     * The retention rule (Kafka's {@code Cleaner.shouldRetainRecord}): keyed, not superseded by a
+     * later offset in the map, and not a tombstone of a batch whose delete horizon has passed.
+     */
+    private boolean retain(final Record r, final boolean tombstonesExpired)
     {
         if (!r.hasKey())
         {
@@ -494,7 +591,7 @@ final class Cleaner implements AutoCloseable
         {
             return false;
         }
-        return r.hasValue() || r.offset() >= firstDirty || !tombstonesExpired;
+        return r.hasValue() || !tombstonesExpired;
     }
 
     /** Sets length, count and CRC of the batch in {@link #rebuilt} and appends it. */

@@ -6,7 +6,8 @@ package io.osprey.log;
  * @param deletePolicy           {@code cleanup.policy} includes delete: retention by time and size applies
  *                               (a compact-only log keeps its segments; the cleaner shrinks them instead)
  * @param deleteRetentionMs      {@code delete.retention.ms}: how long a tombstone survives once it has been
- *                               through one cleaning, measured from its batch's max timestamp
+ *                               through one cleaning, measured from that cleaning (the delete horizon the
+ *                               cleaner stores in the batch, as KIP-534), not from the record's timestamp
  * @param minCompactionLagMs     {@code min.compaction.lag.ms}: a segment whose newest record is younger is not cleaned
  * @param maxCompactionLagMs     {@code max.compaction.lag.ms}: a log whose oldest dirty segment is older is
  *                               cleaned whatever its dirty ratio

@@ -1,5 +1,6 @@
 package io.osprey.log;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,6 +49,101 @@ final class CompactionFixtures
         copy.put(built).flip();
         b.close();
         return copy;
+    }
+
+    /**
+     * A batch whose records carry their own timestamps (the first is the base timestamp), optionally
+     * from an idempotent producer ({@code producerId} >= 0, base sequence 0).
+     */
+    static ByteBuffer keyedAt(final Compression codec, final long producerId, final long[] timestamps, final String[] keys,
+        final String[] values)
+    {
+        final RecordBatchBuilder b = new RecordBatchBuilder(64 * 1024);
+        b.reset(codec, 0, timestamps[0]);
+        if (producerId >= 0)
+        {
+            b.producer(producerId, (short)0, 0);
+        }
+        for (int i = 0; i < keys.length; i++)
+        {
+            b.append(timestamps[i], keys[i].getBytes(StandardCharsets.UTF_8),
+                values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        final ByteBuffer built = b.build();
+        final ByteBuffer copy = ByteBuffer.allocate(built.remaining());
+        copy.put(built).flip();
+        b.close();
+        return copy;
+    }
+
+    /** The whole batches from the log start to the log end, concatenated as a fetch would return them. */
+    static ByteBuffer logBytes(final PartitionLog log)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final RecordBatch view = new RecordBatch();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset())
+        {
+            final ByteBuffer bytes = log.read(next, 1 << 20, Long.MAX_VALUE, true).asByteBuffer();
+            int p = 0;
+            final long from = next;
+            while (p + RecordBatch.HEADER_SIZE <= bytes.limit())
+            {
+                view.wrap(bytes, p);
+                if (p + view.sizeInBytes() > bytes.limit())
+                {
+                    break;
+                }
+                final byte[] batch = new byte[view.sizeInBytes()];
+                bytes.get(p, batch);
+                out.write(batch, 0, batch.length);
+                next = view.lastOffset() + 1;
+                p += view.sizeInBytes();
+            }
+            if (next == from)
+            {
+                throw new AssertionError("no batch at " + next + " below end " + log.logEndOffset());
+            }
+        }
+        return ByteBuffer.wrap(out.toByteArray());
+    }
+
+    /** A copy of the batch of {@code batches} (as from {@link #logBytes}) whose base offset is {@code baseOffset}. */
+    static ByteBuffer batchAt(final ByteBuffer batches, final long baseOffset)
+    {
+        final RecordBatch view = new RecordBatch();
+        for (int p = 0; p + RecordBatch.HEADER_SIZE <= batches.limit(); p += view.sizeInBytes())
+        {
+            view.wrap(batches, p);
+            if (view.baseOffset() == baseOffset)
+            {
+                final ByteBuffer copy = ByteBuffer.allocate(view.sizeInBytes());
+                copy.put(0, batches, p, view.sizeInBytes());
+                return copy;
+            }
+        }
+        throw new AssertionError("no batch at base offset " + baseOffset);
+    }
+
+    /** Offset to timestamp of every record of {@code batches} (as from {@link #logBytes}), as Osprey's reader gives them. */
+    static Map<Long, Long> timestamps(final ByteBuffer batches)
+    {
+        final Map<Long, Long> out = new LinkedHashMap<>();
+        final RecordBatch view = new RecordBatch();
+        try (RecordBatchReader reader = new RecordBatchReader())
+        {
+            for (int p = 0; p + RecordBatch.HEADER_SIZE <= batches.limit(); p += view.sizeInBytes())
+            {
+                view.wrap(batches, p);
+                reader.wrap(batches, p);
+                while (reader.hasNext())
+                {
+                    final Record r = reader.next();
+                    out.put(r.offset(), r.timestamp());
+                }
+            }
+        }
+        return out;
     }
 
     static ByteBuffer keyed(final long timestamp, final String... keysAndValues)

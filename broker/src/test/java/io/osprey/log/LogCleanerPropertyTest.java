@@ -5,6 +5,7 @@ import static io.osprey.log.CompactionFixtures.readRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,9 @@ import io.osprey.record.Compression;
  * end. After every pass, reading the compacted log must give each key the latest value of the
  * uncompacted log (or nothing, where that latest record is a tombstone old enough to go), every
  * surviving record must sit at its original offset, offsets must strictly increase, and below
- * the first dirty offset no key may appear twice.
+ * the first dirty offset no key may appear twice. Every surviving record must keep its timestamp,
+ * as Osprey's reader and Kafka's read it (the cleaner rewrites timestamp deltas when it sets a
+ * tombstone batch's delete horizon).
  */
 class LogCleanerPropertyTest
 {
@@ -51,6 +54,7 @@ class LogCleanerPropertyTest
                 random.nextBoolean() ? OffsetMap.MIN_SLOTS * OffsetMap.SLOT_SIZE : 1 << 20, 0.9, 1000, Double.MAX_VALUE);
             final int keySpace = 1 + random.nextInt(8);
             final List<Rec> reference = new ArrayList<>();
+            final Map<Long, Long> referenceTimestamps = new HashMap<>();
             long nowMs = 1_000_000;
             PartitionLog log = PartitionLog.open(dir, config, 0, 0, nowMs);
             try
@@ -61,7 +65,7 @@ class LogCleanerPropertyTest
                     if (random.nextInt(100) < 8)
                     {
                         clean(log, cleanerConfig, nowMs);
-                        check(log, reference);
+                        check(log, reference, referenceTimestamps);
                         continue;
                     }
                     final int n = 1 + random.nextInt(4);
@@ -73,16 +77,17 @@ class LogCleanerPropertyTest
                         keys[i] = "k" + random.nextInt(keySpace);
                         values[i] = random.nextInt(100) < 15 ? null : "v" + (base + i) + "-" + random.nextInt(1000);
                         reference.add(new Rec(base + i, keys[i], values[i]));
+                        referenceTimestamps.put(base + i, nowMs);
                     }
                     log.appendAsLeader(CompactionFixtures.keyed(CODECS[random.nextInt(CODECS.length)], nowMs, -1, 0, keys, values),
                         0, nowMs);
                     nowMs += random.nextInt(20);
                 }
                 clean(log, cleanerConfig, nowMs + 1000);
-                check(log, reference);
+                check(log, reference, referenceTimestamps);
                 log.close();
                 log = PartitionLog.open(dir, config, log.logEndOffset(), 0, nowMs);
-                check(log, reference);
+                check(log, reference, referenceTimestamps);
             }
             finally
             {
@@ -100,8 +105,16 @@ class LogCleanerPropertyTest
         new LogCleaner(config, () -> List.of(log), () -> { }).cleanNow(nowMs);
     }
 
-    private static void check(final PartitionLog log, final List<Rec> reference) throws IOException
+    private static void check(final PartitionLog log, final List<Rec> reference, final Map<Long, Long> referenceTimestamps)
+        throws IOException
     {
+        final ByteBuffer bytes = CompactionFixtures.logBytes(log);
+        final Map<Long, Long> timestamps = CompactionFixtures.timestamps(bytes);
+        for (final Map.Entry<Long, Long> e : timestamps.entrySet())
+        {
+            assertThat(e.getValue()).as("timestamp at offset %d", e.getKey()).isEqualTo(referenceTimestamps.get(e.getKey()));
+        }
+        assertThat(KafkaRecordsReferee.timestamps(bytes)).as("Kafka's reading").isEqualTo(timestamps);
         final List<Rec> compacted = readRecords(log);
         final Map<Long, Rec> byOffset = new HashMap<>();
         reference.forEach(r -> byOffset.put(r.offset(), r));

@@ -138,8 +138,9 @@ public final class Record
     }
 
     /**
-     * Creation time: the batch's base timestamp plus this record's delta; for log-append-time
-     * batches, the batch's max timestamp for every record.
+     * Creation time: the batch's base timestamp plus this record's delta (also when the batch has
+     * the delete horizon flag: the cleaner rewrites the deltas against the horizon it stores as
+     * the base); for log-append-time batches, the batch's max timestamp for every record.
      */
     public long timestamp()
     {

@@ -167,9 +167,30 @@ public final class RecordBatch
         return lastOffset() + 1;
     }
 
+    /**
+     * The base of the records' timestamp deltas: a record's create time is {@code baseTimestamp +
+     * timestampDelta}, whatever the attributes. Normally the first record's timestamp; in a batch
+     * with the {@linkplain #hasDeleteHorizon() delete horizon} flag, the delete horizon (the log
+     * cleaner rewrote the deltas against it), as in Kafka's {@code DefaultRecordBatch}.
+     */
     public long baseTimestamp()
     {
         return buffer.getLong(offset + BASE_TIMESTAMP_OFFSET);
+    }
+
+    /**
+     * Attributes bit 6 (KIP-534): the log cleaner has retained this batch's tombstones once and
+     * stored in the base timestamp the time from which it may remove them.
+     */
+    public boolean hasDeleteHorizon()
+    {
+        return (attributes() & DELETE_HORIZON_FLAG_MASK) != 0;
+    }
+
+    /** The delete horizon (the base timestamp) when the flag is set, else {@link #NO_TIMESTAMP}. */
+    public long deleteHorizonMs()
+    {
+        return hasDeleteHorizon() ? baseTimestamp() : NO_TIMESTAMP;
     }
 
     public long maxTimestamp()
