@@ -106,6 +106,76 @@ public final class LeaderEpochCache
         return EpochEnd.UNDEFINED;
     }
 
+    /**
+     * OffsetForLeaderEpoch exactly as Kafka's {@code LeaderEpochFileCache.endOffsetFor} answers
+     * it, for a leader answering a follower and for a follower reading its own log. It differs
+     * from {@link #endOffsetFor} in the two edge cases Kafka defines:
+     * <ul>
+     * <li>an epoch older than every entry gets (the requested epoch, the first entry's start
+     *     offset): everything the follower holds from that epoch lies below where this log's
+     *     known history begins, so the follower keeps at most that much of it;</li>
+     * <li>an empty cache (a log with nothing written yet) gets (the requested epoch, the log
+     *     end offset). Kafka's leader writes its epoch into the cache when it is elected, so its
+     *     cache is never empty; this cache learns an epoch from the first batch written in it
+     *     instead, and answering as if the current epoch started at the log end is the same.</li>
+     * </ul>
+     * An epoch newer than every entry gets the latest entry and the log end, as in
+     * {@link #endOffsetFor} (Kafka's elected leader would answer the same, see above).
+     * {@link EpochEnd#UNDEFINED} only for {@link #UNDEFINED_EPOCH}.
+     */
+    public EpochEnd offsetForLeaderEpoch(final int requestedEpoch, final long logEndOffset)
+    {
+        if (requestedEpoch == UNDEFINED_EPOCH)
+        {
+            return EpochEnd.UNDEFINED;
+        }
+        final int i = floorIndex(requestedEpoch);
+        if (i < 0)
+        {
+            return new EpochEnd(requestedEpoch, entries.isEmpty() ? logEndOffset : entries.get(0).startOffset());
+        }
+        return new EpochEnd(entries.get(i).epoch(), endOffsetAt(i, logEndOffset));
+    }
+
+    /**
+     * The leader's divergence check for a follower's fetch, without allocating: true when the
+     * follower, whose log ends at {@code fetchOffset} with a last batch of {@code lastFetchedEpoch},
+     * holds records this log does not, i.e. when {@link #offsetForLeaderEpoch} for that epoch
+     * answers an older epoch or an end below {@code fetchOffset} (Kafka's diverging-epoch rule).
+     * A follower with an empty log ({@link #UNDEFINED_EPOCH}) never diverges.
+     */
+    public boolean followerDiverges(final int lastFetchedEpoch, final long fetchOffset, final long logEndOffset)
+    {
+        if (lastFetchedEpoch == UNDEFINED_EPOCH)
+        {
+            return false;
+        }
+        final int i = floorIndex(lastFetchedEpoch);
+        if (i < 0)
+        {
+            return (entries.isEmpty() ? logEndOffset : entries.get(0).startOffset()) < fetchOffset;
+        }
+        return entries.get(i).epoch() < lastFetchedEpoch || endOffsetAt(i, logEndOffset) < fetchOffset;
+    }
+
+    /** Index of the largest epoch ≤ {@code epoch}, or -1. A linear scan from the end: caches hold a handful of entries. */
+    private int floorIndex(final int epoch)
+    {
+        for (int i = entries.size() - 1; i >= 0; i--)
+        {
+            if (entries.get(i).epoch() <= epoch)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private long endOffsetAt(final int index, final long logEndOffset)
+    {
+        return index == entries.size() - 1 ? logEndOffset : entries.get(index + 1).startOffset();
+    }
+
     /** The epoch that wrote {@code offset}, or {@link #UNDEFINED_EPOCH}. */
     public int epochForOffset(final long offset)
     {

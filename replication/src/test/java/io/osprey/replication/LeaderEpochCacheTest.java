@@ -24,6 +24,36 @@ class LeaderEpochCacheTest
     }
 
     @Test
+    void shouldAnswerOffsetForLeaderEpochAsKafkaDoesAtTheEdges()
+    {
+        final LeaderEpochCache cache = new LeaderEpochCache();
+        assertThat(cache.offsetForLeaderEpoch(3, 0)).as("empty log").isEqualTo(new LeaderEpochCache.EpochEnd(3, 0));
+        cache.assign(2, 5);
+        cache.assign(4, 10);
+        assertThat(cache.offsetForLeaderEpoch(LeaderEpochCache.UNDEFINED_EPOCH, 20)).isEqualTo(LeaderEpochCache.EpochEnd.UNDEFINED);
+        assertThat(cache.offsetForLeaderEpoch(1, 20)).as("older than every entry").isEqualTo(new LeaderEpochCache.EpochEnd(1, 5));
+        assertThat(cache.offsetForLeaderEpoch(3, 20)).isEqualTo(new LeaderEpochCache.EpochEnd(2, 10));
+        assertThat(cache.offsetForLeaderEpoch(4, 20)).isEqualTo(new LeaderEpochCache.EpochEnd(4, 20));
+        assertThat(cache.offsetForLeaderEpoch(7, 20)).isEqualTo(new LeaderEpochCache.EpochEnd(4, 20));
+    }
+
+    @Test
+    void shouldSeeADivergingFollowerWithoutAllocating()
+    {
+        final LeaderEpochCache cache = new LeaderEpochCache();
+        cache.assign(2, 5);
+        cache.assign(4, 10);
+        assertThat(cache.followerDiverges(LeaderEpochCache.UNDEFINED_EPOCH, 99, 20)).isFalse();
+        assertThat(cache.followerDiverges(4, 20, 20)).isFalse();
+        assertThat(cache.followerDiverges(4, 21, 20)).as("past the end").isTrue();
+        assertThat(cache.followerDiverges(2, 10, 20)).isFalse();
+        assertThat(cache.followerDiverges(2, 11, 20)).as("epoch 2 ended at 10 here").isTrue();
+        assertThat(cache.followerDiverges(3, 8, 20)).as("epoch 3 never written here").isTrue();
+        assertThat(cache.followerDiverges(1, 5, 20)).isFalse();
+        assertThat(cache.followerDiverges(1, 6, 20)).isTrue();
+    }
+
+    @Test
     void shouldIgnoreOlderOrEqualEpochsAndLetANewLeaderReplaceLaterStarts()
     {
         final LeaderEpochCache cache = new LeaderEpochCache();
