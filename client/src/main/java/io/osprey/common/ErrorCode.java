@@ -88,6 +88,8 @@ public enum ErrorCode
     INCONSISTENT_TOPIC_ID(103, true),
     UNKNOWN_TOPIC_ID(100, true),
     INCONSISTENT_CLUSTER_ID(104, false),
+    /** Kafka: "The new ISR contains at least one ineligible replica." (AlterPartition, KIP-903). */
+    INELIGIBLE_REPLICA(107, false),
     FENCED_MEMBER_EPOCH(110, false),
     UNRELEASED_INSTANCE_ID(111, false),
     UNSUPPORTED_ASSIGNOR(112, false);

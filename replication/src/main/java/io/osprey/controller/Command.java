@@ -66,13 +66,23 @@ public sealed interface Command
     {
     }
 
-    /** An ISR change proposed by the partition leader, against the epochs it last saw. */
+    /**
+     * An ISR change proposed by the partition leader, against the epochs it last saw.
+     * {@code newIsrBrokerEpochs} holds, for each {@code newIsr} member in the same order, the
+     * broker epoch ({@link BrokerInfo#brokerEpoch()}) the leader saw in that member's fetches,
+     * or {@link #UNKNOWN_BROKER_EPOCH} when it saw none (always the leader itself): Kafka's
+     * {@code NewIsrWithEpochs} (KIP-903).
+     */
     record AlterPartition(String clientId, long sequence, int brokerId, String topic, int partition, int leaderEpoch,
-        int partitionEpoch, List<Integer> newIsr) implements Command
+        int partitionEpoch, List<Integer> newIsr, List<Long> newIsrBrokerEpochs) implements Command
     {
+        /** A member's epoch the leader does not know: only that member's registration is checked. */
+        public static final long UNKNOWN_BROKER_EPOCH = -1L;
+
         public AlterPartition
         {
             newIsr = List.copyOf(newIsr);
+            newIsrBrokerEpochs = List.copyOf(newIsrBrokerEpochs);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 final class PartitionCommands
 {
     /**
-     * Kafka answers a stale partition epoch with INVALID_UPDATE_VERSION (108), which
+     * Kafka answers a stale partition epoch with INVALID_UPDATE_VERSION (95), which
      * {@link ErrorCode} does not list yet; INVALID_REQUEST with a message stands in until it does.
      */
     static final ErrorCode STALE_PARTITION_EPOCH = ErrorCode.INVALID_REQUEST;
@@ -26,8 +26,13 @@ final class PartitionCommands
     /**
      * Applies a leader's ISR proposal. Refused when the proposer's leader epoch is old (a newer
      * leader exists), when it is not the leader, when its partition epoch is old (the state
-     * changed since it looked), or when the new ISR is not a set of live replicas containing
-     * the leader. Completes a pending replica move once the new replicas are in the ISR.
+     * changed since it looked), when the new ISR is not a set of replicas containing the
+     * leader, or (INELIGIBLE_REPLICA, KIP-903) when a member it adds is not registered, is
+     * fenced, or is registered with another broker epoch than the one the leader saw in its
+     * fetches: a member that restarted since may have lost the records it reported, and the
+     * restart of a replica outside the ISR changes no partition epoch. A resend of an accepted
+     * proposal never gets here: the state machine answers it from the dedup table first.
+     * Completes a pending replica move once the new replicas are in the ISR.
      */
     Response alterPartition(final RecordDraft draft, final AlterPartition cmd)
     {
@@ -52,10 +57,15 @@ final class PartitionCommands
         {
             return refuse(STALE_PARTITION_EPOCH, "stale partition epoch " + cmd.partitionEpoch() + " != " + p.partitionEpoch(), p);
         }
-        final String problem = isrProblem(draft.image(), p, cmd.newIsr());
+        final String problem = isrProblem(p, cmd.newIsr(), cmd.newIsrBrokerEpochs());
         if (problem != null)
         {
             return refuse(ErrorCode.INVALID_REQUEST, problem, p);
+        }
+        final String ineligible = ineligibleMember(draft.image(), p, cmd.newIsr(), cmd.newIsrBrokerEpochs());
+        if (ineligible != null)
+        {
+            return refuse(ErrorCode.INELIGIBLE_REPLICA, ineligible, p);
         }
         if (!cmd.newIsr().equals(p.isr()))
         {
@@ -66,8 +76,12 @@ final class PartitionCommands
         return new Response.PartitionState(ErrorCode.NONE, null, now.leader(), now.leaderEpoch(), now.partitionEpoch(), now.isr());
     }
 
-    private static String isrProblem(final MetadataImage image, final PartitionInfo p, final List<Integer> isr)
+    private static String isrProblem(final PartitionInfo p, final List<Integer> isr, final List<Long> brokerEpochs)
     {
+        if (brokerEpochs.size() != isr.size())
+        {
+            return "new ISR " + isr + " has " + brokerEpochs.size() + " broker epochs";
+        }
         if (!isr.contains(p.leader()))
         {
             return "new ISR " + isr + " does not contain the leader " + p.leader();
@@ -82,9 +96,39 @@ final class PartitionCommands
             {
                 return "new ISR " + isr + " has non-replica " + r;
             }
-            if (!image.isLive(r) && !p.isr().contains(r))
+        }
+        return null;
+    }
+
+    /**
+     * Kafka's {@code ineligibleReplicasForIsr}, for the members not already in the ISR: the
+     * first that is not registered, is fenced, or whose registration's broker epoch is not the
+     * one given (unless that one is {@link AlterPartition#UNKNOWN_BROKER_EPOCH}); null when none.
+     */
+    private static String ineligibleMember(final MetadataImage image, final PartitionInfo p, final List<Integer> isr,
+        final List<Long> brokerEpochs)
+    {
+        for (int i = 0; i < isr.size(); i++)
+        {
+            final int r = isr.get(i);
+            if (p.isr().contains(r))
+            {
+                continue;
+            }
+            final BrokerInfo b = image.broker(r);
+            final long epoch = brokerEpochs.get(i);
+            if (b == null)
+            {
+                return "new ISR " + isr + " adds broker " + r + ", which is not registered";
+            }
+            if (b.fenced())
             {
                 return "new ISR " + isr + " adds fenced broker " + r;
+            }
+            if (epoch != AlterPartition.UNKNOWN_BROKER_EPOCH && epoch != b.brokerEpoch())
+            {
+                return "new ISR " + isr + " adds broker " + r + " at broker epoch " + epoch + ", but it is registered at "
+                    + b.brokerEpoch();
             }
         }
         return null;

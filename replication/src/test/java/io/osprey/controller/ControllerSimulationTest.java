@@ -183,7 +183,7 @@ class ControllerSimulationTest
             final int partitionEpoch = p.partitionEpoch() - (staleness == 2 ? 1 : 0);
             final int broker = staleness == 3 ? pick(p.replicas()) : p.leader();
             final ControllerResult r = send(new Command.AlterPartition("broker-" + broker, ++sequence, broker, tp[0], index,
-                leaderEpoch, partitionEpoch, isr));
+                leaderEpoch, partitionEpoch, isr, brokerEpochs(isr)));
             if (staleness == 1 || staleness == 2 && p.partitionEpoch() > 0)
             {
                 check(r.response().error() != ErrorCode.NONE, "stale AlterPartition accepted: " + r.response());
@@ -211,7 +211,7 @@ class ControllerSimulationTest
                     }
                 }
                 send(new Command.AlterPartition("broker-" + p.leader(), ++sequence, p.leader(), tp[0], index, p.leaderEpoch(),
-                    p.partitionEpoch(), isr));
+                    p.partitionEpoch(), isr, brokerEpochs(isr)));
             }
         }
 
@@ -323,6 +323,17 @@ class ControllerSimulationTest
         private UUID incarnation(final int id)
         {
             return new UUID(id, generation.getOrDefault(id, 0));
+        }
+
+        /** The broker epoch of each member's current incarnation, as its fetches would carry. */
+        private List<Long> brokerEpochs(final List<Integer> isr)
+        {
+            final List<Long> epochs = new ArrayList<>();
+            for (final int r : isr)
+            {
+                epochs.add(BrokerInfo.brokerEpochOf(incarnation(r)));
+            }
+            return epochs;
         }
 
         private <T> T pick(final List<T> list)

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +67,7 @@ class ControllerStateMachineTest
         withBrokers(1);
 
         final Response response = ctx.deliver(new Command.BrokerHeartbeat("broker-0", ctx.nextSequence(), 0,
-            new java.util.UUID(9, 9))).response();
+            new UUID(9, 9))).response();
 
         assertThat(response.error()).isEqualTo(ErrorCode.BROKER_NOT_AVAILABLE);
     }
@@ -285,7 +286,133 @@ class ControllerStateMachineTest
     private Response alter(final int broker, final int leaderEpoch, final int partitionEpoch, final List<Integer> isr)
     {
         return ctx.deliver(new Command.AlterPartition("broker-" + broker, ctx.nextSequence(), broker, "t", 0, leaderEpoch,
-            partitionEpoch, isr)).response();
+            partitionEpoch, isr, ctx.brokerEpochs(isr))).response();
+    }
+
+    /** Two brokers, one partition with both as replicas, the follower shrunk out of the ISR. */
+    private int[] leaderAndFollowerOutOfIsr()
+    {
+        withBrokers(2);
+        ctx.createTopic("t", 1, 2);
+        final int leader = ctx.partition("t", 0).leader();
+        assertThat(ctx.alterIsr("t", 0, List.of(leader)).error()).isEqualTo(ErrorCode.NONE);
+        return new int[] {leader, 1 - leader};
+    }
+
+    private void restart(final int broker, final UUID newIncarnation)
+    {
+        final Response r = ctx.deliver(new Command.RegisterBroker("broker-" + broker + "-" + newIncarnation, 1, broker,
+            newIncarnation, List.of("host" + broker + ":9092"), "rack" + broker)).response();
+        assertThat(r.error()).isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void shouldRefuseAddingAMemberWhoseBrokerEpochIsStale()
+    {
+        final int[] lf = leaderAndFollowerOutOfIsr();
+        final long seenEpoch = ctx.image().broker(lf[1]).brokerEpoch();
+        restart(lf[1], new UUID(lf[1], 2));
+        final PartitionInfo before = ctx.partition("t", 0);
+
+        final Response response = ctx.alterIsr("t", 0, List.of(lf[0], lf[1]),
+            List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, seenEpoch));
+
+        assertThat(response.error()).isEqualTo(ErrorCode.INELIGIBLE_REPLICA);
+        assertThat(((Response.PartitionState)response).message()).contains("broker epoch " + seenEpoch);
+        assertThat(ctx.partition("t", 0)).isEqualTo(before);
+    }
+
+    @Test
+    void shouldRefuseAddingAFencedMember()
+    {
+        final int[] lf = leaderAndFollowerOutOfIsr();
+        final long epoch = ctx.image().broker(lf[1]).brokerEpoch();
+        ctx.nowMs += 500;
+        ctx.heartbeat(lf[0]);
+        ctx.advanceTimeMs(600);
+        assertThat(ctx.image().broker(lf[1]).fenced()).isTrue();
+
+        final Response response = ctx.alterIsr("t", 0, List.of(lf[0], lf[1]), List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, epoch));
+
+        assertThat(response.error()).isEqualTo(ErrorCode.INELIGIBLE_REPLICA);
+        assertThat(ctx.partition("t", 0).isr()).containsExactly(lf[0]);
+    }
+
+    @Test
+    void shouldRefuseAddingAMemberThatIsNotRegistered()
+    {
+        final int[] lf = leaderAndFollowerOutOfIsr();
+        ctx.deliver(new Command.UnregisterBroker("admin", ctx.nextSequence(), lf[1]));
+        assertThat(ctx.image().broker(lf[1])).isNull();
+        assertThat(ctx.partition("t", 0).replicas()).contains(lf[1]);
+
+        final Response unknownEpoch = ctx.alterIsr("t", 0, List.of(lf[0], lf[1]),
+            List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, Command.AlterPartition.UNKNOWN_BROKER_EPOCH));
+
+        assertThat(unknownEpoch.error()).isEqualTo(ErrorCode.INELIGIBLE_REPLICA);
+        assertThat(((Response.PartitionState)unknownEpoch).message()).contains("not registered");
+        assertThat(ctx.partition("t", 0).isr()).containsExactly(lf[0]);
+    }
+
+    @Test
+    void shouldAddMembersAtTheirCurrentBrokerEpochs()
+    {
+        final int[] lf = leaderAndFollowerOutOfIsr();
+        final UUID restarted = new UUID(lf[1], 2);
+        restart(lf[1], restarted);
+
+        final Response response = ctx.alterIsr("t", 0, List.of(lf[0], lf[1]),
+            List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, BrokerInfo.brokerEpochOf(restarted)));
+
+        assertThat(response.error()).isEqualTo(ErrorCode.NONE);
+        assertThat(ctx.partition("t", 0).isr()).containsExactly(lf[0], lf[1]);
+    }
+
+    @Test
+    void shouldCheckBrokerEpochsOnlyOfMembersItAdds()
+    {
+        withBrokers(2);
+        ctx.createTopic("t", 1, 2);
+        final PartitionInfo p = ctx.partition("t", 0);
+
+        // Both already in the ISR: a wrong epoch for the follower is not looked at (a restart would have removed it).
+        final Response response = ctx.alterIsr("t", 0, p.isr(), List.of(12345L, 67890L));
+
+        assertThat(response.error()).isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void shouldAnswerAResendOfAnAcceptedAdditionWithItsAcceptance()
+    {
+        final int[] lf = leaderAndFollowerOutOfIsr();
+        final long epoch = ctx.image().broker(lf[1]).brokerEpoch();
+        final PartitionInfo p = ctx.partition("t", 0);
+        final Command.AlterPartition expand = new Command.AlterPartition("alter-" + lf[0], 7, lf[0], "t", 0, p.leaderEpoch(),
+            p.partitionEpoch(), List.of(lf[0], lf[1]), List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, epoch));
+        final ControllerResult accepted = ctx.deliver(expand);
+        assertThat(accepted.response().error()).isEqualTo(ErrorCode.NONE);
+        // The new member restarts before the leader hears the answer: the proposal's epoch is now stale.
+        restart(lf[1], new UUID(lf[1], 2));
+
+        final ControllerResult resend = ctx.deliver(expand);
+        final ControllerResult fresh = ctx.deliver(new Command.AlterPartition("alter-" + lf[0], 8, lf[0], "t", 0,
+            ctx.partition("t", 0).leaderEpoch(), ctx.partition("t", 0).partitionEpoch(), List.of(lf[0], lf[1]),
+            List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, epoch)));
+
+        assertThat(resend.records()).isEmpty();
+        assertThat(resend.response()).isEqualTo(accepted.response());
+        assertThat(resend.response().error()).isEqualTo(ErrorCode.NONE);
+        assertThat(fresh.response().error()).isEqualTo(ErrorCode.INELIGIBLE_REPLICA);
+    }
+
+    @Test
+    void shouldRefuseBrokerEpochsThatDoNotMatchTheIsr()
+    {
+        final int[] lf = leaderAndFollowerOutOfIsr();
+
+        final Response response = ctx.alterIsr("t", 0, List.of(lf[0], lf[1]), List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH));
+
+        assertThat(response.error()).isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     @Test

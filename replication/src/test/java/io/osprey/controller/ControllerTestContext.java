@@ -94,9 +94,26 @@ final class ControllerTestContext
 
     Response alterIsr(final String topic, final int partition, final List<Integer> isr)
     {
+        return alterIsr(topic, partition, isr, brokerEpochs(isr));
+    }
+
+    Response alterIsr(final String topic, final int partition, final List<Integer> isr, final List<Long> brokerEpochs)
+    {
         final PartitionInfo p = partition(topic, partition);
         return deliver(new Command.AlterPartition("broker-" + p.leader(), nextSequence(), p.leader(), topic, partition,
-            p.leaderEpoch(), p.partitionEpoch(), isr)).response();
+            p.leaderEpoch(), p.partitionEpoch(), isr, brokerEpochs)).response();
+    }
+
+    /** Each broker's current registered epoch, as a leader that saw its fetches would send; unknown if unregistered. */
+    List<Long> brokerEpochs(final List<Integer> brokers)
+    {
+        final List<Long> epochs = new ArrayList<>();
+        for (final int id : brokers)
+        {
+            final BrokerInfo b = image().broker(id);
+            epochs.add(b == null ? Command.AlterPartition.UNKNOWN_BROKER_EPOCH : b.brokerEpoch());
+        }
+        return epochs;
     }
 
     Response electPreferred(final TopicPartition tp)

@@ -2,7 +2,6 @@ package io.osprey.replication;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.TopicPartition;
-import io.osprey.controller.ClientSession;
 import io.osprey.controller.Command;
 import io.osprey.controller.ControllerConfig;
 import io.osprey.controller.ControllerResult;
@@ -89,6 +88,7 @@ final class ReplicationSimulation
         long lostUnflushed;
         long zombieWindows;
         long isrChanges;
+        long ineligibleRefusals;
         long events;
 
         void add(final Stats o)
@@ -102,6 +102,7 @@ final class ReplicationSimulation
             lostUnflushed += o.lostUnflushed;
             zombieWindows += o.zombieWindows;
             isrChanges += o.isrChanges;
+            ineligibleRefusals += o.ineligibleRefusals;
             events += o.events;
         }
 
@@ -110,7 +111,8 @@ final class ReplicationSimulation
         {
             return "acked=" + acked + " ackFailed=" + ackFailed + " acks1=" + acks1 + " leaderChanges=" + leaderChanges
                 + " truncations=" + truncations + " crashes=" + crashes + " lostUnflushedRecords=" + lostUnflushed
-                + " zombieWindows=" + zombieWindows + " isrChanges=" + isrChanges + " events=" + events;
+                + " zombieWindows=" + zombieWindows + " isrChanges=" + isrChanges
+                + " ineligibleRefusals=" + ineligibleRefusals + " events=" + events;
         }
     }
 
@@ -286,48 +288,23 @@ final class ReplicationSimulation
 
     private void onAlterPartitionRequest(final int brokerId, final int incarnation, final IsrProposal proposal, final long sequence)
     {
-        final ErrorCode error;
-        final String clientId = "alter-" + brokerId + "-" + incarnation;
-        final ClientSession session = controller.image().sessions().get(clientId);
-        final boolean resend = session != null && sequence <= session.sequence();
-        if (!resend && hasStaleBrokerEpoch(proposal))
-        {
-            // The KIP-903 check ControllerStateMachine does not make yet (Kafka: INELIGIBLE_REPLICA).
-            // Like every check it must come after the resend lookup: a resend of an accepted
-            // proposal must get its recorded acceptance, or the leader drops what took effect.
-            error = ErrorCode.INVALID_REQUEST;
-        }
-        else
-        {
-            final ControllerResult result = controller.handle(new Command.AlterPartition(clientId,
-                sequence, brokerId, TOPIC, 0, proposal.leaderEpoch(), proposal.partitionEpoch(), proposal.newIsr()), nowMs);
-            commit(result);
-            error = result.response().error();
-        }
+        // The controller makes the KIP-903 check itself (INELIGIBLE_REPLICA), after its resend
+        // lookup: a resend of an accepted proposal gets its recorded acceptance.
+        final ControllerResult result = controller.handle(new Command.AlterPartition("alter-" + brokerId + "-" + incarnation,
+            sequence, brokerId, TOPIC, 0, proposal.leaderEpoch(), proposal.partitionEpoch(), proposal.newIsr(),
+            proposal.newIsrBrokerEpochs()), nowMs);
+        commit(result);
+        final ErrorCode error = result.response().error();
         if (error == ErrorCode.NONE)
         {
             stats.isrChanges++;
         }
+        else if (error == ErrorCode.INELIGIBLE_REPLICA)
+        {
+            stats.ineligibleRefusals++;
+        }
         send(CONTROLLER, -1, brokerId, incarnation, "alter-response " + proposal + " " + error,
             () -> brokers[brokerId].onAlterPartitionResponse(proposal, error));
-    }
-
-    /**
-     * KIP-903: a member whose broker epoch (here, the incarnation in its registration) is not the
-     * one the leader saw in its fetches has restarted since and may have lost what it reported.
-     */
-    private boolean hasStaleBrokerEpoch(final IsrProposal proposal)
-    {
-        for (int i = 0; i < proposal.newIsr().size(); i++)
-        {
-            final long epoch = proposal.newIsrBrokerEpochs().get(i);
-            final var info = controller.image().broker(proposal.newIsr().get(i));
-            if (epoch != ReplicaProgress.UNKNOWN_BROKER_EPOCH && (info == null || info.incarnationId().getLeastSignificantBits() != epoch))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------- network

@@ -56,6 +56,8 @@ class ReplicationSimulationTest
         assertThat(total.leaderChanges).isGreaterThan(count * 2L);
         assertThat(total.zombieWindows).isGreaterThan(0);
         assertThat(total.isrChanges).isGreaterThan(count * 2L);
+        // The controller's KIP-903 check refused additions of restarted replicas (INELIGIBLE_REPLICA).
+        assertThat(total.ineligibleRefusals).isGreaterThan(0);
     }
 
     static String setting(final String property, final String environment)

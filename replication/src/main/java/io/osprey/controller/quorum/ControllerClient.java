@@ -570,7 +570,7 @@ public final class ControllerClient implements AutoCloseable
         if (c instanceof Command.AlterPartition x)
         {
             return new Command.AlterPartition(clientId, sequence, x.brokerId(), x.topic(), x.partition(), x.leaderEpoch(),
-                x.partitionEpoch(), x.newIsr());
+                x.partitionEpoch(), x.newIsr(), x.newIsrBrokerEpochs());
         }
         if (c instanceof Command.ElectLeaders x)
         {

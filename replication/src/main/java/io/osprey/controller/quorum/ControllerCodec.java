@@ -8,6 +8,7 @@ import io.osprey.controller.PartitionInfo;
 import io.osprey.controller.Response;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,11 +35,13 @@ final class ControllerCodec
     static final byte CREATE_TOPICS = 4;
     static final byte DELETE_TOPICS = 5;
     static final byte CREATE_PARTITIONS = 6;
-    static final byte ALTER_PARTITION = 7;
+    /** AlterPartition without broker epochs: no longer written; read with every epoch unknown. */
+    static final byte ALTER_PARTITION_V0 = 7;
     static final byte ELECT_LEADERS = 8;
     static final byte ALLOCATE_PRODUCER_IDS = 9;
     static final byte ALTER_CONFIGS = 10;
     static final byte REBALANCE = 11;
+    static final byte ALTER_PARTITION = 12;
 
     // Response tags.
     static final byte SIMPLE = 1;
@@ -102,7 +105,7 @@ final class ControllerCodec
         {
             header(w, ALTER_PARTITION, c);
             w.putInt(c.brokerId()).putString(c.topic()).putInt(c.partition()).putInt(c.leaderEpoch())
-                .putInt(c.partitionEpoch()).putIntList(c.newIsr());
+                .putInt(c.partitionEpoch()).putIntList(c.newIsr()).putLongList(c.newIsrBrokerEpochs());
         }
         else if (command instanceof Command.ElectLeaders c)
         {
@@ -160,9 +163,20 @@ final class ControllerCodec
                 return new Command.DeleteTopics(clientId, sequence, r.getStringList());
             case CREATE_PARTITIONS:
                 return new Command.CreatePartitions(clientId, sequence, r.getString(), r.getInt());
+            case ALTER_PARTITION_V0:
+            {
+                final int brokerId = r.getInt();
+                final String topic = r.getString();
+                final int partition = r.getInt();
+                final int leaderEpoch = r.getInt();
+                final int partitionEpoch = r.getInt();
+                final List<Integer> newIsr = r.getIntList();
+                return new Command.AlterPartition(clientId, sequence, brokerId, topic, partition, leaderEpoch, partitionEpoch, newIsr,
+                    Collections.nCopies(newIsr.size(), Command.AlterPartition.UNKNOWN_BROKER_EPOCH));
+            }
             case ALTER_PARTITION:
                 return new Command.AlterPartition(clientId, sequence, r.getInt(), r.getString(), r.getInt(), r.getInt(),
-                    r.getInt(), r.getIntList());
+                    r.getInt(), r.getIntList(), r.getLongList());
             case ELECT_LEADERS:
             {
                 final int count = r.getCount();

@@ -124,6 +124,17 @@ final class WireReader
         return values;
     }
 
+    List<Long> getLongList()
+    {
+        final int count = getCount();
+        final List<Long> values = new ArrayList<>(Math.min(count, remaining() / Long.BYTES + 1));
+        for (int i = 0; i < count; i++)
+        {
+            values.add(getLong());
+        }
+        return values;
+    }
+
     List<String> getStringList()
     {
         final int count = getCount();

@@ -104,6 +104,16 @@ final class WireWriter
         return this;
     }
 
+    WireWriter putLongList(final List<Long> values)
+    {
+        putInt(values.size());
+        for (final long v : values)
+        {
+            putLong(v);
+        }
+        return this;
+    }
+
     WireWriter putStringList(final List<String> values)
     {
         putInt(values.size());

@@ -13,10 +13,12 @@ import io.osprey.controller.TopicInfo;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,38 @@ class QuorumCodecTest
         }
     }
 
+    @Example
+    void shouldReadTheOldAlterPartitionLayoutWithUnknownBrokerEpochs()
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);
+        final int length = new WireWriter().wrap(buffer, 0).putByte(MessageEncoder.COMMAND).putByte(ControllerCodec.ALTER_PARTITION_V0)
+            .putString("broker-1").putLong(5).putInt(1).putString("t").putInt(0).putInt(3).putInt(4).putIntList(List.of(1, 2))
+            .position();
+
+        final WireReader r = read(buffer, length, MessageEncoder.COMMAND);
+        final Command decoded = ControllerCodec.decodeCommand(r);
+        r.requireEnd();
+
+        assertThat(decoded).isEqualTo(new Command.AlterPartition("broker-1", 5, 1, "t", 0, 3, 4, List.of(1, 2),
+            List.of(Command.AlterPartition.UNKNOWN_BROKER_EPOCH, Command.AlterPartition.UNKNOWN_BROKER_EPOCH)));
+    }
+
+    @Property(tries = 200)
+    void shouldRefuseEveryTruncationOfACommand(@ForAll("commands") final Command command)
+    {
+        final int length = encoder.command(command);
+        for (int cut = 1; cut < length; cut++)
+        {
+            final int end = cut;
+            assertThatThrownBy(() ->
+            {
+                final WireReader r = read(encoder.buffer(), end, MessageEncoder.COMMAND);
+                ControllerCodec.decodeCommand(r);
+                r.requireEnd();
+            }).isInstanceOf(MalformedMessageException.class);
+        }
+    }
+
     private WireReader read(final DirectBuffer buffer, final int length, final byte type)
     {
         reader.wrap(buffer, 0, length);
@@ -128,6 +162,12 @@ class QuorumCodecTest
     private static Arbitrary<List<Integer>> ints()
     {
         return Arbitraries.integers().between(-1, 1000).list().ofMaxSize(5);
+    }
+
+    /** ISR members with their broker epochs, as AlterPartition carries them (equal-length lists). */
+    private static Arbitrary<List<Map.Entry<Integer, Long>>> isrWithEpochs()
+    {
+        return Combinators.combine(Arbitraries.integers().between(-1, 1000), Arbitraries.longs()).as(Map::entry).list().ofMaxSize(5);
     }
 
     private static Arbitrary<SortedMap<String, String>> configs()
@@ -179,7 +219,9 @@ class QuorumCodecTest
             Combinators.combine(id, seq, newTopic.list().ofMaxSize(3)).as(Command.CreateTopics::new),
             Combinators.combine(id, seq, strings().list().ofMaxSize(3)).as(Command.DeleteTopics::new),
             Combinators.combine(id, seq, strings(), i).as(Command.CreatePartitions::new),
-            Combinators.combine(id, seq, i, strings(), i, i, i, ints()).as(Command.AlterPartition::new),
+            Combinators.combine(id, seq, i, strings(), i, i, i, isrWithEpochs()).as((c, s, b, t, p, le, pe, isr) ->
+                new Command.AlterPartition(c, s, b, t, p, le, pe, isr.stream().map(Map.Entry::getKey).toList(),
+                    isr.stream().map(Map.Entry::getValue).toList())),
             Combinators.combine(id, seq, tp.list().ofMaxSize(3)).as(Command.ElectLeaders::new),
             Combinators.combine(id, seq, i).as(Command.AllocateProducerIds::new),
             Combinators.combine(id, seq, strings(), configs(), strings().list().ofMaxSize(3)).as(Command.AlterConfigs::new),
