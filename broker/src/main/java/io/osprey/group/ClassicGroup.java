@@ -43,6 +43,8 @@ final class ClassicGroup
     final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
     /** Offset commits appended but not yet confirmed: the group must not be dropped under them. */
     int pendingCommits;
+    /** The partitions of those commits, with how many commits each: their offsets must not expire under them. */
+    final Map<TopicPartition, Integer> pendingCommitPartitions = new HashMap<>();
 
     ClassicGroup(final String groupId, final int partition, final long nowMs)
     {

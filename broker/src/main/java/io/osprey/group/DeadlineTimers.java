@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.LongConsumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Keyed one-shot timers driven by the caller's clock: {@link #schedule} replaces any timer of
  * the same key, {@link #poll(long)} runs the due ones and returns the next deadline. No threads
@@ -18,6 +21,7 @@ import java.util.function.LongConsumer;
  */
 final class DeadlineTimers
 {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineTimers.class);
     /** Timers run by one poll: a timer that keeps rescheduling itself at the same instant cannot livelock the caller. */
     static final int RUN_PER_POLL_MAX = 10_000;
 
@@ -88,7 +92,8 @@ final class DeadlineTimers
     }
 
     /**
-     * Runs every timer due at {@code nowMs}, earliest first (actions may schedule or cancel).
+     * Runs every timer due at {@code nowMs}, earliest first (actions may schedule or cancel); an
+     * action that throws is logged and the others still run.
      *
      * @return the next deadline, or {@link Long#MAX_VALUE} when none is scheduled
      */
@@ -104,7 +109,15 @@ final class DeadlineTimers
             }
             byKey.remove(e.key);
             ran++;
-            e.action.accept(nowMs);
+            try
+            {
+                e.action.accept(nowMs);
+            }
+            catch (final RuntimeException failure)
+            {
+                // One failing timer must not hold back the others due now (the owner answers what it left waiting).
+                LOG.error("Timer {} failed", e.key.replace('\0', '/'), failure);
+            }
         }
         while (!queue.isEmpty() && queue.peek().cancelled)
         {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -68,10 +69,13 @@ public final class GroupCoordinator
     private static final String SEP = "\u0000";
     private static final String EXPIRE_TIMER = "expire-offsets";
 
+    /** A partition of {@code __consumer_offsets} this coordinator owns (null in the array: not owned, its groups are elsewhere). */
     private enum PartitionStatus
     {
         LOADING,
-        LOADED
+        LOADED,
+        /** Loading failed: its groups are refused with COORDINATOR_NOT_AVAILABLE until it is loaded again. */
+        FAILED
     }
 
     private final GroupConfig config;
@@ -102,7 +106,11 @@ public final class GroupCoordinator
 
     // ---- partitions of __consumer_offsets
 
-    /** The offsets topic exists with {@code numPartitions} partitions, all loading until {@link #onPartitionLoaded}. */
+    /**
+     * The offsets topic exists with {@code numPartitions} partitions, none of them owned yet: their
+     * groups get NOT_COORDINATOR until {@link #onPartitionLoading} (this broker became the
+     * partition's leader) and then COORDINATOR_LOAD_IN_PROGRESS until {@link #onPartitionLoaded}.
+     */
     public void onTopicReady(final int numPartitions)
     {
         if (numPartitions < 1)
@@ -110,7 +118,6 @@ public final class GroupCoordinator
             throw new IllegalArgumentException("__consumer_offsets needs at least one partition: " + numPartitions);
         }
         partitions = new PartitionStatus[numPartitions];
-        java.util.Arrays.fill(partitions, PartitionStatus.LOADING);
     }
 
     public boolean isTopicReady()
@@ -123,9 +130,35 @@ public final class GroupCoordinator
         return partitions.length;
     }
 
+    /** This broker became the leader of partition {@code p}: its groups get COORDINATOR_LOAD_IN_PROGRESS until it is loaded. */
+    public void onPartitionLoading(final int p)
+    {
+        checkPartition(p);
+        if (partitions[p] != PartitionStatus.LOADED)
+        {
+            partitions[p] = PartitionStatus.LOADING;
+        }
+    }
+
+    /** Loading partition {@code p} failed: its groups get COORDINATOR_NOT_AVAILABLE (nothing is served from a partial state). */
+    public void onPartitionLoadFailed(final int p)
+    {
+        checkPartition(p);
+        if (partitions[p] != PartitionStatus.LOADED)
+        {
+            partitions[p] = PartitionStatus.FAILED;
+        }
+    }
+
     /** Installs the groups and offsets read from partition {@code p}; from now on its groups are served. */
     public void onPartitionLoaded(final int p, final LoadedPartition loaded, final long nowMs)
     {
+        checkPartition(p);
+        if (partitions[p] == PartitionStatus.LOADED)
+        {
+            LOG.warn("__consumer_offsets-{} is already loaded; ignoring a second load", p);
+            return;
+        }
         final java.util.Set<String> ids = new java.util.HashSet<>(loaded.groups.keySet());
         ids.addAll(loaded.offsets.keySet());
         for (final String groupId : ids)
@@ -149,6 +182,56 @@ public final class GroupCoordinator
             timers.schedule(EXPIRE_TIMER, nowMs + config.offsetsRetentionCheckIntervalMs(), this::onExpireTimer);
         }
         LOG.info("Loaded __consumer_offsets-{}: {} groups from {} records", p, ids.size(), loaded.recordCount());
+    }
+
+    /**
+     * This broker no longer leads partition {@code p}: its groups are dropped (they live on in the
+     * log for the next leader), requests they hold are answered NOT_COORDINATOR, and from now on
+     * its groups get NOT_COORDINATOR. Appends still in flight complete as the log decides.
+     *
+     * @return the groups dropped
+     */
+    public int onPartitionUnloaded(final int p, final long nowMs)
+    {
+        checkPartition(p);
+        partitions[p] = null;
+        int dropped = 0;
+        for (final ClassicGroup group : new ArrayList<>(groups.values()))
+        {
+            if (group.partition != p)
+            {
+                continue;
+            }
+            cancelGroupTimers(group);
+            for (final GroupMember m : group.members.values())
+            {
+                if (m.awaitingJoin != null)
+                {
+                    final Consumer<JoinGroupResponse> respond = m.awaitingJoin;
+                    m.awaitingJoin = null;
+                    answerQuietly(() -> respond.accept(joinError(m.memberId, ErrorCode.NOT_COORDINATOR)));
+                }
+                if (m.awaitingSync != null)
+                {
+                    final Consumer<SyncGroupResponse> respond = m.awaitingSync;
+                    m.awaitingSync = null;
+                    answerQuietly(() -> respond.accept(syncError(ErrorCode.NOT_COORDINATOR)));
+                }
+            }
+            group.transitionTo(GroupState.DEAD, nowMs);
+            groups.remove(group.groupId);
+            dropped++;
+        }
+        LOG.info("Unloaded __consumer_offsets-{}: {} groups dropped", p, dropped);
+        return dropped;
+    }
+
+    private void checkPartition(final int p)
+    {
+        if (p < 0 || p >= partitions.length)
+        {
+            throw new IllegalArgumentException("No partition " + p + " of __consumer_offsets (" + partitions.length + " partitions)");
+        }
     }
 
     private void restore(final ClassicGroup group, final GroupMetadataSnapshot s, final long nowMs)
@@ -196,9 +279,15 @@ public final class GroupCoordinator
         {
             return ErrorCode.NOT_COORDINATOR;
         }
-        return s == PartitionStatus.LOADING ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
+        return switch (s)
+        {
+            case LOADING -> ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+            case FAILED -> ErrorCode.COORDINATOR_NOT_AVAILABLE;
+            case LOADED -> ErrorCode.NONE;
+        };
     }
 
+    /** Whether a partition this coordinator owns is still loading (partitions it does not own do not count). */
     private boolean anyLoading()
     {
         for (final PartitionStatus s : partitions)
@@ -303,7 +392,7 @@ public final class GroupCoordinator
             // The client learns its id first and rejoins with it, so a lost response cannot leave a ghost member behind.
             group.pendingJoinMembers.add(newMemberId);
             final String key = pendingKey(group, newMemberId);
-            timers.schedule(key, nowMs + request.sessionTimeoutMs(), now -> onPendingMemberExpired(group, newMemberId, now));
+            schedule(group, key, nowMs + request.sessionTimeoutMs(), now -> onPendingMemberExpired(group, newMemberId, now));
             respond.accept(new JoinGroupResponse(0, ErrorCode.MEMBER_ID_REQUIRED.code, -1, null, null, "", false,
                 newMemberId, List.of()));
             return;
@@ -424,6 +513,10 @@ public final class GroupCoordinator
         final String oldMemberId = member.memberId;
         final boolean wasLeader = group.isLeader(oldMemberId);
         final boolean sameProtocols = member.matches(request.protocols());
+        final List<JoinGroupRequest.Protocol> oldProtocols = member.protocols;
+        final int oldRebalanceTimeoutMs = member.rebalanceTimeoutMs;
+        final int oldSessionTimeoutMs = member.sessionTimeoutMs;
+        final long oldSessionDeadlineMs = member.sessionDeadlineMs;
         if (member.awaitingJoin != null)
         {
             member.awaitingJoin.accept(joinError(oldMemberId, ErrorCode.FENCED_INSTANCE_ID));
@@ -447,22 +540,40 @@ public final class GroupCoordinator
         {
             // Nothing changed but the id: store it (so a coordinator restart knows it) and answer without a rebalance.
             final int generation = group.generationId;
+            final Once<JoinGroupResponse> answer = new Once<>(respond);
             persistGroup(group, null, nowMs, error ->
             {
+                final boolean current = groups.get(group.groupId) == group && group.members.get(newMemberId) == member;
                 if (error != ErrorCode.NONE)
                 {
-                    LOG.warn("Could not store group {} after static member {} rejoined: {}", group.groupId,
-                        member.groupInstanceId, error);
+                    // As Kafka: the new id was not stored, so the old one stays the member's (with its session) and the join fails.
+                    LOG.warn("Could not store group {} after static member {} rejoined: {}; keeping member id {}", group.groupId,
+                        member.groupInstanceId, error, oldMemberId);
+                    if (current)
+                    {
+                        timers.cancel(sessionKey(group, newMemberId));
+                        group.replaceMemberId(member, oldMemberId);
+                        member.protocols = oldProtocols;
+                        member.rebalanceTimeoutMs = oldRebalanceTimeoutMs;
+                        member.sessionTimeoutMs = oldSessionTimeoutMs;
+                        member.sessionDeadlineMs = oldSessionDeadlineMs;
+                        scheduleSession(group, member);
+                    }
+                    answer.accept(joinError("", storeError(error)));
                 }
-                if (group.generationId == generation && group.members.get(newMemberId) == member)
+                else if (current && group.generationId == generation)
                 {
-                    respond.accept(joinSuccess(group, member));
+                    answer.accept(joinSuccess(group, member));
+                }
+                else if (groups.get(group.groupId) != group)
+                {
+                    answer.accept(joinError(newMemberId, ErrorCode.NOT_COORDINATOR));
                 }
                 else
                 {
-                    respond.accept(joinError(newMemberId, ErrorCode.REBALANCE_IN_PROGRESS));
+                    answer.accept(joinError(newMemberId, ErrorCode.REBALANCE_IN_PROGRESS));
                 }
-            });
+            }, () -> answer.accept(joinError(newMemberId, ErrorCode.UNKNOWN_SERVER_ERROR)));
             return;
         }
         member.awaitingJoin = respond;
@@ -520,12 +631,12 @@ public final class GroupCoordinator
             group.initialDelayActive = true;
             group.newMemberAdded = false;
             group.initialDelayRemainingMs = Math.max(group.rebalanceTimeoutMs() - delay, 0);
-            timers.schedule(joinKey(group), nowMs + delay, now -> onInitialDelayExpired(group, now));
+            schedule(group, joinKey(group), nowMs + delay, now -> onInitialDelayExpired(group, now));
         }
         else
         {
             group.initialDelayActive = false;
-            timers.schedule(joinKey(group), nowMs + group.rebalanceTimeoutMs(), now -> onRebalanceTimeout(group, now));
+            schedule(group, joinKey(group), nowMs + group.rebalanceTimeoutMs(), now -> onRebalanceTimeout(group, now));
         }
         maybeCompleteJoin(group, nowMs);
     }
@@ -542,7 +653,7 @@ public final class GroupCoordinator
             group.newMemberAdded = false;
             final long delay = Math.min(config.initialRebalanceDelayMs(), group.initialDelayRemainingMs);
             group.initialDelayRemainingMs = Math.max(group.initialDelayRemainingMs - delay, 0);
-            timers.schedule(joinKey(group), nowMs + delay, now -> onInitialDelayExpired(group, now));
+            schedule(group, joinKey(group), nowMs + delay, now -> onInitialDelayExpired(group, now));
             return;
         }
         group.initialDelayActive = false;
@@ -582,7 +693,7 @@ public final class GroupCoordinator
         if (!group.members.isEmpty() && !group.maybeElectNewJoinedLeader())
         {
             // Only static members that have not rejoined remain: give them another rebalance timeout.
-            timers.schedule(joinKey(group), nowMs + group.rebalanceTimeoutMs(), now -> onRebalanceTimeout(group, now));
+            schedule(group, joinKey(group), nowMs + group.rebalanceTimeoutMs(), now -> onRebalanceTimeout(group, now));
             return;
         }
         group.generationId++;
@@ -592,7 +703,7 @@ public final class GroupCoordinator
             group.leaderId = null;
             group.transitionTo(GroupState.EMPTY, nowMs);
             LOG.info("Group {} with generation {} is now empty", group.groupId, group.generationId);
-            persistGroup(group, null, nowMs, error -> logStoreError(group, error));
+            persistGroup(group, null, nowMs, error -> logStoreError(group, error), null);
             return;
         }
         group.protocolName = group.selectProtocol();
@@ -612,7 +723,7 @@ public final class GroupCoordinator
             group.pendingSyncMembers.add(m.memberId);
         }
         final int generation = group.generationId;
-        timers.schedule(syncKey(group), nowMs + group.rebalanceTimeoutMs(), now -> onSyncTimeout(group, generation, now));
+        schedule(group, syncKey(group), nowMs + group.rebalanceTimeoutMs(), now -> onSyncTimeout(group, generation, now));
     }
 
     private void onSyncTimeout(final ClassicGroup group, final int generation, final long nowMs)
@@ -748,7 +859,7 @@ public final class GroupCoordinator
                         m.assignment));
                 }
             }
-        });
+        }, null);
     }
 
     private void resetAndPropagateAssignmentError(final ClassicGroup group, final ErrorCode error)
@@ -900,7 +1011,7 @@ public final class GroupCoordinator
     private void scheduleSession(final ClassicGroup group, final GroupMember member)
     {
         final String memberId = member.memberId;
-        timers.schedule(sessionKey(group, memberId), member.sessionDeadlineMs, now -> onSessionTimer(group, member, memberId, now));
+        schedule(group, sessionKey(group, memberId), member.sessionDeadlineMs, now -> onSessionTimer(group, member, memberId, now));
     }
 
     /**
@@ -926,7 +1037,7 @@ public final class GroupCoordinator
         if (keepAlive)
         {
             final long next = member.sessionDeadlineMs > nowMs ? member.sessionDeadlineMs : nowMs + Math.max(1, member.sessionTimeoutMs);
-            timers.schedule(sessionKey(group, memberId), next, now -> onSessionTimer(group, member, memberId, now));
+            schedule(group, sessionKey(group, memberId), next, now -> onSessionTimer(group, member, memberId, now));
             return;
         }
         LOG.info("Member {} of group {} has failed (session timeout {} ms); removing it", memberId, group.groupId,
@@ -1023,8 +1134,9 @@ public final class GroupCoordinator
                 }
                 else
                 {
+                    // Kafka's OffsetCommitValue.metadata is not nullable: a null from the client is stored (and fetched) as "".
                     final CommittedOffset offset = new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(),
-                        p.committedMetadata(), nowMs);
+                        p.committedMetadata() == null ? "" : p.committedMetadata(), nowMs);
                     accepted.put(tp, offset);
                     records.add(new OffsetsRecord(OffsetsTopicFormat.offsetCommitKey(groupId, tp.topic(), tp.partition()),
                         OffsetsTopicFormat.offsetCommitValue(offset)));
@@ -1038,9 +1150,18 @@ public final class GroupCoordinator
             return;
         }
         target.pendingCommits++;
-        log.append(target.partition, records, nowMs, appendError ->
+        for (final TopicPartition tp : accepted.keySet())
+        {
+            target.pendingCommitPartitions.merge(tp, 1, Integer::sum);
+        }
+        final Once<OffsetCommitResponse> answer = new Once<>(respond);
+        append(target, records, nowMs, appendError ->
         {
             target.pendingCommits--;
+            for (final TopicPartition tp : accepted.keySet())
+            {
+                target.pendingCommitPartitions.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null);
+            }
             if (appendError == ErrorCode.NONE)
             {
                 if (!target.is(GroupState.DEAD))
@@ -1058,8 +1179,8 @@ public final class GroupCoordinator
                 }
                 maybeRemoveIfUnused(target);
             }
-            respond.accept(commitResponse(request, ErrorCode.NONE, errors));
-        });
+            answer.accept(commitResponse(request, ErrorCode.NONE, errors));
+        }, () -> answer.accept(commitResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, Map.of())));
     }
 
     /** Kafka's rules for who may commit: members of the current generation, or anyone while the group is Empty. */
@@ -1252,8 +1373,9 @@ public final class GroupCoordinator
                 {
                     error = ErrorCode.GROUP_ID_NOT_FOUND;
                 }
-                else if (!group.is(GroupState.EMPTY))
+                else if (!group.is(GroupState.EMPTY) || group.pendingCommits > 0)
                 {
+                    // Commits in flight would land after the tombstones and bring the deleted offsets back.
                     error = ErrorCode.NON_EMPTY_GROUP;
                 }
             }
@@ -1267,11 +1389,11 @@ public final class GroupCoordinator
             groups.remove(groupId);
             cancelGroupTimers(group);
             outstanding[0]++;
-            log.append(group.partition, tombstones, nowMs, appendError ->
+            append(group, tombstones, nowMs, appendError ->
             {
                 results[index] = new DeleteGroupsResponse.DeletableGroupResult(groupId, storeError(appendError).code);
                 maybeRespond.run();
-            });
+            }, null);
             LOG.info("Deleted group {} ({} committed offsets)", groupId, group.offsets.size());
         }
         maybeRespond.run();
@@ -1281,14 +1403,17 @@ public final class GroupCoordinator
 
     private void onExpireTimer(final long nowMs)
     {
-        expireOffsets(nowMs);
+        // Rescheduled first: a failing expiry must not end retention for good.
         timers.schedule(EXPIRE_TIMER, nowMs + config.offsetsRetentionCheckIntervalMs(), this::onExpireTimer);
+        expireOffsets(nowMs);
     }
 
     /**
      * Drops committed offsets past {@code offsets.retention.minutes}: those of an Empty group once
      * it has been empty that long (a group that only stores offsets: each offset once it is that
      * old), and then the Empty group itself if it has no offsets left. Tombstones record both.
+     * A partition with a commit in flight is skipped (Kafka's {@code pendingOffsetCommits}): its
+     * tombstone would race the commit's record, and the cache and the log could disagree.
      *
      * @return offsets expired
      */
@@ -1306,7 +1431,7 @@ public final class GroupCoordinator
             {
                 final long base = group.protocolType == null ? e.getValue().commitTimestampMs() :
                     Math.max(group.stateTimestampMs, 0);
-                if (base + config.offsetsRetentionMs() <= nowMs)
+                if (base + config.offsetsRetentionMs() <= nowMs && !group.pendingCommitPartitions.containsKey(e.getKey()))
                 {
                     old.add(e.getKey());
                 }
@@ -1329,7 +1454,7 @@ public final class GroupCoordinator
                 cancelGroupTimers(group);
                 LOG.info("Group {} expired: empty and without committed offsets", group.groupId);
             }
-            log.append(group.partition, tombstones, nowMs, error -> logStoreError(group, error));
+            append(group, tombstones, nowMs, error -> logStoreError(group, error), null);
         }
         return expired;
     }
@@ -1380,7 +1505,7 @@ public final class GroupCoordinator
      * subscriptions and {@code assignment} (null: the members' current assignments).
      */
     private void persistGroup(final ClassicGroup group, final Map<String, byte[]> assignment, final long nowMs,
-        final Consumer<ErrorCode> onComplete)
+        final Consumer<ErrorCode> onComplete, final Runnable onBug)
     {
         final List<GroupMetadataSnapshot.Member> members = new ArrayList<>(group.members.size());
         for (final GroupMember m : group.members.values())
@@ -1392,8 +1517,97 @@ public final class GroupCoordinator
         }
         final GroupMetadataSnapshot snapshot = new GroupMetadataSnapshot(group.protocolType == null ? "" : group.protocolType,
             group.generationId, group.protocolName, group.leaderId, group.stateTimestampMs, members);
-        log.append(group.partition, List.of(new OffsetsRecord(OffsetsTopicFormat.groupMetadataKey(group.groupId),
-            OffsetsTopicFormat.groupMetadataValue(snapshot))), nowMs, onComplete);
+        append(group, List.of(new OffsetsRecord(OffsetsTopicFormat.groupMetadataKey(group.groupId),
+            OffsetsTopicFormat.groupMetadataValue(snapshot))), nowMs, onComplete, onBug);
+    }
+
+    /**
+     * Appends records of {@code group}. Should {@code onComplete} throw (a bug), the failure is
+     * contained: {@code onBug} (if any) and every request of the group still waiting are
+     * answered UNKNOWN_SERVER_ERROR, so no client waits for an answer that will never come.
+     */
+    private void append(final ClassicGroup group, final List<OffsetsRecord> records, final long nowMs,
+        final Consumer<ErrorCode> onComplete, final Runnable onBug)
+    {
+        log.append(group.partition, records, nowMs,
+            error -> guarded(group, "an append completion", () -> onComplete.accept(error), onBug));
+    }
+
+    /** Schedules a timer of {@code group}; an action that throws is contained as in {@link #append}. */
+    private void schedule(final ClassicGroup group, final String key, final long deadlineMs, final LongConsumer action)
+    {
+        timers.schedule(key, deadlineMs, now -> guarded(group, "a timer", () -> action.accept(now), null));
+    }
+
+    private void guarded(final ClassicGroup group, final String what, final Runnable task, final Runnable onBug)
+    {
+        try
+        {
+            task.run();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("Group coordinator failure in {} of group {}; answering its waiting requests with UNKNOWN_SERVER_ERROR",
+                what, group.groupId, e);
+            if (onBug != null)
+            {
+                answerQuietly(onBug);
+            }
+            failWaitingRequests(group);
+        }
+    }
+
+    private static void failWaitingRequests(final ClassicGroup group)
+    {
+        for (final GroupMember m : new ArrayList<>(group.members.values()))
+        {
+            if (m.awaitingJoin != null)
+            {
+                final Consumer<JoinGroupResponse> respond = m.awaitingJoin;
+                m.awaitingJoin = null;
+                answerQuietly(() -> respond.accept(joinError(m.memberId, ErrorCode.UNKNOWN_SERVER_ERROR)));
+            }
+            if (m.awaitingSync != null)
+            {
+                final Consumer<SyncGroupResponse> respond = m.awaitingSync;
+                m.awaitingSync = null;
+                answerQuietly(() -> respond.accept(syncError(ErrorCode.UNKNOWN_SERVER_ERROR)));
+            }
+        }
+    }
+
+    private static void answerQuietly(final Runnable answer)
+    {
+        try
+        {
+            answer.run();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("Answering a group request failed", e);
+        }
+    }
+
+    /** A response given at most once: whichever of the normal answer and a failure answer comes first wins. */
+    private static final class Once<T> implements Consumer<T>
+    {
+        private Consumer<T> target;
+
+        Once(final Consumer<T> target)
+        {
+            this.target = target;
+        }
+
+        @Override
+        public void accept(final T response)
+        {
+            final Consumer<T> t = target;
+            if (t != null)
+            {
+                target = null;
+                t.accept(response);
+            }
+        }
     }
 
     private static void logStoreError(final ClassicGroup group, final ErrorCode error)

@@ -1,11 +1,16 @@
 package io.osprey.group;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -19,11 +24,18 @@ import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
+import io.osprey.common.TopicPartition;
 import io.osprey.config.TopicConfigs;
 import io.osprey.protocol.message.FindCoordinatorResponse;
 import io.osprey.server.Partition;
 import io.osprey.server.PartitionManager;
-import io.osprey.server.TopicInfo;
+import io.osprey.controller.BrokerInfo;
+import io.osprey.controller.Command;
+import io.osprey.controller.MetadataImage;
+import io.osprey.controller.PartitionInfo;
+import io.osprey.controller.Response;
+import io.osprey.controller.TopicInfo;
+import io.osprey.server.ControllerLink;
 
 /**
  * The thread shell around {@link GroupCoordinator}: an Agrona agent that owns the coordinator,
@@ -37,10 +49,18 @@ import io.osprey.server.TopicInfo;
  * runs on the agent thread with the cycle's {@code nowMs}, followed by the coordinator's timers.
  * Idle, the agent parks up to {@link #IDLE_PARK_MAX_NS}; a submit unparks it at once.
  * <p>
- * The loader (one thread) creates the topic ({@code cleanup.policy=compact},
+ * The loader (one thread) has the controller create the topic ({@code cleanup.policy=compact},
  * {@code offsets.topic.segment.bytes}, {@code offsets.topic.num.partitions} partitions,
- * {@code offsets.topic.replication.factor}) and reads each partition; meanwhile the groups of a
- * partition that is still loading get COORDINATOR_LOAD_IN_PROGRESS.
+ * {@code offsets.topic.replication.factor}) and waits for the commit. Each partition this broker
+ * leads is read on becoming its leader ({@link #onBecomeLeader}, or seen in the metadata image)
+ * and dropped on losing it ({@link #onResign}); meanwhile the groups of a partition that is still
+ * loading get COORDINATOR_LOAD_IN_PROGRESS, those of partitions led elsewhere NOT_COORDINATOR.
+ * FindCoordinator names the broker that leads the group's partition in the metadata image, so in
+ * a cluster each broker coordinates the groups of the partitions it leads.
+ * <p>
+ * Timers run after the cycle's requests, once the request queue has been drained (or after at
+ * most {@link #TIMERS_DEFER_MAX_MS}), so a heartbeat waiting in the queue is not expired by the
+ * coordinator's own backlog.
  */
 public final class GroupCoordinatorService implements Agent, AutoCloseable
 {
@@ -53,14 +73,19 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
     private static final int DRAIN_LIMIT = 1024;
     /** Longest idle park: timers fire at most this late (10 ms against session timeouts of seconds). */
     static final long IDLE_PARK_MAX_NS = 10_000_000;
+    /** How long the loader waits for the controller to commit the offsets topic before trying again later. */
+    private static final long CREATE_TIMEOUT_MS = 30_000;
+    /** Longest a backlog of requests may hold back the timers (which wait for the queue to drain: see {@link #doWork}). */
+    static final long TIMERS_DEFER_MAX_MS = 1_000;
 
     private final GroupConfig config;
     private final PartitionManager partitions;
     private final GroupCoordinator coordinator;
     private final LongSupplier clockMs;
+    private final ControllerLink controller;
     private final int nodeId;
-    private final String host;
-    private final int port;
+    /** Set once the metadata image has shown the offsets topic (any thread). */
+    private volatile boolean topicSeen;
     private final ManyToOneConcurrentArrayQueue<LongConsumer> requests = new ManyToOneConcurrentArrayQueue<>(REQUEST_QUEUE_CAPACITY);
     private final ConcurrentLinkedQueue<LongConsumer> completions = new ConcurrentLinkedQueue<>();
     private final ExecutorService loader;
@@ -68,15 +93,24 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
     private volatile Thread thread;
     /** Creation or loading of the topic is under way (coordinator thread only). */
     private boolean preparingTopic;
+    /** Offsets partitions this broker leads and has loaded or is loading (coordinator thread only). */
+    private final Map<Integer, Owned> owned = new HashMap<>();
+    private long loads;
+    /** Since when a request backlog has held the timers back, or -1 (coordinator thread only). */
+    private long timersDeferredSinceMs = -1;
 
-    public GroupCoordinatorService(final GroupConfig config, final PartitionManager partitions, final int nodeId,
-        final String host, final int port, final LongSupplier clockMs)
+    /** A led offsets partition: which load is current, and the leader epoch it was loaded for. */
+    private record Owned(long loadId, int leaderEpoch)
+    {
+    }
+
+    public GroupCoordinatorService(final GroupConfig config, final PartitionManager partitions, final ControllerLink controller,
+        final int nodeId, final LongSupplier clockMs)
     {
         this.config = config;
         this.partitions = partitions;
+        this.controller = controller;
         this.nodeId = nodeId;
-        this.host = host;
-        this.port = port;
         this.clockMs = clockMs;
         this.coordinator = new GroupCoordinator(config, new OffsetsTopicLog(partitions, this::complete),
             tp -> partitions.partition(tp) != null);
@@ -91,17 +125,38 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
     /** Loads {@code __consumer_offsets} if it exists and starts the coordinator thread. */
     public void start()
     {
-        final TopicInfo topic = partitions.metadata().topic(OFFSETS_TOPIC);
+        final TopicInfo topic = partitions.metadata().image().topic(OFFSETS_TOPIC);
         if (topic != null)
         {
+            topicSeen = true;
             // Before the agent thread starts, so the first requests already see the partitions as loading.
-            coordinator.onTopicReady(topic.partitions());
+            coordinator.onTopicReady(topic.partitions().size());
+            reconcileLeadership(clockMs.getAsLong());
             preparingTopic = true;
             loader.execute(this::prepareTopic);
         }
         runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, IDLE_PARK_MAX_NS),
             e -> LOG.error("Group coordinator error", e), null, this);
         AgentRunner.startOnThread(runner);
+    }
+
+    /**
+     * A new metadata image (metadata callback thread): when the offsets topic first appears,
+     * created through another broker, prepare it; then load the offsets partitions this broker
+     * has become the leader of and drop those it no longer leads.
+     */
+    public void onMetadata(final MetadataImage image)
+    {
+        if (!topicSeen && image.topic(OFFSETS_TOPIC) != null)
+        {
+            topicSeen = true;
+            submit(now -> ensureTopic());
+        }
+        if (topicSeen)
+        {
+            // Leadership of the offsets partitions follows the image (PartitionManager applied it before this applier).
+            complete(this::reconcileLeadership);
+        }
     }
 
     /** The coordinator; touch it only from work run by {@link #submit}. */
@@ -157,12 +212,28 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
             work++;
             run(c, nowMs);
         }
-        while (work < 2 * DRAIN_LIMIT && (c = requests.poll()) != null)
+        boolean drained = false;
+        while (work < 2 * DRAIN_LIMIT)
         {
+            if ((c = requests.poll()) == null)
+            {
+                drained = true;
+                break;
+            }
             work++;
             run(c, nowMs);
         }
-        coordinator.poll(nowMs);
+        // Timers run once the queued requests have: a member whose heartbeat waits in the queue is not expired for
+        // the coordinator's own backlog. Bounded, so that a flood of requests cannot hold timers back for long.
+        if (!drained && timersDeferredSinceMs < 0)
+        {
+            timersDeferredSinceMs = nowMs;
+        }
+        if (drained || nowMs - timersDeferredSinceMs >= TIMERS_DEFER_MAX_MS)
+        {
+            timersDeferredSinceMs = drained ? -1 : nowMs;
+            coordinator.poll(nowMs);
+        }
         return work;
     }
 
@@ -197,7 +268,7 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
         loader.execute(this::prepareTopic);
     }
 
-    /** Loader thread: creates the topic when missing, then reads every partition. */
+    /** Loader thread: creates the topic when missing, then has the partitions this broker leads loaded. */
     private void prepareTopic()
     {
         final int count;
@@ -217,59 +288,164 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
             {
                 coordinator.onTopicReady(count);
             }
+            // Load the partitions this broker leads; the others are answered NOT_COORDINATOR.
+            reconcileLeadership(now);
         });
-        for (int p = 0; p < count; p++)
-        {
-            final int index = p;
-            final Partition partition = partitions.partition(OFFSETS_TOPIC, p);
-            if (partition == null)
-            {
-                LOG.warn("{}-{} is not hosted here; its groups are answered NOT_COORDINATOR", OFFSETS_TOPIC, p);
-                continue;
-            }
-            LoadedPartition loaded;
-            try
-            {
-                loaded = OffsetsLoader.load(partition.log());
-            }
-            catch (final RuntimeException e)
-            {
-                LOG.error("Could not load {}-{}; serving it empty", OFFSETS_TOPIC, p, e);
-                loaded = new LoadedPartition();
-            }
-            final LoadedPartition result = loaded;
-            complete(now -> coordinator.onPartitionLoaded(index, result, now));
-        }
         complete(now -> preparingTopic = false);
+    }
+
+    // ---- leadership of the offsets partitions
+
+    /**
+     * Any thread: this broker became the leader of {@code __consumer_offsets} partition
+     * {@code offsetsPartition}. Its groups are read from the log on the loader thread (requests
+     * for them get COORDINATOR_LOAD_IN_PROGRESS meanwhile) and then served. Idempotent; ignored
+     * while the topic is not known yet (its partitions are then loaded when it is) or when the
+     * partition is not hosted here. The coordinator also follows leadership by itself, from
+     * {@link PartitionManager#leaderPartition} on every metadata image ({@link #onMetadata}).
+     */
+    public void onBecomeLeader(final int offsetsPartition)
+    {
+        complete(now -> becomeLeader(offsetsPartition));
+    }
+
+    /**
+     * Any thread: this broker no longer leads {@code __consumer_offsets} partition
+     * {@code offsetsPartition}. Its groups are dropped, requests they hold are answered
+     * NOT_COORDINATOR, and from now on their requests get NOT_COORDINATOR. Idempotent.
+     */
+    public void onResign(final int offsetsPartition)
+    {
+        complete(now -> resign(offsetsPartition, now));
+    }
+
+    /** Loads the offsets partitions this broker leads now and unloads the ones it no longer leads (or leads in a new epoch). */
+    private void reconcileLeadership(final long nowMs)
+    {
+        for (int p = 0; p < coordinator.numPartitions(); p++)
+        {
+            final Partition led = partitions.leaderPartition(new TopicPartition(OFFSETS_TOPIC, p));
+            final Owned current = owned.get(p);
+            if (led == null || led.isDeleted())
+            {
+                if (current != null)
+                {
+                    resign(p, nowMs);
+                }
+            }
+            else if (current == null)
+            {
+                becomeLeader(p);
+            }
+            else if (current.leaderEpoch() != led.leaderEpoch())
+            {
+                // Led again in a new epoch: another broker may have written to the partition in between.
+                resign(p, nowMs);
+                becomeLeader(p);
+            }
+        }
+    }
+
+    private void becomeLeader(final int p)
+    {
+        if (!coordinator.isTopicReady() || p < 0 || p >= coordinator.numPartitions() || owned.containsKey(p))
+        {
+            return;
+        }
+        final Partition partition = partitions.partition(OFFSETS_TOPIC, p);
+        if (partition == null)
+        {
+            LOG.warn("{}-{} is not hosted here; its groups are answered NOT_COORDINATOR", OFFSETS_TOPIC, p);
+            return;
+        }
+        final long loadId = ++loads;
+        owned.put(p, new Owned(loadId, partition.leaderEpoch()));
+        coordinator.onPartitionLoading(p);
+        loader.execute(() -> load(p, partition, loadId));
+    }
+
+    /** Loader thread: reads the partition, then installs it unless a resignation (or a newer load) came first. */
+    private void load(final int p, final Partition partition, final long loadId)
+    {
+        LoadedPartition loaded = null;
+        try
+        {
+            loaded = OffsetsLoader.load(partition.log());
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("Could not load {}-{}; its groups are answered COORDINATOR_NOT_AVAILABLE until it is loaded again",
+                OFFSETS_TOPIC, p, e);
+        }
+        final LoadedPartition result = loaded;
+        complete(now ->
+        {
+            final Owned current = owned.get(p);
+            if (current == null || current.loadId() != loadId)
+            {
+                return;
+            }
+            if (result == null)
+            {
+                coordinator.onPartitionLoadFailed(p);
+            }
+            else
+            {
+                coordinator.onPartitionLoaded(p, result, now);
+            }
+        });
+    }
+
+    private void resign(final int p, final long nowMs)
+    {
+        if (owned.remove(p) != null)
+        {
+            coordinator.onPartitionUnloaded(p, nowMs);
+        }
     }
 
     private int createTopicIfMissing() throws IOException
     {
-        final TopicInfo existing = partitions.metadata().topic(OFFSETS_TOPIC);
+        final TopicInfo existing = partitions.metadata().image().topic(OFFSETS_TOPIC);
         if (existing != null)
         {
-            return existing.partitions();
+            return existing.partitions().size();
         }
+        partitions.validateReplicationFactor(config.offsetsTopicReplicationFactor());
         final Map<String, String> configs = Map.of(
             TopicConfigs.CLEANUP_POLICY, "compact",
             TopicConfigs.SEGMENT_BYTES, Integer.toString(config.offsetsTopicSegmentBytes()));
+        final Response response;
         try
         {
-            final TopicInfo created = partitions.createTopic(OFFSETS_TOPIC, config.offsetsTopicNumPartitions(),
-                config.offsetsTopicReplicationFactor(), configs, clockMs.getAsLong());
-            LOG.info("Created {} with {} partitions (cleanup.policy=compact, segment.bytes={})", OFFSETS_TOPIC,
-                created.partitions(), config.offsetsTopicSegmentBytes());
-            return created.partitions();
+            response = controller.submit(new Command.CreateTopics("", 0, List.of(new Command.NewTopic(OFFSETS_TOPIC,
+                config.offsetsTopicNumPartitions(), config.offsetsTopicReplicationFactor(), new TreeMap<>(configs)))))
+                .get(CREATE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
-        catch (final OspreyException e)
+        catch (final InterruptedException e)
         {
-            final TopicInfo raced = partitions.metadata().topic(OFFSETS_TOPIC);
-            if (e.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS && raced != null)
-            {
-                return raced.partitions();
-            }
-            throw e;
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating " + OFFSETS_TOPIC, e);
         }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            throw new IOException("the controller did not create " + OFFSETS_TOPIC + ": " + e, e);
+        }
+        final Response.Simple result = response instanceof Response.PerItem items ? items.results().get(OFFSETS_TOPIC) : null;
+        if (result == null || (result.error() != ErrorCode.NONE && result.error() != ErrorCode.TOPIC_ALREADY_EXISTS))
+        {
+            throw new OspreyException(result == null ? response.error() : result.error(),
+                "the controller refused to create " + OFFSETS_TOPIC + ": " + (result == null ? response : result.message()));
+        }
+        // The records come before the response on the same stream, so the image has the topic now.
+        final TopicInfo created = partitions.metadata().image().topic(OFFSETS_TOPIC);
+        if (created == null)
+        {
+            throw new IOException(OFFSETS_TOPIC + " is committed but not in this broker's image yet");
+        }
+        LOG.info("Created {} with {} partitions (cleanup.policy=compact, segment.bytes={})", OFFSETS_TOPIC,
+            created.partitions().size(), config.offsetsTopicSegmentBytes());
+        return created.partitions().size();
     }
 
     /** FindCoordinator for one key; coordinator thread. */
@@ -289,11 +465,17 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
             return coordinatorError(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, OFFSETS_TOPIC + " is being created");
         }
         final int p = coordinator.partitionFor(key == null ? "" : key);
-        if (partitions.partition(OFFSETS_TOPIC, p) == null)
+        final MetadataImage image = partitions.metadata().image();
+        final PartitionInfo state = image.partition(OFFSETS_TOPIC, p);
+        final BrokerInfo leader = state == null || !state.hasLeader() ? null : image.broker(state.leader());
+        if (leader == null || leader.endpoints().isEmpty() || (leader.id() == nodeId && partitions.partition(OFFSETS_TOPIC, p) == null))
         {
-            return coordinatorError(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, OFFSETS_TOPIC + "-" + p + " is not available");
+            return coordinatorError(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, OFFSETS_TOPIC + "-" + p + " has no leader");
         }
-        return new FindCoordinatorResponse.Coordinator(key, nodeId, host, port, ErrorCode.NONE.code, null);
+        final String endpoint = leader.endpoints().get(0);
+        final int colon = endpoint.lastIndexOf(':');
+        return new FindCoordinatorResponse.Coordinator(key, leader.id(), endpoint.substring(0, colon),
+            Integer.parseInt(endpoint.substring(colon + 1)), ErrorCode.NONE.code, null);
     }
 
     private static FindCoordinatorResponse.Coordinator coordinatorError(final String key, final ErrorCode error,

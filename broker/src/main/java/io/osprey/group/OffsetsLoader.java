@@ -15,9 +15,14 @@ import io.osprey.record.RecordBatchReader;
 /**
  * Reads one {@code __consumer_offsets} partition from its log start to the log end seen at the
  * start, replaying every record into a {@link LoadedPartition}. Reads go through
- * {@link PartitionLog#read} (safe from any thread) {@link #READ_BYTES_MAX} at a time; a record
- * that does not decode is logged and skipped, so one bad record cannot stop a coordinator from
- * loading.
+ * {@link PartitionLog#read} (safe from any thread) {@link #READ_BYTES_MAX} at a time.
+ * <p>
+ * A record (or batch) that does not decode refuses the whole partition ({@link LoadFailedException},
+ * logged as an ERROR naming the partition and offset), as Kafka's loader does: skipping it would
+ * leave the key's previous value in place (an older offset, a group that was deleted) and
+ * treating it as a tombstone would silently reset a group's offsets, while a refused partition
+ * is loud and loses nothing: its groups are answered COORDINATOR_NOT_AVAILABLE until an operator
+ * repairs the log. Records of types Osprey does not write are still skipped.
  */
 final class OffsetsLoader
 {
@@ -68,8 +73,8 @@ final class OffsetsLoader
                     }
                     catch (final CorruptRecordException | UnsupportedOperationException e)
                     {
-                        LOG.warn("Skipping an unreadable batch of {} at position {}: {}", log.dir().getFileName(), position,
-                            e.getMessage());
+                        throw failed(log, "the batch at or after offset " + offset + " (byte " + position + " of the read) is unreadable",
+                            e);
                     }
                     position += size;
                 }
@@ -97,8 +102,26 @@ final class OffsetsLoader
         }
         catch (final IllegalArgumentException e)
         {
-            LOG.warn("Skipping an unreadable record at offset {} of {}: {}", record.offset(), log.dir().getFileName(),
-                e.getMessage());
+            throw failed(log, "the record at offset " + record.offset() + " does not decode", e);
+        }
+    }
+
+    private static LoadFailedException failed(final PartitionLog log, final String what, final RuntimeException cause)
+    {
+        final String message = "Refusing to load " + log.dir().getFileName() + ": " + what + " (" + cause.getMessage() +
+            "); its groups stay unavailable until the log is repaired";
+        LOG.error(message);
+        return new LoadFailedException(message, cause);
+    }
+
+    /** A partition that cannot be loaded without guessing at a record it cannot read. */
+    static final class LoadFailedException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        LoadFailedException(final String message, final Throwable cause)
+        {
+            super(message, cause);
         }
     }
 }

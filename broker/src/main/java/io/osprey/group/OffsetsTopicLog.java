@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
+import io.osprey.common.TopicPartition;
 import io.osprey.log.PartitionLog;
 import io.osprey.record.Compression;
 import io.osprey.record.RecordBatch;
@@ -21,7 +22,8 @@ import io.osprey.server.PartitionManager;
 /**
  * The {@link GroupLog} of a live broker: each append becomes one uncompressed RecordBatch v2
  * (no producer id, create time = now) handed to the log agent that owns the
- * {@code __consumer_offsets} partition, like a produce. The agent appends, applies the flush
+ * {@code __consumer_offsets} partition, like a produce, without waiting (a full agent queue fails
+ * the append with COORDINATOR_NOT_AVAILABLE, which clients retry). The agent appends, applies the flush
  * policy (sharing the fsync with other appends of its cycle) and only then reports back, through
  * {@code completions}, which the coordinator thread drains: so a commit is answered only once
  * it is as durable as the broker's flush policy makes produced data.
@@ -49,14 +51,17 @@ final class OffsetsTopicLog implements GroupLog
     public void append(final int partitionIndex, final List<OffsetsRecord> records, final long nowMs,
         final Consumer<ErrorCode> onComplete)
     {
-        final Partition partition = partitions.partition(GroupCoordinatorService.OFFSETS_TOPIC, partitionIndex);
+        // Only the leader appends (as a produce would): a coordinator that lost the partition answers NOT_COORDINATOR.
+        final Partition partition =
+            partitions.leaderPartition(new TopicPartition(GroupCoordinatorService.OFFSETS_TOPIC, partitionIndex));
         if (partition == null || partition.isDeleted())
         {
             completions.accept(now -> onComplete.accept(ErrorCode.NOT_LEADER_OR_FOLLOWER));
             return;
         }
         final ByteBuffer batch = build(records, nowMs);
-        partition.agent().submit(new LogAgent.Task()
+        // Never wait for the agent: the coordinator thread serves every group. A full queue fails the append (retriable).
+        final boolean taken = partition.agent().offer(new LogAgent.Task()
         {
             private ErrorCode result = ErrorCode.NONE;
 
@@ -104,6 +109,12 @@ final class OffsetsTopicLog implements GroupLog
                 partition.onNewData();
             }
         });
+        if (!taken)
+        {
+            LOG.warn("The log agent of {} is full; failing an append of {} records with COORDINATOR_NOT_AVAILABLE",
+                partition.topicPartition(), records.size());
+            completions.accept(now -> onComplete.accept(ErrorCode.COORDINATOR_NOT_AVAILABLE));
+        }
     }
 
     /** One batch holding every record, in a buffer of its own (the agent writes offsets into it). */

@@ -80,6 +80,26 @@ public final class LogAgent implements Agent
     }
 
     /**
+     * Hands work to the agent without waiting, for callers that must never block (the group
+     * coordinator thread).
+     *
+     * @return false when the queue is full: the task was not taken and the caller fails it
+     */
+    public boolean offer(final Task task)
+    {
+        if (!queue.offer(task))
+        {
+            return false;
+        }
+        final Thread t = thread;
+        if (t != null)
+        {
+            LockSupport.unpark(t);
+        }
+        return true;
+    }
+
+    /**
      * Adds maintenance run on the agent thread every {@code periodicIntervalMs}; the task is
      * dropped once it returns false (its partition went away).
      */

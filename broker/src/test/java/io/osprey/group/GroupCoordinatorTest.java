@@ -7,6 +7,7 @@ import static io.osprey.group.GroupFixture.commitError;
 import static io.osprey.group.GroupFixture.protocols;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -15,12 +16,15 @@ import org.junit.jupiter.api.Test;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.TopicPartition;
 import io.osprey.protocol.message.DescribeGroupsResponse;
+import io.osprey.protocol.message.HeartbeatRequest;
 import io.osprey.protocol.message.JoinGroupRequest;
 import io.osprey.protocol.message.JoinGroupResponse;
 import io.osprey.protocol.message.ListGroupsResponse;
+import io.osprey.protocol.message.OffsetCommitRequest;
 import io.osprey.protocol.message.OffsetCommitResponse;
 import io.osprey.protocol.message.OffsetFetchRequest;
 import io.osprey.protocol.message.OffsetFetchResponse;
+import io.osprey.protocol.message.SyncGroupRequest;
 import io.osprey.protocol.message.SyncGroupResponse;
 
 /** The classic group state machine, driven by hand on a simulated clock. */
@@ -330,19 +334,65 @@ class GroupCoordinatorTest
     }
 
     @Test
-    void shouldAnswerLoadInProgressUntilThePartitionIsLoaded()
+    void shouldAnswerNotCoordinatorForPartitionsItDoesNotLeadAndLoadInProgressWhileLoading()
     {
-        final GroupFixture g = new GroupFixture();
-        final GroupCoordinator loading = new GroupCoordinator(g.config, (p, r, n, d) -> d.accept(ErrorCode.NONE), tp -> true);
-        assertThat(loading.heartbeat(new io.osprey.protocol.message.HeartbeatRequest(GROUP, 1, "m", null), 0))
-            .isEqualTo(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        final GroupCoordinator loading = new GroupCoordinator(f.config, (p, r, n, d) -> d.accept(ErrorCode.NONE), tp -> true);
+        final HeartbeatRequest heartbeat = new HeartbeatRequest(GROUP, 1, "m", null);
+        final int p = GroupCoordinator.partitionFor(GROUP, 4);
+        assertThat(loading.heartbeat(heartbeat, 0)).isEqualTo(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+
         loading.onTopicReady(4);
-        assertThat(loading.heartbeat(new io.osprey.protocol.message.HeartbeatRequest(GROUP, 1, "m", null), 0))
-            .isEqualTo(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(loading.heartbeat(heartbeat, 0)).as("not led here").isEqualTo(ErrorCode.NOT_COORDINATOR);
+        assertThat(loading.listGroups(List.of(), List.of()).errorCode()).isEqualTo(ErrorCode.NONE.code);
+
+        loading.onPartitionLoading(p);
+        assertThat(loading.heartbeat(heartbeat, 0)).isEqualTo(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
         assertThat(loading.listGroups(List.of(), List.of()).errorCode()).isEqualTo(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS.code);
-        loading.onPartitionLoaded(GroupCoordinator.partitionFor(GROUP, 4), new LoadedPartition(), 0);
-        assertThat(loading.heartbeat(new io.osprey.protocol.message.HeartbeatRequest(GROUP, 1, "m", null), 0))
-            .isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
+        loading.onPartitionLoaded(p, new LoadedPartition(), 0);
+        assertThat(loading.heartbeat(heartbeat, 0)).isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
+        assertThat(loading.listGroups(List.of(), List.of()).errorCode()).isEqualTo(ErrorCode.NONE.code);
+
+        loading.onPartitionUnloaded(p, 0);
+        loading.onPartitionLoading(p);
+        loading.onPartitionLoadFailed(p);
+        assertThat(loading.heartbeat(heartbeat, 0)).as("a partition that failed to load").isEqualTo(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        assertThat(loading.listGroups(List.of(), List.of()).errorCode()).isEqualTo(ErrorCode.NONE.code);
+    }
+
+    @Test
+    void shouldDropTheGroupsOfAPartitionItNoLongerLeadsAndServeThemAgainOnceReloaded()
+    {
+        final JoinGroupResponse a = stableSingleMember();
+        f.commit(a.memberId(), 1, "t", 0, 9);
+        final GroupFixture.Pending<JoinGroupResponse> b = f.joinNew();
+        assertThat(b.done()).isFalse();
+        final int p = GroupCoordinator.partitionFor(GROUP, 4);
+        final int appends = f.appended.size();
+
+        assertThat(f.coordinator.onPartitionUnloaded(p, f.nowMs)).isEqualTo(1);
+
+        assertThat(b.get().errorCode()).isEqualTo(ErrorCode.NOT_COORDINATOR.code);
+        assertThat(f.coordinator.groupState(GROUP)).isNull();
+        assertThat(f.heartbeat(a.memberId(), 1)).isEqualTo(ErrorCode.NOT_COORDINATOR);
+        assertThat(commitError(f.commit(a.memberId(), 1, "t", 0, 10))).isEqualTo(ErrorCode.NOT_COORDINATOR.code);
+        f.advance(REBALANCE_MS * 2);
+        assertThat(f.appended).as("the dropped group's timers are gone").hasSize(appends);
+
+        f.coordinator.onPartitionLoading(p);
+        assertThat(f.heartbeat(a.memberId(), 1)).isEqualTo(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+        final LoadedPartition loaded = new LoadedPartition();
+        for (final GroupFixture.Append append : f.appended)
+        {
+            if (append.partition() == p)
+            {
+                append.records().forEach(r -> loaded.replay(r.key(), r.value()));
+            }
+        }
+        f.coordinator.onPartitionLoaded(p, loaded, f.nowMs);
+
+        assertThat(f.coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(f.heartbeat(a.memberId(), 1)).isEqualTo(ErrorCode.NONE);
+        assertThat(f.committed("t", 0)).isEqualTo(9);
     }
 
     @Test
@@ -410,6 +460,122 @@ class GroupCoordinatorTest
         f.advance(SESSION_MS);
         assertThat(a2.get().generationId()).isEqualTo(2);
         assertThat(f.leave(required.memberId())).isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID.code);
+    }
+
+    @Test
+    void shouldKeepTheOldMemberIdWhenTheRejoinOfAStaticMemberCannotBeStored()
+    {
+        final JoinGroupResponse leader = f.joinNew().get();
+        final GroupFixture.Pending<JoinGroupResponse> staticJoin = f.join("", "instance-1", protocols("range"));
+        final JoinGroupResponse leader2 = f.join(leader.memberId()).get();
+        final JoinGroupResponse s = staticJoin.get();
+        f.syncAll(leader2, s);
+        final int generation = f.coordinator.generation(GROUP);
+        f.nextAppendError = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+
+        final JoinGroupResponse again = f.join("", "instance-1", protocols("range")).get();
+
+        assertThat(again.errorCode()).isEqualTo(ErrorCode.NOT_COORDINATOR.code);
+        f.nextAppendError = ErrorCode.NONE;
+        assertThat(f.coordinator.memberIds(GROUP)).containsExactly(leader.memberId(), s.memberId());
+        assertThat(f.heartbeat(s.memberId(), "instance-1", generation)).isEqualTo(ErrorCode.NONE);
+        assertThat(f.coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        // The old id's session is watched again: silent for a session timeout, it is removed.
+        for (int i = 0; i < 3; i++)
+        {
+            f.advance(SESSION_MS / 2);
+            f.heartbeat(leader.memberId(), generation);
+        }
+        assertThat(f.coordinator.memberIds(GROUP)).containsExactly(leader.memberId());
+    }
+
+    @Test
+    void shouldNotExpireAnOffsetWhoseCommitIsInFlight()
+    {
+        assertThat(commitError(f.commit("", -1, "t", 0, 7))).isEqualTo(ErrorCode.NONE.code);
+        f.nowMs += f.config.offsetsRetentionMs();
+        f.autoFlush = false;
+        final GroupFixture.Pending<OffsetCommitResponse> again = f.commit("", -1, "t", 0, 8);
+
+        assertThat(f.coordinator.expireOffsets(f.nowMs)).isZero();
+
+        f.flushLog();
+        assertThat(commitError(again)).isEqualTo(ErrorCode.NONE.code);
+        assertThat(f.committed("t", 0)).isEqualTo(8);
+        assertThat(f.restarted().committed(GROUP, new TopicPartition("t", 0))).isNotNull()
+            .extracting(CommittedOffset::offset).isEqualTo(8L);
+    }
+
+    @Test
+    void shouldRefuseToDeleteAGroupWhileACommitIsInFlight()
+    {
+        f.autoFlush = false;
+        final GroupFixture.Pending<OffsetCommitResponse> commit = f.commit("", -1, "t", 0, 7);
+
+        assertThat(f.delete(GROUP).get().results().get(0).errorCode()).isEqualTo(ErrorCode.NON_EMPTY_GROUP.code);
+
+        f.flushLog();
+        assertThat(commitError(commit)).isEqualTo(ErrorCode.NONE.code);
+        f.autoFlush = true;
+        assertThat(f.delete(GROUP).get().results().get(0).errorCode()).isEqualTo(ErrorCode.NONE.code);
+        assertThat(f.restarted().groupState(GROUP)).isNull();
+    }
+
+    @Test
+    void shouldStoreAndFetchNullCommitMetadataAsEmpty()
+    {
+        final GroupFixture.Pending<OffsetCommitResponse> commit = new GroupFixture.Pending<>();
+        f.coordinator.commitOffsets(new OffsetCommitRequest(GROUP, -1, "", null, -1, List.of(new OffsetCommitRequest.Topic("t",
+            List.of(new OffsetCommitRequest.Partition(0, 5, -1, null))))), f.nowMs, commit::accept);
+
+        assertThat(commitError(commit)).isEqualTo(ErrorCode.NONE.code);
+        final byte[] value = f.appended.get(f.appended.size() - 1).records().get(0).value();
+        // OffsetCommitValue v3: version int16, offset int64, leaderEpoch int32, then the metadata's int16 length.
+        assertThat(ByteBuffer.wrap(value).getShort(14)).as("metadata length, -1 would be null").isZero();
+        final OffsetFetchResponse.Partition fetched = f.coordinator.fetchOffsets(GROUP,
+            List.of(new OffsetFetchRequest.Topic("t", List.of(0)))).topics().get(0).partitions().get(0);
+        assertThat(fetched.metadata()).isEmpty();
+        assertThat(f.restarted().committed(GROUP, new TopicPartition("t", 0)).metadata()).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerEveryWaitingRequestWhenAnAppendCompletionFails()
+    {
+        final JoinGroupResponse a = f.joinNew().get();
+        final GroupFixture.Pending<JoinGroupResponse> bJoin = f.joinNew();
+        final JoinGroupResponse a2 = f.join(a.memberId()).get();
+        final JoinGroupResponse b = bJoin.get();
+        assertThat(a2.leader()).isEqualTo(a.memberId());
+        f.autoFlush = false;
+        final GroupFixture.Pending<SyncGroupResponse> follower = f.sync(b.memberId(), 2);
+        // Answering the leader fails (a bug, or a connection that throws): the follower must still get an answer.
+        f.coordinator.syncGroup(new SyncGroupRequest(GROUP, 2, a.memberId(), null, "consumer", null, List.of(
+            new SyncGroupRequest.Assignment(b.memberId(), bytes("for-b")))), f.nowMs, response ->
+            {
+                throw new IllegalStateException("the leader's connection is broken");
+            });
+
+        f.flushLog();
+
+        assertThat(follower.get().errorCode()).isEqualTo(ErrorCode.UNKNOWN_SERVER_ERROR.code);
+    }
+
+    @Test
+    void shouldAnswerEveryWaitingRequestWhenATimerFails()
+    {
+        final GroupFixture g = new GroupFixture(3_000);
+        final String aId = g.join("").get().memberId();
+        g.coordinator.joinGroup(new JoinGroupRequest(GROUP, SESSION_MS, REBALANCE_MS, aId, null, "consumer", protocols("range"), null),
+            true, "client", "/127.0.0.1", g.nowMs, response ->
+            {
+                throw new IllegalStateException("the first member's connection is broken");
+            });
+        final GroupFixture.Pending<JoinGroupResponse> b = g.joinNew();
+
+        g.advance(3_000);
+        g.advance(3_000);
+
+        assertThat(b.get().errorCode()).isEqualTo(ErrorCode.UNKNOWN_SERVER_ERROR.code);
     }
 
     private static byte[] bytes(final String s)

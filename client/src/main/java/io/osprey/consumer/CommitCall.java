@@ -20,11 +20,15 @@ import io.osprey.protocol.message.OffsetCommitResponse;
 /**
  * One OffsetCommit to the group coordinator, with the member's current generation (or none for
  * a consumer that assigns partitions itself). Coordinator errors (NOT_COORDINATOR,
- * COORDINATOR_NOT_AVAILABLE, a disconnect) rediscover the coordinator and retry, as do
- * COORDINATOR_LOAD_IN_PROGRESS and timeouts, after {@code retry.backoff.ms} doubling, until the
- * call's deadline. REBALANCE_IN_PROGRESS fails with {@link RebalanceInProgressException};
- * ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID with {@link CommitFailedException}; anything else
- * with the broker's error.
+ * COORDINATOR_NOT_AVAILABLE, a disconnect) rediscover the coordinator; a synchronous commit then
+ * retries, as it does on COORDINATOR_LOAD_IN_PROGRESS and timeouts, after {@code retry.backoff.ms}
+ * doubling, until the call's deadline. An asynchronous commit (and so the periodic auto-commit)
+ * is sent once: it waits for the coordinator to be known but, once sent, fails on those errors
+ * with {@link RetriableCommitFailedException}, as Kafka's does, because a retry could land after
+ * a later commit and move the committed offset backwards. REBALANCE_IN_PROGRESS fails with
+ * {@link RebalanceInProgressException}; ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID with
+ * {@link CommitFailedException}; FENCED_INSTANCE_ID with the broker's error, which also ends the
+ * member for good ({@link ConsumerCoordinator#onFenced}); anything else with the broker's error.
  * <p>
  * Thread-safety: see {@link NetworkCall}; everything else runs on the network thread.
  */
@@ -35,14 +39,17 @@ final class CommitCall extends NetworkCall<Void>
     private final String groupId;
     private final Map<TopicPartition, OffsetAndMetadata> offsets;
     private final ExponentialBackoff backoff;
+    private final boolean retry;
 
     private boolean inFlight;
     private long retryAtMs;
     private int failures;
     private volatile String lastProblem;
 
+    /** @param retry whether a sent commit that failed with a retriable error is sent again (commitSync) or fails (commitAsync) */
     CommitCall(final NetworkClient client, final ConsumerCoordinator coordinator, final String groupId,
-        final Map<TopicPartition, OffsetAndMetadata> offsets, final ExponentialBackoff backoff, final long deadlineMs)
+        final Map<TopicPartition, OffsetAndMetadata> offsets, final ExponentialBackoff backoff, final long deadlineMs,
+        final boolean retry)
     {
         super(deadlineMs);
         this.client = client;
@@ -50,6 +57,7 @@ final class CommitCall extends NetworkCall<Void>
         this.groupId = groupId;
         this.offsets = Map.copyOf(offsets);
         this.backoff = backoff;
+        this.retry = retry;
     }
 
     Map<TopicPartition, OffsetAndMetadata> offsets()
@@ -123,7 +131,7 @@ final class CommitCall extends NetworkCall<Void>
             return;
         }
         coordinator.markCoordinatorUnknown("OffsetCommit failed: " + failure.getMessage());
-        retry("OffsetCommit failed: " + failure.getMessage());
+        retry(failure.errorCode(), "OffsetCommit failed: " + failure.getMessage(), failure);
     }
 
     private void onResponse(final OffsetCommitResponse response)
@@ -146,10 +154,16 @@ final class CommitCall extends NetworkCall<Void>
                     case NOT_COORDINATOR:
                     case REQUEST_TIMED_OUT:
                         coordinator.markCoordinatorUnknown(where);
-                        retry(where);
+                        retry(error, where, null);
                         return;
                     case COORDINATOR_LOAD_IN_PROGRESS:
-                        retry(where);
+                        retry(error, where, null);
+                        return;
+                    case FENCED_INSTANCE_ID:
+                        final OspreyException fenced = Errors.forCode(error, where + ": another consumer with the same "
+                            + "group.instance.id has replaced this one");
+                        coordinator.onFenced(fenced);
+                        fail(fenced);
                         return;
                     case REBALANCE_IN_PROGRESS:
                         fail(new RebalanceInProgressException(where + ": the group is rebalancing; poll() completes the rebalance, "
@@ -171,9 +185,16 @@ final class CommitCall extends NetworkCall<Void>
         complete(null);
     }
 
-    private void retry(final String problem)
+    /** A sent commit failed with a retriable error: send it again later (sync), or fail it (async). */
+    private void retry(final ErrorCode error, final String problem, final Throwable cause)
     {
         lastProblem = problem;
+        if (!retry)
+        {
+            fail(new RetriableCommitFailedException(error, problem + "; the asynchronous commit is not retried (a retry could "
+                + "overwrite a later commit): commit the latest consumed offsets again", cause));
+            return;
+        }
         retryAtMs = client.clock().nowMs() + backoff.backoffMs(failures++, ThreadLocalRandom.current());
     }
 

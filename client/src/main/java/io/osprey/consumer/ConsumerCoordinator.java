@@ -60,6 +60,7 @@ import io.osprey.protocol.message.SyncGroupResponse;
  * flagged {@link #takeLost() lost}: the application calls {@code onPartitionsLost} before its
  * next join. When {@code poll} is not called for {@code max.poll.interval.ms} this side leaves the
  * group itself (LeaveGroup, except for static members) and does not rejoin until the next poll.
+ * A static member fenced by the coordinator (FENCED_INSTANCE_ID) stops for good ({@link #onFenced}).
  * <p>
  * Thread-safety: {@link #poll} and everything it calls run on the network thread; the methods
  * documented "application thread" exchange state with it under this object's monitor, held for
@@ -135,6 +136,8 @@ final class ConsumerCoordinator
     private String rejoinReason;
     private GroupAssignment pendingAssignment;
     private RuntimeException error;
+    /** FENCED_INSTANCE_ID: another consumer took this one's group.instance.id; thrown by every poll and commit until close. */
+    private RuntimeException fenced;
     private boolean stableGeneration;
     private Generation commitGeneration = Generation.NONE;
     private volatile long lastPollMs;
@@ -239,12 +242,25 @@ final class ConsumerCoordinator
         return a;
     }
 
-    /** Application thread: an error to throw from poll (fatal group errors), or null. */
+    /** Application thread: an error to throw from poll (fatal group errors; a fenced member's every time), or null. */
     synchronized RuntimeException takeError()
     {
+        if (fenced != null)
+        {
+            return fenced;
+        }
         final RuntimeException e = error;
         error = null;
         return e;
+    }
+
+    /** Any thread: throws the fencing error once this static member has been fenced (terminal until close). */
+    synchronized void throwIfFenced()
+    {
+        if (fenced != null)
+        {
+            throw fenced;
+        }
     }
 
     /** Application thread: asks for another rebalance (after a cooperative revocation, or a new subscription). */
@@ -258,6 +274,10 @@ final class ConsumerCoordinator
     /** Any thread: the generation to commit with, or why a commit cannot be sent now. */
     synchronized Generation generationForCommit()
     {
+        if (fenced != null)
+        {
+            throw fenced;
+        }
         if (!subscribed)
         {
             return Generation.NONE;
@@ -317,6 +337,11 @@ final class ConsumerCoordinator
         final boolean permitted;
         synchronized (this)
         {
+            if (fenced != null)
+            {
+                // Terminal: no heartbeat, no rejoin (it would fence the member that replaced this one, and so on for ever).
+                return Long.MAX_VALUE;
+            }
             isSubscribed = subscribed;
             permitted = permit != null;
             if (rejoinRequested)
@@ -588,7 +613,8 @@ final class ConsumerCoordinator
         final Set<String> groupTopics = new TreeSet<>();
         for (final JoinGroupResponse.Member member : response.members())
         {
-            final ConsumerProtocol.Subscription s = ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(member.metadata()));
+            final ConsumerProtocol.Subscription s = ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(member.metadata()))
+                .withGroupInstanceId(member.groupInstanceId());
             subscriptions.put(member.memberId(), s);
             groupTopics.addAll(s.topics());
         }
@@ -941,15 +967,44 @@ final class ConsumerCoordinator
     {
         final String message = what + " for group " + settings.groupId() + " failed with " + error + " (error code " + error.code + ")";
         LOG.error("[Consumer groupId={}] {}", settings.groupId(), message);
-        setError(Errors.forCode(error, message));
         if (error == ErrorCode.FENCED_INSTANCE_ID)
         {
-            resetGeneration(message, true);
+            onFenced(Errors.forCode(error, message + ": another consumer with the same group.instance.id has replaced this one"));
+            return;
         }
-        else if (state == MemberState.JOINING || state == MemberState.SYNCING)
+        setError(Errors.forCode(error, message));
+        if (state == MemberState.JOINING || state == MemberState.SYNCING)
         {
             retryJoin(backoff.backoffMs(joinFailures++, random), message);
         }
+    }
+
+    /**
+     * Network thread: the coordinator answered FENCED_INSTANCE_ID, so another consumer now holds
+     * this member's {@code group.instance.id}. As in Kafka this is terminal: the member stops
+     * heartbeating and never rejoins (which would fence the other one in turn), its partitions
+     * count as lost, and every later poll and commit throws {@code fencedError} until close.
+     */
+    void onFenced(final RuntimeException fencedError)
+    {
+        LOG.error("[Consumer groupId={}] Fenced: {}. This consumer leaves the group for good; close it.", settings.groupId(),
+            fencedError.getMessage());
+        generation = -1;
+        ownedGeneration = -1;
+        memberId = "";
+        requestInFlight = false;
+        transitionToUnjoined();
+        synchronized (this)
+        {
+            if (fenced == null)
+            {
+                fenced = fencedError;
+            }
+            lost = true;
+            commitGeneration = Generation.NONE;
+            pendingAssignment = null;
+        }
+        client.wakeup();
     }
 
     private synchronized void setError(final RuntimeException e)

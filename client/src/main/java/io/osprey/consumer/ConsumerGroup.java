@@ -361,21 +361,28 @@ final class ConsumerGroup
 
     // ---- Commits -----------------------------------------------------------------------------------
 
+    /** Commits, retrying retriable failures until {@code timeoutMs}. */
     void commitSync(final Map<TopicPartition, OffsetAndMetadata> offsets, final long timeoutMs)
     {
         invokeCompletedCommitCallbacks(client.clock().nowMs());
+        coordinator.throwIfFenced();
         if (offsets.isEmpty())
         {
             return;
         }
-        awaiter.await(new CommitCall(client, coordinator, settings.groupId(), offsets, backoff, deadline(timeoutMs)), timeoutMs,
+        awaiter.await(new CommitCall(client, coordinator, settings.groupId(), offsets, backoff, deadline(timeoutMs), true), timeoutMs,
             "Failed to commit offsets " + offsets);
     }
 
+    /**
+     * Sends a commit once (no retry once sent: {@link RetriableCommitFailedException} to the
+     * callback instead); the callback runs in a later {@code poll}, {@code commit*} or {@code close}.
+     */
     void commitAsync(final Map<TopicPartition, OffsetAndMetadata> offsets, final OffsetCommitCallback callback)
     {
         final long nowMs = client.clock().nowMs();
         invokeCompletedCommitCallbacks(nowMs);
+        coordinator.throwIfFenced();
         final OffsetCommitCallback cb = callback == null ? this::logCommitFailure : callback;
         if (asyncCommits.size() >= ConsumerLimits.ASYNC_COMMITS_MAX)
         {
@@ -384,7 +391,7 @@ final class ConsumerGroup
             return;
         }
         final long deadlineMs = deadline(defaultApiTimeoutMs);
-        final CommitCall call = new CommitCall(client, coordinator, settings.groupId(), offsets, backoff, deadlineMs);
+        final CommitCall call = new CommitCall(client, coordinator, settings.groupId(), offsets, backoff, deadlineMs, false);
         network.submit(call);
         asyncCommits.addLast(new AsyncCommit(call, cb, deadlineMs));
     }
@@ -429,8 +436,9 @@ final class ConsumerGroup
 
     private void logCommitFailure(final Map<TopicPartition, OffsetAndMetadata> offsets, final Exception exception)
     {
-        if (exception instanceof RebalanceInProgressException)
+        if (exception instanceof RebalanceInProgressException || exception instanceof RetriableCommitFailedException)
         {
+            // The next auto-commit (or commit) carries the latest offsets anyway.
             LOG.debug("[Consumer clientId={}, groupId={}] Asynchronous commit of {} skipped: {}", clientId, settings.groupId(), offsets,
                 exception.getMessage());
         }
@@ -449,6 +457,7 @@ final class ConsumerGroup
         }
         nextAutoCommitMs = nowMs + settings.autoCommitIntervalMs();
         final Map<TopicPartition, OffsetAndMetadata> offsets = subscriptions.allConsumed();
+        // Asynchronous, so not retried: a failed auto-commit is simply replaced by the next one.
         if (!offsets.isEmpty())
         {
             LOG.debug("[Consumer clientId={}, groupId={}] Auto-committing offsets {}", clientId, settings.groupId(), offsets);

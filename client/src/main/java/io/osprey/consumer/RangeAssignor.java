@@ -1,22 +1,43 @@
 package io.osprey.consumer;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.osprey.common.TopicPartition;
 import io.osprey.protocol.ConsumerProtocol;
 
 /**
- * Kafka's {@code range} strategy: per topic, the members subscribed to it in member-id order
- * each take a consecutive range of partitions, the first {@code partitions % members} members
- * one more than the others. Eager only. Stateless.
+ * Kafka's {@code range} strategy: per topic, the members subscribed to it each take a
+ * consecutive range of partitions, the first {@code partitions % members} members one more than
+ * the others. Members are ordered as Kafka orders them: static members first, by
+ * {@code group.instance.id} (so a restarted static member, which comes back with a new member
+ * id, gets the same partitions), then dynamic members by member id. Eager only. Stateless.
  */
 public final class RangeAssignor implements ConsumerPartitionAssignor
 {
     /** The strategy's name in JoinGroup. */
     public static final String NAME = "range";
+
+    /** Kafka's {@code MemberInfo} order: static members by instance id, then dynamic members by member id. */
+    private static final Comparator<Map.Entry<String, ConsumerProtocol.Subscription>> MEMBER_ORDER = (a, b) ->
+    {
+        final Optional<String> ia = a.getValue().groupInstanceId();
+        final Optional<String> ib = b.getValue().groupInstanceId();
+        if (ia.isPresent() && ib.isPresent())
+        {
+            final int byInstance = ia.get().compareTo(ib.get());
+            return byInstance != 0 ? byInstance : a.getKey().compareTo(b.getKey());
+        }
+        if (ia.isPresent() != ib.isPresent())
+        {
+            return ia.isPresent() ? -1 : 1;
+        }
+        return a.getKey().compareTo(b.getKey());
+    };
 
     @Override
     public String name()
@@ -30,7 +51,9 @@ public final class RangeAssignor implements ConsumerPartitionAssignor
     {
         final Map<String, List<TopicPartition>> out = Assignments.empty(subscriptions);
         final Map<String, List<String>> membersPerTopic = new TreeMap<>();
-        for (final Map.Entry<String, ConsumerProtocol.Subscription> e : new TreeMap<>(subscriptions).entrySet())
+        final List<Map.Entry<String, ConsumerProtocol.Subscription>> ordered = new ArrayList<>(subscriptions.entrySet());
+        ordered.sort(MEMBER_ORDER);
+        for (final Map.Entry<String, ConsumerProtocol.Subscription> e : ordered)
         {
             for (final String topic : e.getValue().topics())
             {

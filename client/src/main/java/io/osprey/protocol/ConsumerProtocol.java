@@ -51,7 +51,11 @@ public final class ConsumerProtocol
     {
     }
 
-    /** A member's subscription as sent in JoinGroup. Immutable; user data is a read-only view. */
+    /**
+     * A member's subscription as sent in JoinGroup. Immutable; user data is a read-only view.
+     * The member's {@code group.instance.id} is not part of the wire format (the leader learns it
+     * from the JoinGroup response), so it is not part of equality either, as in Kafka.
+     */
     public static final class Subscription
     {
         private final List<String> topics;
@@ -59,6 +63,7 @@ public final class ConsumerProtocol
         private final List<TopicPartition> ownedPartitions;
         private final int generationId;
         private final Optional<String> rackId;
+        private final Optional<String> groupInstanceId;
 
         /**
          * @param topics          subscribed topics
@@ -66,7 +71,24 @@ public final class ConsumerProtocol
          * @param ownedPartitions partitions the member owns now (cooperative protocol)
          * @param generationId    generation in which it got them, or {@link #NO_GENERATION}
          * @param rackId          the member's rack, if any
+         * @param groupInstanceId the member's {@code group.instance.id} (static membership), if any
          */
+        public Subscription(
+            final Collection<String> topics,
+            final ByteBuffer userData,
+            final Collection<TopicPartition> ownedPartitions,
+            final int generationId,
+            final Optional<String> rackId,
+            final Optional<String> groupInstanceId)
+        {
+            this.topics = List.copyOf(topics);
+            this.userData = userData == null ? null : userData.asReadOnlyBuffer();
+            this.ownedPartitions = List.copyOf(ownedPartitions);
+            this.generationId = generationId < 0 ? NO_GENERATION : generationId;
+            this.rackId = Objects.requireNonNull(rackId, "rackId");
+            this.groupInstanceId = Objects.requireNonNull(groupInstanceId, "groupInstanceId");
+        }
+
         public Subscription(
             final Collection<String> topics,
             final ByteBuffer userData,
@@ -74,11 +96,7 @@ public final class ConsumerProtocol
             final int generationId,
             final Optional<String> rackId)
         {
-            this.topics = List.copyOf(topics);
-            this.userData = userData == null ? null : userData.asReadOnlyBuffer();
-            this.ownedPartitions = List.copyOf(ownedPartitions);
-            this.generationId = generationId < 0 ? NO_GENERATION : generationId;
-            this.rackId = Objects.requireNonNull(rackId, "rackId");
+            this(topics, userData, ownedPartitions, generationId, rackId, Optional.empty());
         }
 
         public Subscription(final Collection<String> topics, final ByteBuffer userData, final Collection<TopicPartition> ownedPartitions)
@@ -118,6 +136,18 @@ public final class ConsumerProtocol
             return rackId;
         }
 
+        /** The member's {@code group.instance.id}, as the JoinGroup response names it (empty for a dynamic member). */
+        public Optional<String> groupInstanceId()
+        {
+            return groupInstanceId;
+        }
+
+        /** This subscription of the member with {@code instanceId} (null for a dynamic member). */
+        public Subscription withGroupInstanceId(final String instanceId)
+        {
+            return new Subscription(topics, userData, ownedPartitions, generationId, rackId, Optional.ofNullable(instanceId));
+        }
+
         @Override
         public boolean equals(final Object o)
         {
@@ -142,6 +172,7 @@ public final class ConsumerProtocol
                 ", ownedPartitions=" + ownedPartitions +
                 ", generationId=" + generationId +
                 ", rackId=" + rackId.orElse("none") +
+                ", groupInstanceId=" + groupInstanceId.orElse("none") +
                 ", userDataBytes=" + (userData == null ? "null" : userData.remaining()) + ")";
         }
     }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -214,5 +215,21 @@ class AssignorPropertiesTest
         final Map<String, List<TopicPartition>> stable = assignor.assign(group.partitionsPerTopic(), group.subscriptions(Map.of(), -1));
         final Map<String, List<TopicPartition>> again = assignor.assign(group.partitionsPerTopic(), group.subscriptions(stable, 3));
         again.forEach((member, partitions) -> assertThat(partitions).containsExactlyInAnyOrderElementsOf(stable.get(member)));
+    }
+
+    /** Kafka's order: static members by group.instance.id (a restarted one keeps its partitions), then dynamic ones by member id. */
+    @Example
+    void rangeShouldOrderStaticMembersByInstanceIdFirst()
+    {
+        final Map<String, ConsumerProtocol.Subscription> subscriptions = new TreeMap<>();
+        subscriptions.put("a-dynamic", new ConsumerProtocol.Subscription(List.of("t")));
+        subscriptions.put("b-static", new ConsumerProtocol.Subscription(List.of("t")).withGroupInstanceId("instance-2"));
+        subscriptions.put("c-static", new ConsumerProtocol.Subscription(List.of("t")).withGroupInstanceId("instance-1"));
+
+        final Map<String, List<TopicPartition>> assigned = new RangeAssignor().assign(Map.of("t", 5), subscriptions);
+
+        assertThat(assigned.get("c-static")).containsExactly(new TopicPartition("t", 0), new TopicPartition("t", 1));
+        assertThat(assigned.get("b-static")).containsExactly(new TopicPartition("t", 2), new TopicPartition("t", 3));
+        assertThat(assigned.get("a-dynamic")).containsExactly(new TopicPartition("t", 4));
     }
 }

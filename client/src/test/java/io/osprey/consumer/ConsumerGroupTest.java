@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -423,6 +424,70 @@ class ConsumerGroupTest
         assertThat(consumer.assignment()).isEmpty();
         consumer.assign(List.of(new TopicPartition(TOPIC, 0)));
         assertThat(consumer.assignment()).containsExactly(new TopicPartition(TOPIC, 0));
+    }
+
+    @Test
+    void shouldNotRetryAnAsyncCommitButRetryASyncOne()
+    {
+        newConsumer().subscribe(List.of(TOPIC));
+        pollUntil(() -> consumer.assignment().size() == PARTITIONS);
+        final TopicPartition tp = new TopicPartition(TOPIC, 1);
+        broker.on(ApiKey.OFFSET_COMMIT, FakeGroupBroker.inTurn(
+            r -> commit((OffsetCommitRequest)r.request(), ErrorCode.COORDINATOR_NOT_AVAILABLE),
+            r -> commit((OffsetCommitRequest)r.request(), ErrorCode.NONE)));
+        final AtomicReference<Exception> asyncFailure = new AtomicReference<>();
+        final AtomicBoolean asyncDone = new AtomicBoolean();
+
+        consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(44)), (offsets, e) ->
+        {
+            asyncFailure.set(e);
+            asyncDone.set(true);
+        });
+        pollUntil(asyncDone::get);
+
+        assertThat(asyncFailure.get()).isInstanceOf(RetriableCommitFailedException.class).hasMessageContaining("orders-1");
+        assertThat(broker.received(ApiKey.OFFSET_COMMIT)).as("sent once, never retried").hasSize(1);
+        assertThat(committed).doesNotContainKey(tp);
+
+        broker.on(ApiKey.OFFSET_COMMIT, FakeGroupBroker.inTurn(
+            r -> commit((OffsetCommitRequest)r.request(), ErrorCode.NOT_COORDINATOR),
+            r -> commit((OffsetCommitRequest)r.request(), ErrorCode.NONE)));
+        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(45)));
+        assertThat(broker.received(ApiKey.OFFSET_COMMIT)).as("commitSync retries").hasSize(3);
+        assertThat(committed.get(tp)).isEqualTo(45);
+    }
+
+    @Test
+    void shouldStopForGoodOnceFencedAsAStaticMember()
+    {
+        final AtomicInteger heartbeats = new AtomicInteger();
+        broker.on(ApiKey.HEARTBEAT, r -> new HeartbeatResponse(0, heartbeats.incrementAndGet() >= 2
+            ? ErrorCode.FENCED_INSTANCE_ID.code : (short)0));
+        newConsumer("group.instance.id", "instance-7").subscribe(List.of(TOPIC), recordingListener());
+        pollUntil(() -> consumer.assignment().size() == PARTITIONS);
+        final TopicPartition tp = new TopicPartition(TOPIC, 0);
+
+        Awaitility.await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> assertThatThrownBy(() -> consumer.poll(Duration.ofMillis(20)))
+            .isInstanceOfSatisfying(OspreyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID)));
+        final int joins = broker.received(ApiKey.JOIN_GROUP).size();
+        final int heartbeatsWhenFenced = heartbeats.get();
+        for (int i = 0; i < 5; i++)
+        {
+            assertThatThrownBy(() -> consumer.poll(Duration.ofMillis(50))).isInstanceOfSatisfying(OspreyException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID));
+        }
+        assertThatThrownBy(() -> consumer.commitSync(Map.of(tp, new OffsetAndMetadata(1)))).isInstanceOfSatisfying(OspreyException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID));
+        assertThatThrownBy(() -> consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(1)), null)).isInstanceOfSatisfying(
+            OspreyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID));
+
+        assertThat(broker.received(ApiKey.JOIN_GROUP)).as("no rejoin").hasSize(joins);
+        assertThat(heartbeats.get()).as("no more heartbeats").isEqualTo(heartbeatsWhenFenced);
+        assertThat(broker.received(ApiKey.OFFSET_COMMIT)).isEmpty();
+        consumer.close(Duration.ofSeconds(5));
+        consumer = null;
+        assertThat(events).containsExactly("assigned [orders-0, orders-1, orders-2]", "lost [orders-0, orders-1, orders-2]");
+        assertThat(broker.received(ApiKey.LEAVE_GROUP)).isEmpty();
     }
 
     @Test
