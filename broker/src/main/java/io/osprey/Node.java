@@ -14,7 +14,8 @@ import io.osprey.common.OspreyException;
 import io.osprey.config.BrokerConfig;
 import io.osprey.config.MetaProperties;
 import io.osprey.config.StorageFormat;
-import io.osprey.server.Broker;
+import io.osprey.server.OspreyNode;
+import io.osprey.server.QuorumSettings;
 
 /**
  * The Osprey node process.
@@ -100,15 +101,34 @@ public final class Node
         {
             return format(config, clusterId, ignoreFormatted);
         }
-        final Broker broker = new Broker(config);
         final CountDownLatch stopped = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicReference<OspreyNode> running = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            broker.close();
+            final OspreyNode node = running.get();
+            if (node == null)
+            {
+                // Still starting (a broker waits for its quorum): give up the start.
+                main.interrupt();
+                return;
+            }
+            node.close();
             stopped.countDown();
         }, "osprey-shutdown"));
-        System.out.println("Osprey node " + config.nodeId() + " started on port " + broker.port() + " (cluster " +
-            broker.clusterId() + ")");
+        final OspreyNode node = OspreyNode.start(config);
+        running.set(node);
+        final String roles = config.processRoles().stream().map(r -> r.configName()).sorted().reduce((a, b) -> a + "," + b).orElse("");
+        if (node.broker() != null)
+        {
+            System.out.println("Osprey node " + config.nodeId() + " (" + roles + ") started on port " + node.broker().port() +
+                " (cluster " + node.broker().clusterId() + ", controller quorum " + QuorumSettings.votersText(config) + ")");
+        }
+        else
+        {
+            System.out.println("Osprey node " + config.nodeId() + " (" + roles + ") started (controller quorum " +
+                QuorumSettings.votersText(config) + ")");
+        }
         stopped.await();
         return 0;
     }

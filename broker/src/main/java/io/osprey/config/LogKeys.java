@@ -96,8 +96,9 @@ public final class LogKeys
             "Directory of the partition logs when log.dirs is not given.");
         def.define(LOG_DIRS, LIST, null, Validators.distinctItems(false), USED,
             "Directories of the partition logs, comma-separated; takes precedence over log.dir.");
-        def.define(METADATA_LOG_DIR, STRING, null, Validators.nonEmptyString(), IGNORED,
-            "Directory of Kafka's metadata log; Osprey's controller quorum does not read it.");
+        def.define(METADATA_LOG_DIR, STRING, null, Validators.nonEmptyString(), USED,
+            "Directory of the controller quorum's Raft log and snapshots (archive/ and cluster/), kept across restarts; "
+                + "default: controller-metadata under the first log.dirs entry.");
         def.define(NUM_RECOVERY_THREADS_PER_DATA_DIR, INT, "2", atLeast(1), IGNORED,
             "Threads per log directory that recover logs at start-up; Osprey does not size recovery by it.");
         def.define(LOG_PREALLOCATE, BOOLEAN, "false", Validator.ANY, IGNORED,
@@ -156,7 +157,7 @@ public final class LogKeys
         def.define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.toString(Double.MAX_VALUE), Validators.betweenDouble(1, Double.MAX_VALUE), USED,
             "Bytes per second each cleaner thread may read and write together.");
         def.define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", NON_NEGATIVE, USED,
-            "How long a tombstone survives after its first cleaning, from its batch's timestamp; topic default of delete.retention.ms.");
+            "How long a tombstone survives after its first cleaning, counted from that cleaning (the delete horizon it sets), not from the record's timestamp; topic default of delete.retention.ms.");
         def.define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, LONG, "0", NON_NEGATIVE, USED,
             "Minimum age of a segment's newest record before the segment is compacted; topic default of min.compaction.lag.ms.");
         def.define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, LONG, Long.toString(Long.MAX_VALUE), MAX_COMPACTION_LAG_MS, USED,

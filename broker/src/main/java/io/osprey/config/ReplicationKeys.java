@@ -94,10 +94,11 @@ public final class ReplicationKeys
 
     private static void defineLiveness(final ConfigDef def)
     {
-        def.define(BROKER_HEARTBEAT_INTERVAL_MS, INT, "2000", atLeast(1), USED,
-            "How often a broker heartbeats to the controller.");
-        def.define(BROKER_SESSION_TIMEOUT_MS, INT, "9000", atLeast(1), USED,
-            "A broker without a heartbeat for this long is fenced and loses its leaderships.");
+        def.define(BROKER_HEARTBEAT_INTERVAL_MS, INT, "500", atLeast(1), USED,
+            "How often a broker heartbeats to the controller quorum (Kafka: 2000).");
+        def.define(BROKER_SESSION_TIMEOUT_MS, INT, "5000", atLeast(1), USED,
+            "A broker without a committed heartbeat for this long is fenced and loses its leaderships (Kafka: 9000); it must "
+                + "outlast a controller failover (about 2-3 s), and every controller must use the same value.");
         def.define(CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS, INT, "1000", atLeast(1), IGNORED,
             "Kafka's Raft election timeout; Osprey's quorum has its own timing.");
         def.define(CONTROLLER_QUORUM_FETCH_TIMEOUT_MS, INT, "2000", atLeast(1), IGNORED,

@@ -1,12 +1,13 @@
 package io.osprey.server;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 import org.slf4j.Logger;
@@ -17,6 +18,9 @@ import io.osprey.common.OspreyException;
 import io.osprey.config.BrokerConfig;
 import io.osprey.config.DescribedConfig;
 import io.osprey.config.TopicConfigs;
+import io.osprey.controller.Command;
+import io.osprey.controller.Response;
+import io.osprey.controller.TopicInfo;
 import io.osprey.protocol.message.CreatePartitionsRequest;
 import io.osprey.protocol.message.CreatePartitionsResponse;
 import io.osprey.protocol.message.CreateTopicsRequest;
@@ -33,8 +37,16 @@ import io.osprey.protocol.message.InitProducerIdRequest;
 import io.osprey.protocol.message.InitProducerIdResponse;
 
 /**
- * The admin and producer-id APIs. They touch files and may wait for log agents, so they run on
- * one admin thread, never on a network event loop; that thread also serializes topic changes.
+ * The admin and producer-id APIs. Topic changes (CreateTopics, DeleteTopics, CreatePartitions,
+ * topic IncrementalAlterConfigs) and producer-id blocks are checked here against this broker's
+ * metadata image, then forwarded to the controller quorum and answered once committed: the
+ * committed records reach this broker's image (and its logs) before the controller's answer,
+ * so a client that asks this broker next sees the change. validateOnly requests are answered
+ * from the image without the controller.
+ * <p>
+ * Threads: request parsing and local checks run on one admin thread, never on a network event
+ * loop; answers are sent from the controller client's callback thread when the commit arrives.
+ * Nothing waits on the controller while holding a thread.
  */
 public final class AdminHandler
 {
@@ -48,15 +60,19 @@ public final class AdminHandler
     public static final byte OP_SUBTRACT = 3;
 
     private final PartitionManager partitions;
+    private final ControllerLink controller;
     private final BrokerSettings settings;
     private final BrokerConfig brokerConfig;
     private final TopicConfigs topicConfigs;
     private final ExecutorService executor;
+    private final ProducerIdBlocks producerIds;
 
-    public AdminHandler(final PartitionManager partitions, final BrokerSettings settings, final BrokerConfig brokerConfig,
-        final TopicConfigs topicConfigs, final ExecutorService executor)
+    public AdminHandler(final PartitionManager partitions, final ControllerLink controller, final BrokerSettings settings,
+        final BrokerConfig brokerConfig, final TopicConfigs topicConfigs, final ExecutorService executor)
     {
         this.partitions = partitions;
+        this.controller = controller;
+        this.producerIds = new ProducerIdBlocks(controller, settings.nodeId());
         this.settings = settings;
         this.brokerConfig = brokerConfig;
         this.topicConfigs = topicConfigs;
@@ -89,23 +105,43 @@ public final class AdminHandler
                 LOG.info("Refused InitProducerId for transactional id '{}': transactions are not supported", request.transactionalId());
                 return;
             }
-            try
+            if (request.producerId() >= 0 && request.producerEpoch() >= 0 && request.producerEpoch() < Short.MAX_VALUE - 1)
             {
-                if (request.producerId() >= 0 && request.producerEpoch() >= 0 && request.producerEpoch() < Short.MAX_VALUE - 1)
+                // An idempotent producer bumping its own epoch after an error (KIP-360).
+                ctx.respond(new InitProducerIdResponse(0, ErrorCode.NONE.code, request.producerId(),
+                    (short)(request.producerEpoch() + 1)));
+                return;
+            }
+            producerIds.next().whenComplete((id, e) ->
+            {
+                if (e != null)
                 {
-                    // An idempotent producer bumping its own epoch after an error (KIP-360).
-                    ctx.respond(new InitProducerIdResponse(0, ErrorCode.NONE.code, request.producerId(),
-                        (short)(request.producerEpoch() + 1)));
-                    return;
+                    LOG.warn("Could not allocate a producer id: {}", e.toString());
+                    ctx.respond(new InitProducerIdResponse(0, errorOf(e).code, -1, (short)-1));
                 }
-                ctx.respond(new InitProducerIdResponse(0, ErrorCode.NONE.code, partitions.metadata().nextProducerId(), (short)0));
-            }
-            catch (final IOException e)
-            {
-                LOG.error("Could not allocate a producer id", e);
-                ctx.respond(new InitProducerIdResponse(0, ErrorCode.KAFKA_STORAGE_ERROR.code, -1, (short)-1));
-            }
+                else
+                {
+                    ctx.respond(new InitProducerIdResponse(0, ErrorCode.NONE.code, id, (short)0));
+                }
+            });
         });
+    }
+
+    /** The error code to answer when a forwarded command failed (the controller did not answer in time, or the client closed). */
+    static ErrorCode errorOf(final Throwable e)
+    {
+        final Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof OspreyException o)
+        {
+            return o.errorCode();
+        }
+        return cause instanceof java.util.concurrent.TimeoutException ? ErrorCode.REQUEST_TIMED_OUT : ErrorCode.NOT_CONTROLLER;
+    }
+
+    private static String messageOf(final Throwable e)
+    {
+        final Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return "The controller quorum did not answer: " + cause.getMessage();
     }
 
     public void createTopics(final RequestContext ctx, final CreateTopicsRequest request)
@@ -113,12 +149,72 @@ public final class AdminHandler
         async(ctx, () ->
         {
             final List<CreateTopicsResponse.CreatableTopicResult> results = new ArrayList<>();
+            final List<Command.NewTopic> forward = new ArrayList<>();
+            final Map<String, Integer> forwardIndex = new HashMap<>();
             for (final CreateTopicsRequest.CreatableTopic t : request.topics())
             {
-                results.add(createTopic(t, request.validateOnly()));
+                final CreateTopicsResponse.CreatableTopicResult checked = checkCreate(t);
+                results.add(checked);
+                if (checked.errorCode() == ErrorCode.NONE.code && !request.validateOnly())
+                {
+                    if (forwardIndex.containsKey(t.name()))
+                    {
+                        results.set(results.size() - 1, createError(t.name(), ErrorCode.INVALID_REQUEST, "Topic named twice in one request"));
+                        continue;
+                    }
+                    forwardIndex.put(t.name(), results.size() - 1);
+                    forward.add(new Command.NewTopic(t.name(), checked.numPartitions(), checked.replicationFactor(),
+                        new TreeMap<>(topicConfigs.validate(configsOf(t)))));
+                }
             }
-            ctx.respond(new CreateTopicsResponse(0, results));
+            if (forward.isEmpty())
+            {
+                ctx.respond(new CreateTopicsResponse(0, results));
+                return;
+            }
+            controller.submit(new Command.CreateTopics("", 0, forward)).whenComplete((response, e) ->
+            {
+                for (final Map.Entry<String, Integer> f : forwardIndex.entrySet())
+                {
+                    final int i = f.getValue();
+                    if (e != null)
+                    {
+                        results.set(i, createError(f.getKey(), errorOf(e), messageOf(e)));
+                        continue;
+                    }
+                    final Response.Simple r = response instanceof Response.PerItem items ? items.results().get(f.getKey())
+                        : new Response.Simple(response.error(), String.valueOf(response));
+                    if (r == null || r.error() != ErrorCode.NONE)
+                    {
+                        results.set(i, createError(f.getKey(), r == null ? ErrorCode.UNKNOWN_SERVER_ERROR : r.error(),
+                            r == null ? "no result from the controller" : r.message()));
+                        continue;
+                    }
+                    final TopicInfo created = partitions.metadata().image().topic(f.getKey());
+                    final CreateTopicsResponse.CreatableTopicResult ok = results.get(i);
+                    results.set(i, new CreateTopicsResponse.CreatableTopicResult(ok.name(),
+                        created == null ? CreateTopicsResponse.NO_TOPIC_ID : created.id(), ErrorCode.NONE.code, null, (short)0,
+                        ok.numPartitions(), ok.replicationFactor(), ok.configs()));
+                }
+                ctx.respond(new CreateTopicsResponse(0, results));
+            });
         });
+    }
+
+    private static Map<String, String> configsOf(final CreateTopicsRequest.CreatableTopic t)
+    {
+        final Map<String, String> configs = new LinkedHashMap<>();
+        for (final CreateTopicsRequest.CreatableTopicConfig c : t.configs())
+        {
+            configs.put(c.name(), c.value());
+        }
+        return configs;
+    }
+
+    private static CreateTopicsResponse.CreatableTopicResult createError(final String name, final ErrorCode code, final String message)
+    {
+        return new CreateTopicsResponse.CreatableTopicResult(name, CreateTopicsResponse.NO_TOPIC_ID, code.code, message, (short)0, -1,
+            (short)-1, null);
     }
 
     /**
@@ -134,7 +230,12 @@ public final class AdminHandler
         }
     }
 
-    private CreateTopicsResponse.CreatableTopicResult createTopic(final CreateTopicsRequest.CreatableTopic t, final boolean validateOnly)
+    /**
+     * Checks one topic against this broker's image and settings; on success the result holds
+     * the effective partition count, replication factor and configs (what is forwarded
+     * carries the configs in their canonical form).
+     */
+    private CreateTopicsResponse.CreatableTopicResult checkCreate(final CreateTopicsRequest.CreatableTopic t)
     {
         final int count = t.numPartitions() == -1 ? settings.numPartitions() : t.numPartitions();
         final short rf = t.replicationFactor() == -1 ? settings.defaultReplicationFactor() : t.replicationFactor();
@@ -143,34 +244,17 @@ public final class AdminHandler
             if (t.assignments() != null && !t.assignments().isEmpty())
             {
                 throw new OspreyException(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-                    "Manual replica assignment is not supported on a single node; give numPartitions and replicationFactor");
+                    "Manual replica assignment is not supported; give numPartitions and replicationFactor");
             }
             refuseInternal(t.name(), "created");
-            final Map<String, String> configs = new LinkedHashMap<>();
-            for (final CreateTopicsRequest.CreatableTopicConfig c : t.configs())
-            {
-                configs.put(c.name(), c.value());
-            }
-            final Map<String, String> canonical = topicConfigs.validate(configs);
-            partitions.validateCreate(t.name(), count, rf, canonical, 1);
-            UUID id = CreateTopicsResponse.NO_TOPIC_ID;
-            if (!validateOnly)
-            {
-                id = partitions.createTopic(t.name(), count, rf, canonical, System.currentTimeMillis()).id();
-            }
-            return new CreateTopicsResponse.CreatableTopicResult(t.name(), id, ErrorCode.NONE.code, null, (short)0, count, rf,
-                describeForCreate(canonical));
+            final Map<String, String> canonical = topicConfigs.validate(configsOf(t));
+            partitions.validateCreate(t.name(), count, rf, canonical);
+            return new CreateTopicsResponse.CreatableTopicResult(t.name(), CreateTopicsResponse.NO_TOPIC_ID, ErrorCode.NONE.code, null,
+                (short)0, count, rf, describeForCreate(canonical));
         }
         catch (final OspreyException e)
         {
-            return new CreateTopicsResponse.CreatableTopicResult(t.name(), CreateTopicsResponse.NO_TOPIC_ID, e.errorCode().code,
-                e.getMessage(), (short)0, -1, (short)-1, null);
-        }
-        catch (final IOException e)
-        {
-            LOG.error("Could not create topic {}", t.name(), e);
-            return new CreateTopicsResponse.CreatableTopicResult(t.name(), CreateTopicsResponse.NO_TOPIC_ID,
-                ErrorCode.KAFKA_STORAGE_ERROR.code, e.toString(), (short)0, -1, (short)-1, null);
+            return createError(t.name(), e.errorCode(), e.getMessage());
         }
     }
 
@@ -192,26 +276,55 @@ public final class AdminHandler
             final List<DeleteTopicsResponse.DeletableTopicResult> results = new ArrayList<>();
             final List<String> names = new ArrayList<>(request.topicNames());
             final List<UUID> ids = new ArrayList<>();
-            for (final DeleteTopicsRequest.DeleteTopicState s : request.topics())
+            for (final DeleteTopicsRequest.DeleteTopicState st : request.topics())
             {
-                names.add(s.name());
-                ids.add(s.topicId());
+                names.add(st.name());
+                ids.add(st.topicId());
             }
+            final List<String> forward = new ArrayList<>();
+            final Map<String, Integer> forwardIndex = new HashMap<>();
             for (int i = 0; i < names.size(); i++)
             {
                 String name = names.get(i);
                 final UUID id = i >= request.topicNames().size() ? ids.get(i - request.topicNames().size()) : CreateTopicsResponse.NO_TOPIC_ID;
                 if (name == null)
                 {
-                    name = nameForId(id);
+                    final TopicInfo byId = partitions.metadata().topicById(id);
+                    name = byId == null ? null : byId.name();
                 }
-                results.add(deleteTopic(name, id));
+                final DeleteTopicsResponse.DeletableTopicResult checked = checkDelete(name, id);
+                results.add(checked);
+                if (checked.errorCode() == ErrorCode.NONE.code && !forwardIndex.containsKey(name))
+                {
+                    forwardIndex.put(name, i);
+                    forward.add(name);
+                }
             }
-            ctx.respond(new DeleteTopicsResponse(0, results));
+            if (forward.isEmpty())
+            {
+                ctx.respond(new DeleteTopicsResponse(0, results));
+                return;
+            }
+            controller.submit(new Command.DeleteTopics("", 0, forward)).whenComplete((response, e) ->
+            {
+                for (final Map.Entry<String, Integer> f : forwardIndex.entrySet())
+                {
+                    final DeleteTopicsResponse.DeletableTopicResult ok = results.get(f.getValue());
+                    final Response.Simple r = e != null ? new Response.Simple(errorOf(e), messageOf(e))
+                        : response instanceof Response.PerItem items ? items.results().get(f.getKey())
+                        : new Response.Simple(response.error(), String.valueOf(response));
+                    if (r != null && r.error() != ErrorCode.NONE)
+                    {
+                        results.set(f.getValue(), new DeleteTopicsResponse.DeletableTopicResult(ok.name(), ok.topicId(), r.error().code,
+                            r.message()));
+                    }
+                }
+                ctx.respond(new DeleteTopicsResponse(0, results));
+            });
         });
     }
 
-    private DeleteTopicsResponse.DeletableTopicResult deleteTopic(final String name, final UUID requestedId)
+    private DeleteTopicsResponse.DeletableTopicResult checkDelete(final String name, final UUID requestedId)
     {
         try
         {
@@ -224,35 +337,17 @@ public final class AdminHandler
                 throw new OspreyException(ErrorCode.TOPIC_DELETION_DISABLED, "Topic deletion is disabled (delete.topic.enable=false)");
             }
             refuseInternal(name, "deleted");
-            final TopicInfo topic = partitions.metadata().topic(name);
+            final TopicInfo topic = partitions.metadata().image().topic(name);
             if (topic == null)
             {
                 throw new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
             }
-            partitions.deleteTopic(name);
             return new DeleteTopicsResponse.DeletableTopicResult(name, topic.id(), ErrorCode.NONE.code, null);
         }
         catch (final OspreyException e)
         {
             return new DeleteTopicsResponse.DeletableTopicResult(name, requestedId, e.errorCode().code, e.getMessage());
         }
-        catch (final IOException e)
-        {
-            LOG.error("Could not delete topic {}", name, e);
-            return new DeleteTopicsResponse.DeletableTopicResult(name, requestedId, ErrorCode.KAFKA_STORAGE_ERROR.code, e.toString());
-        }
-    }
-
-    private String nameForId(final UUID id)
-    {
-        for (final TopicInfo t : partitions.metadata().topics())
-        {
-            if (t.id().equals(id))
-            {
-                return t.name();
-            }
-        }
-        return null;
     }
 
     public void createPartitions(final RequestContext ctx, final CreatePartitionsRequest request)
@@ -260,32 +355,65 @@ public final class AdminHandler
         async(ctx, () ->
         {
             final List<CreatePartitionsResponse.CreatePartitionsTopicResult> results = new ArrayList<>();
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (final CreatePartitionsRequest.CreatePartitionsTopic t : request.topics())
             {
+                final int index = results.size();
+                results.add(new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), ErrorCode.NONE.code, null));
                 try
                 {
-                    if (t.assignments() != null && !t.assignments().isEmpty())
-                    {
-                        throw new OspreyException(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-                            "Manual replica assignment is not supported on a single node");
-                    }
-                    refuseInternal(t.name(), "repartitioned");
-                    partitions.createPartitions(t.name(), t.count(), request.validateOnly(), System.currentTimeMillis());
-                    results.add(new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), ErrorCode.NONE.code, null));
+                    checkCreatePartitions(t);
                 }
                 catch (final OspreyException e)
                 {
-                    results.add(new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), e.errorCode().code, e.getMessage()));
+                    results.set(index, new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), e.errorCode().code,
+                        e.getMessage()));
+                    continue;
                 }
-                catch (final IOException e)
+                if (request.validateOnly())
                 {
-                    LOG.error("Could not add partitions to {}", t.name(), e);
-                    results.add(new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), ErrorCode.KAFKA_STORAGE_ERROR.code,
-                        e.toString()));
+                    continue;
                 }
+                // One command per topic, one after the other: the client sends them in order anyway.
+                chain = chain.thenCompose(v -> controller.submit(new Command.CreatePartitions("", 0, t.name(), t.count()))
+                    .handle((r, e) ->
+                    {
+                        final ErrorCode code = e != null ? errorOf(e) : r.error();
+                        if (code != ErrorCode.NONE)
+                        {
+                            final String message = e != null ? messageOf(e) : r instanceof Response.Simple x ? x.message() : r.toString();
+                            results.set(index, new CreatePartitionsResponse.CreatePartitionsTopicResult(t.name(), code.code, message));
+                        }
+                        return null;
+                    }));
             }
-            ctx.respond(new CreatePartitionsResponse(0, results));
+            chain.whenComplete((v, e) -> ctx.respond(new CreatePartitionsResponse(0, results)));
         });
+    }
+
+    private void checkCreatePartitions(final CreatePartitionsRequest.CreatePartitionsTopic t)
+    {
+        if (t.assignments() != null && !t.assignments().isEmpty())
+        {
+            throw new OspreyException(ErrorCode.INVALID_REPLICA_ASSIGNMENT, "Manual replica assignment is not supported");
+        }
+        refuseInternal(t.name(), "repartitioned");
+        final TopicInfo topic = partitions.metadata().image().topic(t.name());
+        if (topic == null)
+        {
+            throw new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + t.name() + "' does not exist.");
+        }
+        final int current = topic.partitions().size();
+        if (t.count() <= current)
+        {
+            throw new OspreyException(ErrorCode.INVALID_PARTITIONS,
+                "Topic '" + t.name() + "' has " + current + " partitions; the new count " + t.count() + " must be larger");
+        }
+        if (t.count() - current > PartitionManager.PARTITIONS_PER_REQUEST_MAX)
+        {
+            throw new OspreyException(ErrorCode.POLICY_VIOLATION, "Excessively large number of partitions per request: " +
+                (t.count() - current) + " new (at most " + PartitionManager.PARTITIONS_PER_REQUEST_MAX + ")");
+        }
     }
 
     public void describeConfigs(final RequestContext ctx, final DescribeConfigsRequest request)
@@ -307,7 +435,7 @@ public final class AdminHandler
         final List<DescribedConfig> all;
         if (r.resourceType() == RESOURCE_TOPIC)
         {
-            final TopicInfo topic = partitions.metadata().topic(r.resourceName());
+            final TopicInfo topic = partitions.metadata().image().topic(r.resourceName());
             if (topic == null)
             {
                 return new DescribeConfigsResponse.DescribeConfigsResult(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code,
@@ -350,32 +478,45 @@ public final class AdminHandler
         async(ctx, () ->
         {
             final List<IncrementalAlterConfigsResponse.AlterConfigsResourceResponse> results = new ArrayList<>();
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (final IncrementalAlterConfigsRequest.AlterConfigsResource r : request.resources())
             {
-                short code = ErrorCode.NONE.code;
-                String message = null;
+                final int index = results.size();
+                results.add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse(ErrorCode.NONE.code, null, r.resourceType(),
+                    r.resourceName()));
+                final Command.AlterConfigs command;
                 try
                 {
-                    alter(r, request.validateOnly());
+                    command = alter(r);
                 }
                 catch (final OspreyException e)
                 {
-                    code = e.errorCode().code;
-                    message = e.getMessage();
+                    results.set(index, new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse(e.errorCode().code, e.getMessage(),
+                        r.resourceType(), r.resourceName()));
+                    continue;
                 }
-                catch (final IOException e)
+                if (request.validateOnly())
                 {
-                    code = ErrorCode.KAFKA_STORAGE_ERROR.code;
-                    message = e.toString();
+                    continue;
                 }
-                results.add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse(code, message, r.resourceType(),
-                    r.resourceName()));
+                chain = chain.thenCompose(v -> controller.submit(command).handle((resp, e) ->
+                {
+                    final ErrorCode code = e != null ? errorOf(e) : resp.error();
+                    if (code != ErrorCode.NONE)
+                    {
+                        final String message = e != null ? messageOf(e) : resp instanceof Response.Simple x ? x.message() : resp.toString();
+                        results.set(index, new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse(code.code, message,
+                            r.resourceType(), r.resourceName()));
+                    }
+                    return null;
+                }));
             }
-            ctx.respond(new IncrementalAlterConfigsResponse(0, results));
+            chain.whenComplete((v, e) -> ctx.respond(new IncrementalAlterConfigsResponse(0, results)));
         });
     }
 
-    private void alter(final IncrementalAlterConfigsRequest.AlterConfigsResource r, final boolean validateOnly) throws IOException
+    /** Checks one resource's changes and returns the controller command that makes them. */
+    private Command.AlterConfigs alter(final IncrementalAlterConfigsRequest.AlterConfigsResource r)
     {
         if (r.resourceType() == RESOURCE_BROKER)
         {
@@ -386,7 +527,7 @@ public final class AdminHandler
         {
             throw new OspreyException(ErrorCode.INVALID_REQUEST, "Resource type " + r.resourceType() + " is not supported");
         }
-        final TopicInfo topic = partitions.metadata().topic(r.resourceName());
+        final TopicInfo topic = partitions.metadata().image().topic(r.resourceName());
         if (topic == null)
         {
             throw new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + r.resourceName() + "' does not exist.");
@@ -405,7 +546,16 @@ public final class AdminHandler
             }
         }
         final Map<String, String> canonical = topicConfigs.validate(next);
-        partitions.alterConfigs(r.resourceName(), canonical, validateOnly);
+        partitions.validateConfigs(canonical);
+        final List<String> delete = new ArrayList<>();
+        for (final String key : topic.configs().keySet())
+        {
+            if (!canonical.containsKey(key))
+            {
+                delete.add(key);
+            }
+        }
+        return new Command.AlterConfigs("", 0, r.resourceName(), new TreeMap<>(canonical), delete);
     }
 
     private String current(final TopicInfo topic, final String key)
@@ -451,8 +601,12 @@ public final class AdminHandler
 
     public void describeCluster(final RequestContext ctx, final DescribeClusterRequest request)
     {
+        final List<DescribeClusterResponse.DescribeClusterBroker> brokers = new ArrayList<>();
+        for (final io.osprey.protocol.message.MetadataResponse.Broker b : MetadataHandler.liveBrokers(partitions.metadata().image()))
+        {
+            brokers.add(new DescribeClusterResponse.DescribeClusterBroker(b.nodeId(), b.host(), b.port(), b.rack()));
+        }
         ctx.respond(new DescribeClusterResponse(0, ErrorCode.NONE.code, null, request.endpointType(), settings.clusterId(),
-            settings.nodeId(), List.of(new DescribeClusterResponse.DescribeClusterBroker(settings.nodeId(), settings.advertisedHost(),
-                settings.advertisedPort(), settings.rack())), DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED));
+            controller.activeControllerId(), brokers, DescribeClusterResponse.AUTHORIZED_OPERATIONS_OMITTED));
     }
 }

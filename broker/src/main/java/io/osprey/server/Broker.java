@@ -1,7 +1,9 @@
 package io.osprey.server;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,23 +18,42 @@ import io.netty.util.HashedWheelTimer;
 import io.osprey.config.BrokerConfig;
 import io.osprey.config.Listener;
 import io.osprey.config.StorageFormat;
+import io.osprey.config.StorageFormatException;
 import io.osprey.config.TopicConfigs;
 import io.osprey.group.GroupConfig;
 import io.osprey.group.GroupCoordinatorService;
 import io.osprey.group.GroupHandler;
 import io.osprey.log.LogManager;
 import io.osprey.network.OspreyServer;
+import io.osprey.controller.MetadataImage;
+import io.osprey.controller.TopicInfo;
+import io.osprey.controller.quorum.ControllerClient;
 
 /**
- * A single-node broker: storage, log agents, the request handlers and the TCP server, started
- * in that order and stopped in reverse. The log directory must be formatted
- * ({@link StorageFormat}); a directory of another cluster or node is refused.
+ * A broker: storage, log agents, the request handlers and the TCP server, started in that order
+ * and stopped in reverse, as a client of the controller quorum. At start it connects to the
+ * quorum ({@code controller.quorum.voters}), subscribes to the committed metadata records and
+ * registers, waiting for as long as it takes a quorum to form; only then does it open its logs
+ * (so that directories of topics deleted meanwhile are dropped) and start serving. The
+ * metadata image then drives the partition manager and answers Metadata; admin commands are
+ * forwarded to the controller. The log directory must be formatted ({@link StorageFormat}); a
+ * directory of another cluster or node is refused.
  */
 public final class Broker implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** The metadata file of Osprey versions before the controller quorum. */
+    static final String LEGACY_METADATA_FILE = "osprey-metadata";
+    /** Controller client resends an unanswered command this often. */
+    private static final long CONTROLLER_RESEND_MS = 1_000;
+    /** Controller client fails a command unanswered for this long (a quorum without a majority). */
+    private static final long CONTROLLER_REQUEST_TIMEOUT_MS = 30_000;
+    private static final long CONTROLLER_KEEPALIVE_MS = 1_000;
 
     private final BrokerConfig config;
+    private final ControllerClient controllerClient;
+    private final ControllerLink controller;
+    private final MetadataCache metadata = new MetadataCache();
     private final LogManager logManager;
     private final AgentRunner[] runners;
     private final HashedWheelTimer timer;
@@ -42,6 +63,7 @@ public final class Broker implements AutoCloseable
     private final GroupCoordinatorService groups;
     private final OspreyServer server;
     private final String clusterId;
+    private boolean closed;
 
     public Broker(final BrokerConfig config) throws IOException, InterruptedException
     {
@@ -52,11 +74,37 @@ public final class Broker implements AutoCloseable
             LOG.warn("Several log.dirs are configured; this version uses only the first, {}", logDir);
         }
         clusterId = StorageFormat.checkAll(config.logDirs().subList(0, 1), config.clusterId().orElse(null), config.nodeId());
+        if (Files.exists(logDir.resolve(LEGACY_METADATA_FILE)))
+        {
+            throw new StorageFormatException(logDir + " holds " + LEGACY_METADATA_FILE + ", the topic store of Osprey before the " +
+                "controller quorum; this version keeps metadata in the quorum and cannot import it: move the directory away " +
+                "and format a new one (io.osprey.Node format)");
+        }
+        final Listener listener = config.listeners().get(0);
+        final Listener advertised = config.advertisedListeners().get(0);
+        final String advertisedHost = advertised.address().host();
+        final String shm = new java.io.File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+        controllerClient = ControllerClient.start(new ControllerClient.Config(
+            "broker-" + config.nodeId() + "-" + java.util.UUID.randomUUID(), QuorumSettings.voters(config),
+            shm + "/osprey-broker-" + config.nodeId() + "-" + listener.address().port(), advertisedHost,
+            CONTROLLER_RESEND_MS, CONTROLLER_REQUEST_TIMEOUT_MS, CONTROLLER_KEEPALIVE_MS));
+        controllerClient.subscribe(MetadataImage.EMPTY, metadata);
+        controller = new ControllerLink(controllerClient, config.nodeId(), List.of(advertisedHost + ":" + advertised.address().port()),
+            config.rack().orElse(null));
+        try
+        {
+            controller.register();
+        }
+        catch (final InterruptedException | RuntimeException e)
+        {
+            controllerClient.close();
+            throw e;
+        }
+        final MetadataImage image = metadata.image();
         final long nowMs = System.currentTimeMillis();
         final TopicConfigs topicConfigs = config.topicConfigs();
-        final MetadataStore metadata = new MetadataStore(logDir);
-        logManager = new LogManager(logDir, dirName -> topicConfigs.logConfig(overridesFor(metadata, dirName)),
-            dirName -> isKnownPartition(metadata, dirName), nowMs);
+        logManager = new LogManager(logDir, dirName -> topicConfigs.logConfig(overridesFor(image, dirName)),
+            dirName -> isKnownPartition(image, dirName), nowMs);
         logManager.startCleaner(config.cleanerConfig());
 
         final LogAgent[] agents = new LogAgent[config.numIoThreads()];
@@ -70,10 +118,9 @@ public final class Broker implements AutoCloseable
                 null, agents[i]);
             AgentRunner.startOnThread(runners[i]);
         }
-        partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, nowMs);
+        partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, config.nodeId());
+        metadata.addApplier(img -> partitions.applyImage(img, System.currentTimeMillis()));
 
-        final Listener listener = config.listeners().get(0);
-        final Listener advertised = config.advertisedListeners().get(0);
         timer = new HashedWheelTimer(r ->
         {
             final Thread t = new Thread(r, "osprey-purgatory");
@@ -87,35 +134,37 @@ public final class Broker implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
-        final BrokerSettings settings = new BrokerSettings(config.nodeId(), clusterId, advertised.address().host(),
+        final BrokerSettings settings = new BrokerSettings(config.nodeId(), clusterId, advertisedHost,
             advertised.address().port(), config.rack().orElse(null), config.autoCreateTopicsEnable(), config.numPartitions(),
             (short)config.defaultReplicationFactor(), config.fetchMaxBytes(), config.deleteTopicEnable());
-        groups = new GroupCoordinatorService(GroupConfig.from(config), partitions, config.nodeId(), advertised.address().host(),
-            advertised.address().port(), System::currentTimeMillis);
+        groups = new GroupCoordinatorService(GroupConfig.from(config), partitions, controller, config.nodeId(),
+            System::currentTimeMillis);
         groups.start();
+        metadata.addApplier(groups::onMetadata);
+        controller.startHeartbeats(config.brokerHeartbeatIntervalMs());
         final RequestRouter router = new RequestRouter(
             new ProduceHandler(partitions),
             new FetchHandler(partitions, timer, config.fetchMaxBytes()),
-            new MetadataHandler(partitions, settings),
+            new MetadataHandler(partitions, controller, settings),
             new ListOffsetsHandler(partitions),
-            new AdminHandler(partitions, settings, config, topicConfigs, adminExecutor),
+            new AdminHandler(partitions, controller, settings, config, topicConfigs, adminExecutor),
             new GroupHandler(groups));
         server = new OspreyServer(listener.address().host(), listener.address().port(), config.numNetworkThreads(),
             config.socketRequestMaxBytes(), config.queuedMaxRequests(), config.socketSendBufferBytes(),
             config.socketReceiveBufferBytes(), router);
         final long checkpointMs = Math.max(1000, config.logFlushOffsetCheckpointIntervalMs());
         checkpointer.scheduleWithFixedDelay(this::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
-        LOG.info("Osprey node {} of cluster {} serving on {} (advertised as {}), log dir {}", config.nodeId(), clusterId,
+        LOG.info("Osprey broker {} of cluster {} serving on {} (advertised as {}), log dir {}", config.nodeId(), clusterId,
             listener.address(), advertised.address(), logDir);
     }
 
-    private static boolean isKnownPartition(final MetadataStore metadata, final String dirName)
+    /** A partition directory is kept when its topic exists in the image and has that partition. */
+    private static boolean isKnownPartition(final MetadataImage image, final String dirName)
     {
         final int dash = dirName.lastIndexOf('-');
-        final TopicInfo t = metadata.topic(dirName.substring(0, dash));
         try
         {
-            return t != null && Integer.parseInt(dirName.substring(dash + 1)) < t.partitions();
+            return image.partition(dirName.substring(0, dash), Integer.parseInt(dirName.substring(dash + 1))) != null;
         }
         catch (final NumberFormatException e)
         {
@@ -123,10 +172,9 @@ public final class Broker implements AutoCloseable
         }
     }
 
-    private static java.util.Map<String, String> overridesFor(final MetadataStore metadata, final String dirName)
+    private static java.util.Map<String, String> overridesFor(final MetadataImage image, final String dirName)
     {
-        final String topic = dirName.substring(0, dirName.lastIndexOf('-'));
-        final TopicInfo t = metadata.topic(topic);
+        final TopicInfo t = image.topic(dirName.substring(0, dirName.lastIndexOf('-')));
         return t == null ? java.util.Map.of() : t.configs();
     }
 
@@ -168,11 +216,36 @@ public final class Broker implements AutoCloseable
         return config;
     }
 
-    /** Clean shutdown: stop taking requests, let the log agents finish, flush and trim every log, checkpoint. */
+    /** This broker's copy of the cluster metadata. */
+    public MetadataCache metadata()
+    {
+        return metadata;
+    }
+
+    /** This broker's registration, heartbeats and command channel to the controller quorum. */
+    public ControllerLink controller()
+    {
+        return controller;
+    }
+
+    /**
+     * Clean shutdown: unregister from the controller (controlled shutdown: leadership moves away
+     * first), stop taking requests, let the log agents finish, flush and trim every log,
+     * checkpoint, and disconnect from the quorum.
+     */
     @Override
     public void close()
     {
-        LOG.info("Shutting down node {}", config.nodeId());
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+        }
+        LOG.info("Shutting down broker {}", config.nodeId());
+        controller.close();
         server.close();
         adminExecutor.shutdown();
         try
@@ -199,6 +272,7 @@ public final class Broker implements AutoCloseable
         {
             LOG.error("Could not close the logs cleanly", e);
         }
-        LOG.info("Node {} stopped", config.nodeId());
+        controllerClient.close();
+        LOG.info("Broker {} stopped", config.nodeId());
     }
 }

@@ -81,10 +81,11 @@ public final class FetchHandler
             final List<FetchResponse.PartitionData> out = new ArrayList<>(topic.partitions().size());
             for (final FetchRequest.FetchPartition fp : topic.partitions())
             {
-                final Partition partition = partitions.partition(new TopicPartition(topic.topic(), fp.partition()));
+                final TopicPartition tp = new TopicPartition(topic.topic(), fp.partition());
+                final Partition partition = partitions.leaderPartition(tp);
                 if (partition == null || partition.isDeleted())
                 {
-                    out.add(error(fp.partition(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+                    out.add(error(fp.partition(), partition == null ? partitions.notServedError(tp) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
                     hasError = true;
                     continue;
                 }

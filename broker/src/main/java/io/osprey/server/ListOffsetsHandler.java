@@ -50,10 +50,11 @@ public final class ListOffsetsHandler
 
     private ListOffsetsResponse.Partition lookup(final String topic, final ListOffsetsRequest.Partition p)
     {
-        final Partition partition = partitions.partition(new TopicPartition(topic, p.partitionIndex()));
+        final TopicPartition tp = new TopicPartition(topic, p.partitionIndex());
+        final Partition partition = partitions.leaderPartition(tp);
         if (partition == null || partition.isDeleted())
         {
-            return error(p.partitionIndex(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            return error(p.partitionIndex(), partition == null ? partitions.notServedError(tp) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         final ErrorCode epochError = FetchHandler.checkEpoch(p.currentLeaderEpoch(), partition.leaderEpoch());
         if (epochError != ErrorCode.NONE)

@@ -1,46 +1,61 @@
 package io.osprey.server;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
+import io.osprey.controller.BrokerInfo;
+import io.osprey.controller.Command;
+import io.osprey.controller.MetadataImage;
+import io.osprey.controller.PartitionInfo;
+import io.osprey.controller.TopicInfo;
 import io.osprey.group.GroupCoordinatorService;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.MetadataResponse;
 
 /**
- * Metadata: this node is the only broker, the controller and the leader of every partition.
+ * Metadata, answered from this broker's copy of the controller's image: the unfenced brokers,
+ * and per partition its leader (-1 with LEADER_NOT_AVAILABLE while offline), leader epoch,
+ * replicas and ISR. The controller id is the voter that leads the quorum.
+ * <p>
  * Unknown topics are created on request when both the client asks for it and
- * {@code auto.create.topics.enable} allows it, with {@code num.partitions} partitions.
+ * {@code auto.create.topics.enable} allows it, with {@code num.partitions} partitions: the
+ * creation is sent to the controller without waiting, and the topic is answered with
+ * LEADER_NOT_AVAILABLE meanwhile (as Kafka does), so the client asks again. Never blocks the
+ * network thread.
  */
 public final class MetadataHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataHandler.class);
 
     private final PartitionManager partitions;
+    private final ControllerLink controller;
     private final BrokerSettings settings;
+    /** Auto-creations sent and not yet answered, so a client asking again does not send another. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
-    public MetadataHandler(final PartitionManager partitions, final BrokerSettings settings)
+    public MetadataHandler(final PartitionManager partitions, final ControllerLink controller, final BrokerSettings settings)
     {
         this.partitions = partitions;
+        this.controller = controller;
         this.settings = settings;
     }
 
     public void handle(final RequestContext ctx, final MetadataRequest request)
     {
+        final MetadataImage image = partitions.metadata().image();
         final List<MetadataResponse.Topic> topics = new ArrayList<>();
         if (request.allTopics(ctx.version()))
         {
-            for (final TopicInfo t : partitions.metadata().topics())
+            for (final TopicInfo t : image.topics().values())
             {
-                topics.add(describe(t));
+                topics.add(describe(image, t));
             }
         }
         else
@@ -48,64 +63,85 @@ public final class MetadataHandler
             for (final MetadataRequest.Topic requested : request.topics())
             {
                 // Before v4 the field does not exist and decodes as true, which is what those versions mean.
-                topics.add(lookup(requested, request.allowAutoTopicCreation()));
+                topics.add(lookup(image, requested, request.allowAutoTopicCreation()));
             }
         }
-        final MetadataResponse.Broker self = new MetadataResponse.Broker(settings.nodeId(), settings.advertisedHost(),
-            settings.advertisedPort(), settings.rack());
-        ctx.respond(new MetadataResponse(0, List.of(self), settings.clusterId(), settings.nodeId(), topics,
+        ctx.respond(new MetadataResponse(0, liveBrokers(image), settings.clusterId(), controller.activeControllerId(), topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED));
     }
 
-    private MetadataResponse.Topic lookup(final MetadataRequest.Topic requested, final boolean clientAllowsCreate)
+    /** The unfenced brokers with their first endpoint. */
+    static List<MetadataResponse.Broker> liveBrokers(final MetadataImage image)
     {
-        String name = requested.name();
+        final List<MetadataResponse.Broker> out = new ArrayList<>();
+        for (final BrokerInfo b : image.brokers().values())
+        {
+            if (b.fenced() || b.endpoints().isEmpty())
+            {
+                continue;
+            }
+            final String endpoint = b.endpoints().get(0);
+            final int colon = endpoint.lastIndexOf(':');
+            out.add(new MetadataResponse.Broker(b.id(), endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)),
+                b.rack()));
+        }
+        return out;
+    }
+
+    private MetadataResponse.Topic lookup(final MetadataImage image, final MetadataRequest.Topic requested,
+        final boolean clientAllowsCreate)
+    {
+        final String name = requested.name();
         if (name == null)
         {
-            final TopicInfo byId = findById(requested.topicId());
+            final TopicInfo byId = partitions.metadata().topicById(requested.topicId());
             if (byId == null)
             {
                 return new MetadataResponse.Topic(ErrorCode.UNKNOWN_TOPIC_ID.code, null, requested.topicId(), false, List.of(),
                     MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);
             }
-            return describe(byId);
+            return describe(image, byId);
         }
-        TopicInfo topic = partitions.metadata().topic(name);
-        if (topic == null)
+        final TopicInfo topic = image.topic(name);
+        if (topic != null)
         {
-            try
-            {
-                PartitionManager.validateTopicName(name);
-            }
-            catch (final OspreyException e)
-            {
-                return error(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
-            }
-            // __consumer_offsets is created by the group coordinator, with its own settings, never as a plain topic.
-            if (!clientAllowsCreate || !settings.autoCreateTopics() || isInternal(name))
-            {
-                return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-            }
-            try
-            {
-                topic = partitions.createTopic(name, settings.numPartitions(), settings.defaultReplicationFactor(), Map.of(),
-                    System.currentTimeMillis());
-            }
-            catch (final OspreyException e)
-            {
-                if (e.errorCode() != ErrorCode.TOPIC_ALREADY_EXISTS)
-                {
-                    return error(name, e.errorCode());
-                }
-                topic = partitions.metadata().topic(name);
-            }
-            catch (final IOException e)
-            {
-                LOG.error("Could not auto-create topic {}", name, e);
-                return error(name, ErrorCode.KAFKA_STORAGE_ERROR);
-            }
+            return describe(image, topic);
         }
-        return describe(topic);
+        try
+        {
+            PartitionManager.validateTopicName(name);
+        }
+        catch (final OspreyException e)
+        {
+            return error(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+        }
+        // __consumer_offsets is created by the group coordinator, with its own settings, never as a plain topic.
+        if (!clientAllowsCreate || !settings.autoCreateTopics() || isInternal(name))
+        {
+            return error(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        try
+        {
+            partitions.validateReplicationFactor(settings.defaultReplicationFactor());
+        }
+        catch (final OspreyException e)
+        {
+            return error(name, e.errorCode());
+        }
+        if (creating.add(name))
+        {
+            controller.submit(new Command.CreateTopics("", 0, List.of(new Command.NewTopic(name, settings.numPartitions(),
+                settings.defaultReplicationFactor(), new TreeMap<String, String>()))))
+                .whenComplete((r, e) ->
+                {
+                    creating.remove(name);
+                    if (e != null)
+                    {
+                        LOG.warn("Auto-creation of topic {} failed: {}", name, e.toString());
+                    }
+                });
+        }
+        return error(name, ErrorCode.LEADER_NOT_AVAILABLE);
     }
 
     /** Kafka's internal topics that Osprey has: {@code __consumer_offsets}. */
@@ -114,34 +150,22 @@ public final class MetadataHandler
         return GroupCoordinatorService.OFFSETS_TOPIC.equals(topic);
     }
 
-    private TopicInfo findById(final UUID id)
+    private static MetadataResponse.Topic describe(final MetadataImage image, final TopicInfo topic)
     {
-        for (final TopicInfo t : partitions.metadata().topics())
+        final List<MetadataResponse.Partition> out = new ArrayList<>(topic.partitions().size());
+        for (final Map.Entry<Integer, PartitionInfo> e : topic.partitions().entrySet())
         {
-            if (t.id().equals(id))
+            final PartitionInfo p = e.getValue();
+            final List<Integer> offline = new ArrayList<>();
+            for (final int r : p.replicas())
             {
-                return t;
+                if (!image.isLive(r))
+                {
+                    offline.add(r);
+                }
             }
-        }
-        return null;
-    }
-
-    private MetadataResponse.Topic describe(final TopicInfo topic)
-    {
-        final List<MetadataResponse.Partition> out = new ArrayList<>(topic.partitions());
-        final List<Integer> replicas = List.of(settings.nodeId());
-        for (int i = 0; i < topic.partitions(); i++)
-        {
-            final Partition p = partitions.partition(topic.name(), i);
-            if (p == null)
-            {
-                out.add(new MetadataResponse.Partition(ErrorCode.LEADER_NOT_AVAILABLE.code, i, -1, -1, replicas, List.of(), List.of()));
-            }
-            else
-            {
-                out.add(new MetadataResponse.Partition(ErrorCode.NONE.code, i, settings.nodeId(), p.leaderEpoch(), replicas, replicas,
-                    List.of()));
-            }
+            final short code = p.hasLeader() ? ErrorCode.NONE.code : ErrorCode.LEADER_NOT_AVAILABLE.code;
+            out.add(new MetadataResponse.Partition(code, e.getKey(), p.leader(), p.leaderEpoch(), p.replicas(), p.isr(), offline));
         }
         return new MetadataResponse.Topic(ErrorCode.NONE.code, topic.name(), topic.id(), isInternal(topic.name()), out,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);

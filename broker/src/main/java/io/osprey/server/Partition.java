@@ -11,8 +11,11 @@ import io.osprey.log.PartitionLog;
  * A partition this node hosts: its log, the log agent that owns it (its single writer), its
  * leader epoch, and the delayed fetches waiting for new data.
  * <p>
- * Single node: this node leads every partition with replication factor 1, so the high
- * watermark is the log end offset. Replication replaces {@link #highWatermark()}.
+ * Leadership and the leader epoch come from the controller's metadata image
+ * ({@link PartitionManager#applyImage}); a partition this node hosts but does not lead (its
+ * broker fenced, or the partition offline) refuses produce and fetch with
+ * NOT_LEADER_OR_FOLLOWER. Until replication lands every partition has one replica, so the high
+ * watermark is the log end offset; replication replaces {@link #highWatermark()}.
  * Thread-safety: the log is written only by {@link #agent()}; the rest is safe from any thread.
  */
 public final class Partition
@@ -23,6 +26,7 @@ public final class Partition
     private final LogAgent agent;
     private final ConcurrentLinkedQueue<DelayedFetch> waiters = new ConcurrentLinkedQueue<>();
     private volatile int leaderEpoch;
+    private volatile boolean leader;
     private volatile boolean deleted;
 
     public Partition(final TopicPartition topicPartition, final UUID topicId, final PartitionLog log, final LogAgent agent,
@@ -58,6 +62,19 @@ public final class Partition
     public int leaderEpoch()
     {
         return leaderEpoch;
+    }
+
+    /** Whether the metadata image names this node the partition's leader. */
+    public boolean isLeader()
+    {
+        return leader;
+    }
+
+    /** Applies the image's view of this partition; the epoch first, so a reader that sees leader sees its epoch. */
+    void updateLeadership(final boolean isLeader, final int epoch)
+    {
+        this.leaderEpoch = epoch;
+        this.leader = isLeader;
     }
 
     /** Consumers read below this offset. */

@@ -6,28 +6,33 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
+import io.osprey.controller.MetadataImage;
+import io.osprey.controller.PartitionInfo;
+import io.osprey.controller.TopicInfo;
 import io.osprey.log.LogConfig;
 import io.osprey.log.LogManager;
 import io.osprey.log.PartitionLog;
 
 /**
- * The topics and partitions this node hosts: creates, grows, reconfigures and deletes them,
- * keeping the {@link MetadataStore}, the {@link LogManager} and the log agents in step.
+ * The partitions this node hosts, kept in step with the controller's metadata image: every
+ * partition whose replicas include this node gets a log, the logs of deleted topics are
+ * deleted, topic configs reach the logs, and each partition's leadership and leader epoch
+ * follow the image ({@link #applyImage}). Topic changes themselves are decided by the
+ * controller quorum; this class only carries them out locally.
  * <p>
- * Thread-safety: lookups from any thread; topic changes are serialized by this object's lock.
- * Each log is touched only by its agent once published; creation happens before publication.
+ * Thread-safety: lookups from any thread; {@link #applyImage} is serialized by this object's
+ * lock (it runs on the metadata callback thread). Each log is touched only by its agent once
+ * published; creation happens before publication.
  */
 public final class PartitionManager
 {
@@ -36,31 +41,34 @@ public final class PartitionManager
     public static final int TOPIC_NAME_LENGTH_MAX = 249;
     /** Kafka's cap on partitions created by one request: each costs files, mappings and an index. */
     public static final int PARTITIONS_PER_REQUEST_MAX = 10_000;
+    /** How long a topic deletion waits for the log agents to delete the files. */
+    private static final long DELETE_WAIT_MS = 30_000;
 
     private final LogManager logManager;
-    private final MetadataStore metadata;
+    private final MetadataCache metadata;
     private final LogAgent[] agents;
     private final Function<Map<String, String>, LogConfig> logConfigs;
+    private final int nodeId;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** The topic configs last applied to the logs, by topic (lock held). */
+    private final Map<String, SortedMap<String, String>> appliedConfigs = new HashMap<>();
 
     /**
      * @param logConfigs turns topic overrides into the effective log config; throws
      *                   {@link OspreyException} INVALID_CONFIG for a bad override
      */
-    public PartitionManager(final LogManager logManager, final MetadataStore metadata, final LogAgent[] agents,
-        final Function<Map<String, String>, LogConfig> logConfigs, final long nowMs) throws IOException
+    public PartitionManager(final LogManager logManager, final MetadataCache metadata, final LogAgent[] agents,
+        final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId)
     {
         this.logManager = logManager;
         this.metadata = metadata;
         this.agents = agents;
         this.logConfigs = logConfigs;
-        for (final TopicInfo t : metadata.topics())
-        {
-            openPartitions(t, 0, t.partitions(), nowMs);
-        }
+        this.nodeId = nodeId;
     }
 
-    public MetadataStore metadata()
+    /** The metadata this node last received from the controller quorum. */
+    public MetadataCache metadata()
     {
         return metadata;
     }
@@ -83,6 +91,23 @@ public final class PartitionManager
     public LogAgent agentFor(final TopicPartition tp)
     {
         return agents[Math.floorMod(tp.hashCode(), agents.length)];
+    }
+
+    /**
+     * The partition if this node leads it, else null; {@link #notServedError} says why.
+     * Produce, Fetch and ListOffsets serve only what this returns.
+     */
+    public Partition leaderPartition(final TopicPartition tp)
+    {
+        final Partition p = partitions.get(tp);
+        return p != null && p.isLeader() ? p : null;
+    }
+
+    /** NOT_LEADER_OR_FOLLOWER when the partition exists in the cluster, else UNKNOWN_TOPIC_OR_PARTITION. */
+    public ErrorCode notServedError(final TopicPartition tp)
+    {
+        return metadata.image().partition(tp.topic(), tp.partition()) != null
+            ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     public static void validateTopicName(final String name)
@@ -111,12 +136,16 @@ public final class PartitionManager
         }
     }
 
-    /** Validates a topic creation without doing it (CreateTopics validateOnly, and the first step of create). */
+    /**
+     * Checks a topic creation against the image this node holds (CreateTopics validateOnly, and
+     * the broker-side checks before a creation is forwarded to the controller, which checks
+     * again against the committed image).
+     */
     public void validateCreate(final String name, final int partitionCount, final int replicationFactor,
-        final Map<String, String> configs, final int liveBrokers)
+        final Map<String, String> configs)
     {
         validateTopicName(name);
-        if (metadata.topic(name) != null)
+        if (metadata.image().topic(name) != null)
         {
             throw new OspreyException(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }
@@ -129,101 +158,137 @@ public final class PartitionManager
             throw new OspreyException(ErrorCode.POLICY_VIOLATION, "Excessively large number of partitions per request: " +
                 partitionCount + " (at most " + PARTITIONS_PER_REQUEST_MAX + ")");
         }
-        if (replicationFactor < 1 || replicationFactor > liveBrokers)
-        {
-            throw new OspreyException(ErrorCode.INVALID_REPLICATION_FACTOR,
-                "Replication factor " + replicationFactor + " is invalid: it must be between 1 and the " + liveBrokers +
-                " available broker(s)");
-        }
+        validateReplicationFactor(replicationFactor);
         logConfigs.apply(configs);
     }
 
-    public synchronized TopicInfo createTopic(final String name, final int partitionCount, final int replicationFactor,
-        final Map<String, String> configs, final long nowMs) throws IOException
+    /**
+     * Replication factor 1 only until replication lands: a larger one would be accepted by the
+     * controller and then not replicated, which is worse than a refusal.
+     */
+    public void validateReplicationFactor(final int replicationFactor)
     {
-        validateCreate(name, partitionCount, replicationFactor, configs, 1);
-        final TopicInfo topic = new TopicInfo(name, UUID.randomUUID(), partitionCount, (short)replicationFactor, configs);
-        // Logs first, metadata last: a failure part way leaves no topic that names missing partitions.
-        final Map<TopicPartition, Partition> opened = createLogs(topic, 0, partitionCount, nowMs);
-        metadata.put(topic);
-        publish(opened);
-        LOG.info("Created topic {} ({} partitions, id {})", name, partitionCount, topic.id());
-        return topic;
+        final int live = metadata.image().liveBrokerIds().size();
+        if (replicationFactor < 1 || replicationFactor > Math.max(1, live))
+        {
+            throw new OspreyException(ErrorCode.INVALID_REPLICATION_FACTOR,
+                "Replication factor " + replicationFactor + " is invalid: it must be between 1 and the " + live +
+                " available broker(s)");
+        }
+        if (replicationFactor > 1)
+        {
+            throw new OspreyException(ErrorCode.INVALID_REPLICATION_FACTOR,
+                "Replication factor " + replicationFactor + " refused: replication is not implemented yet; use replication.factor=1");
+        }
     }
 
-    public synchronized void createPartitions(final String name, final int newCount, final boolean validateOnly, final long nowMs)
-        throws IOException
+    /** Validates topic overrides, throwing INVALID_CONFIG for a bad one. */
+    public void validateConfigs(final Map<String, String> configs)
     {
-        final TopicInfo topic = metadata.topic(name);
-        if (topic == null)
-        {
-            throw new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
-        }
-        if (newCount <= topic.partitions())
-        {
-            throw new OspreyException(ErrorCode.INVALID_PARTITIONS,
-                "Topic '" + name + "' has " + topic.partitions() + " partitions; the new count " + newCount + " must be larger");
-        }
-        if (newCount - topic.partitions() > PARTITIONS_PER_REQUEST_MAX)
-        {
-            throw new OspreyException(ErrorCode.POLICY_VIOLATION, "Excessively large number of partitions per request: " +
-                (newCount - topic.partitions()) + " new (at most " + PARTITIONS_PER_REQUEST_MAX + ")");
-        }
-        if (validateOnly)
-        {
-            return;
-        }
-        final Map<TopicPartition, Partition> opened = createLogs(topic, topic.partitions(), newCount, nowMs);
-        metadata.put(topic.withPartitions(newCount));
-        publish(opened);
+        logConfigs.apply(configs);
     }
 
-    /** Replaces a topic's overrides; the logs pick the new settings up on their agents. */
-    public synchronized void alterConfigs(final String name, final Map<String, String> newConfigs, final boolean validateOnly)
-        throws IOException
+    public LogConfig logConfigFor(final String topic)
     {
-        final TopicInfo topic = metadata.topic(name);
-        if (topic == null)
+        final TopicInfo t = metadata.image().topic(topic);
+        return logConfigs.apply(t == null ? Map.of() : t.configs());
+    }
+
+    /**
+     * Brings the hosted partitions in line with {@code image}: opens (creating when missing) the
+     * log of every partition assigned to this node, deletes the logs of topics that are gone (or
+     * were deleted and created again under a new id), pushes changed topic configs to the logs
+     * and sets each partition's leadership and leader epoch.
+     */
+    public synchronized void applyImage(final MetadataImage image, final long nowMs)
+    {
+        deleteRemovedTopics(image);
+        for (final TopicInfo topic : image.topics().values())
         {
-            throw new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
-        }
-        final LogConfig config = logConfigs.apply(newConfigs);
-        if (validateOnly)
-        {
-            return;
-        }
-        metadata.put(topic.withConfigs(newConfigs));
-        for (int i = 0; i < topic.partitions(); i++)
-        {
-            final Partition p = partition(name, i);
-            if (p != null)
+            final LogConfig config = configOf(topic);
+            final SortedMap<String, String> applied = appliedConfigs.get(topic.name());
+            final boolean configChanged = applied != null && !applied.equals(topic.configs());
+            appliedConfigs.put(topic.name(), topic.configs());
+            for (final Map.Entry<Integer, PartitionInfo> e : topic.partitions().entrySet())
             {
-                p.agent().submit(nowMs -> p.log().updateConfig(config));
+                final PartitionInfo state = e.getValue();
+                if (!state.replicas().contains(nodeId))
+                {
+                    continue;
+                }
+                final TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
+                Partition p = partitions.get(tp);
+                if (p == null)
+                {
+                    p = open(tp, topic, config, state, nowMs);
+                    if (p == null)
+                    {
+                        continue;
+                    }
+                }
+                else if (configChanged)
+                {
+                    final Partition target = p;
+                    p.agent().submit(now -> target.log().updateConfig(config));
+                }
+                p.updateLeadership(state.leader() == nodeId, state.leaderEpoch());
             }
         }
     }
 
-    public synchronized void deleteTopic(final String name) throws IOException
+    private LogConfig configOf(final TopicInfo topic)
     {
-        final TopicInfo topic = metadata.topic(name);
-        if (topic == null)
+        try
         {
-            throw new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
+            return logConfigs.apply(topic.configs());
         }
-        metadata.remove(name);
-        final List<Partition> removed = new ArrayList<>();
-        for (int i = 0; i < topic.partitions(); i++)
+        catch (final OspreyException e)
         {
-            final Partition p = partitions.remove(new TopicPartition(name, i));
-            if (p != null)
+            LOG.error("Topic {} has configs this node refuses ({}); using the defaults", topic.name(), e.getMessage());
+            return logConfigs.apply(Map.of());
+        }
+    }
+
+    private Partition open(final TopicPartition tp, final TopicInfo topic, final LogConfig config, final PartitionInfo state,
+        final long nowMs)
+    {
+        try
+        {
+            final PartitionLog log = logManager.getOrCreate(tp.topic(), tp.partition(), config, nowMs);
+            log.updateConfig(config);
+            final Partition p = new Partition(tp, topic.id(), log, agentFor(tp), state.leaderEpoch());
+            p.agent().addPeriodic(() -> maintain(p));
+            partitions.put(tp, p);
+            return p;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            LOG.error("Could not open the log of {}; it stays unavailable on this node", tp, e);
+            return null;
+        }
+    }
+
+    private void deleteRemovedTopics(final MetadataImage image)
+    {
+        final List<Partition> removed = new ArrayList<>();
+        for (final Partition p : partitions.values())
+        {
+            final TopicInfo t = image.topic(p.topicPartition().topic());
+            if (t == null || !t.id().equals(p.topicId()))
             {
-                p.markDeleted();
                 removed.add(p);
             }
+        }
+        if (removed.isEmpty())
+        {
+            return;
         }
         final CountDownLatch done = new CountDownLatch(removed.size());
         for (final Partition p : removed)
         {
+            partitions.remove(p.topicPartition());
+            appliedConfigs.remove(p.topicPartition().topic());
+            p.markDeleted();
             p.agent().submit(nowMs ->
             {
                 try
@@ -242,60 +307,17 @@ public final class PartitionManager
         }
         try
         {
-            done.await(30, TimeUnit.SECONDS);
+            // Waiting keeps a topic deleted and created again from reopening the old directory.
+            if (!done.await(DELETE_WAIT_MS, TimeUnit.MILLISECONDS))
+            {
+                LOG.warn("Deleting {} partition logs took longer than {} ms", removed.size(), DELETE_WAIT_MS);
+            }
         }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
         }
-        LOG.info("Deleted topic {}", name);
-    }
-
-    public LogConfig logConfigFor(final String topic)
-    {
-        final TopicInfo t = metadata.topic(topic);
-        return logConfigs.apply(t == null ? Map.of() : t.configs());
-    }
-
-    private void openPartitions(final TopicInfo topic, final int from, final int to, final long nowMs) throws IOException
-    {
-        publish(createLogs(topic, from, to, nowMs));
-    }
-
-    /** Opens (creating when missing) the logs of partitions [from, to); on failure removes the ones it created. */
-    private Map<TopicPartition, Partition> createLogs(final TopicInfo topic, final int from, final int to, final long nowMs)
-        throws IOException
-    {
-        final LogConfig config = logConfigs.apply(topic.configs());
-        final Map<TopicPartition, Partition> opened = new HashMap<>();
-        try
-        {
-            for (int i = from; i < to; i++)
-            {
-                final TopicPartition tp = new TopicPartition(topic.name(), i);
-                final PartitionLog log = logManager.getOrCreate(topic.name(), i, config, nowMs);
-                log.updateConfig(config);
-                opened.put(tp, new Partition(tp, topic.id(), log, agentFor(tp), 0));
-            }
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            for (final TopicPartition tp : opened.keySet())
-            {
-                logManager.delete(tp.topic(), tp.partition());
-            }
-            throw e;
-        }
-        return opened;
-    }
-
-    private void publish(final Map<TopicPartition, Partition> opened)
-    {
-        for (final Partition p : opened.values())
-        {
-            p.agent().addPeriodic(() -> maintain(p));
-        }
-        partitions.putAll(opened);
+        LOG.info("Deleted the logs of {} partition(s) of deleted topics", removed.size());
     }
 
     /**

@@ -60,11 +60,14 @@ public final class ProduceHandler
                         "Cannot append to internal topic " + topic.name());
                     continue;
                 }
-                final Partition partition = partitions.partition(new TopicPartition(topic.name(), data.index()));
+                final TopicPartition tp = new TopicPartition(topic.name(), data.index());
+                final Partition partition = partitions.leaderPartition(tp);
                 if (partition == null)
                 {
-                    results[t][p] = error(data.index(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-                        "This server does not host " + topic.name() + "-" + data.index());
+                    final ErrorCode code = partitions.notServedError(tp);
+                    results[t][p] = error(data.index(), code, code == ErrorCode.NOT_LEADER_OR_FOLLOWER
+                        ? "This server is not the leader of " + tp.topic() + "-" + tp.partition()
+                        : "This server does not host " + tp.topic() + "-" + tp.partition());
                     continue;
                 }
                 if (data.records() == null || data.records().sizeInBytes() == 0)

@@ -21,9 +21,11 @@ import io.osprey.protocol.message.MetadataResponse;
 /**
  * Asks a broker over the Kafka protocol whether it serves: ApiVersions, then Metadata for all
  * topics. Prints one line and exits 0 when both answer; exits 1 otherwise. The scripts use it
- * to wait for a node to be ready and to show it working.
+ * to wait for a node to be ready and to show it working. With {@code --brokers N} it also
+ * exits 1 unless Metadata lists at least N (unfenced) brokers and every partition has a leader;
+ * {@code --controller} prints only the active controller's id.
  * <pre>
- *   Probe host:port [--quiet]
+ *   Probe host:port [--quiet] [--brokers N] [--controller]
  * </pre>
  */
 public final class Probe
@@ -35,7 +37,11 @@ public final class Probe
     public static void main(final String[] args)
     {
         final String target = args.length > 0 ? args[0] : "127.0.0.1:9092";
-        final boolean quiet = args.length > 1 && args[1].equals("--quiet");
+        final java.util.List<String> flags = java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        final boolean quiet = flags.contains("--quiet");
+        final boolean controllerOnly = flags.contains("--controller");
+        final int brokersIndex = flags.indexOf("--brokers");
+        final int expectedBrokers = brokersIndex >= 0 && brokersIndex + 1 < flags.size() ? Integer.parseInt(flags.get(brokersIndex + 1)) : 0;
         final int colon = target.lastIndexOf(':');
         try (Socket socket = new Socket())
         {
@@ -50,18 +56,28 @@ public final class Probe
             final short mdVersion = 12;
             final ProtocolReader md = call(out, in, ApiKey.METADATA, mdVersion, 2, new MetadataRequest(null, false, false, false));
             final MetadataResponse metadata = MetadataResponse.read(md, mdVersion);
-            if (!quiet)
+            int partitions = 0;
+            int leaderless = 0;
+            for (final MetadataResponse.Topic t : metadata.topics())
             {
-                int partitions = 0;
-                for (final MetadataResponse.Topic t : metadata.topics())
+                partitions += t.partitions().size();
+                for (final MetadataResponse.Partition p : t.partitions())
                 {
-                    partitions += t.partitions().size();
+                    leaderless += p.leaderId() < 0 ? 1 : 0;
                 }
-                System.out.printf("%s serving: cluster %s, %d broker(s), controller %d, %d APIs, %d topic(s), %d partition(s)%n",
-                    target, metadata.clusterId(), metadata.brokers().size(), metadata.controllerId(), versions.apiKeys().size(),
-                    metadata.topics().size(), partitions);
             }
-            System.exit(versions.errorCode() == 0 ? 0 : 1);
+            if (controllerOnly)
+            {
+                System.out.println(metadata.controllerId());
+            }
+            else if (!quiet)
+            {
+                System.out.printf("%s serving: cluster %s, %d broker(s), controller %d, %d APIs, %d topic(s), %d partition(s), " +
+                    "%d without a leader%n", target, metadata.clusterId(), metadata.brokers().size(), metadata.controllerId(),
+                    versions.apiKeys().size(), metadata.topics().size(), partitions, leaderless);
+            }
+            final boolean complete = metadata.brokers().size() >= expectedBrokers && (expectedBrokers == 0 || leaderless == 0);
+            System.exit(versions.errorCode() == 0 && complete ? 0 : 1);
         }
         catch (final IOException | RuntimeException e)
         {

@@ -8,20 +8,25 @@ import java.util.Map;
 
 import io.osprey.config.BrokerConfig;
 import io.osprey.config.StorageFormat;
+import io.osprey.testing.BrokerProcess;
 
-/** A single-node broker on a free loopback port with its own formatted log directory, for tests. */
+/**
+ * A single combined node (broker and a controller quorum of one, the default roles) on a free
+ * loopback port with its own formatted log directory, for tests. The quorum uses the UDP ports
+ * from the client port + 1 (see {@link QuorumSettings}).
+ */
 public final class TestBroker implements AutoCloseable
 {
     private final Path logDir;
     private final Map<String, String> overrides;
-    private Broker broker;
+    private OspreyNode node;
     private int port;
 
     public TestBroker(final Path logDir, final Map<String, String> overrides) throws Exception
     {
         this.logDir = logDir;
         this.overrides = new HashMap<>(overrides);
-        port = freePort();
+        port = BrokerProcess.freePortWithQuorumPorts();
         StorageFormat.format(logDir, StorageFormat.randomClusterId(), 1);
         start();
     }
@@ -39,8 +44,13 @@ public final class TestBroker implements AutoCloseable
         }
     }
 
+    /** Starts the node; a node still running (say its broker was closed by the test) is closed first. */
     public void start() throws Exception
     {
+        if (node != null)
+        {
+            node.close();
+        }
         final Map<String, Object> props = new HashMap<>();
         props.put("node.id", "1");
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
@@ -48,19 +58,23 @@ public final class TestBroker implements AutoCloseable
         props.put("num.io.threads", "2");
         props.put("num.network.threads", "2");
         props.putAll(overrides);
-        broker = new Broker(BrokerConfig.parse(props));
+        node = OspreyNode.start(BrokerConfig.parse(props));
     }
 
     /** Clean stop and start on the same directory and port. */
     public void restart() throws Exception
     {
-        broker.close();
         start();
     }
 
     public Broker broker()
     {
-        return broker;
+        return node.broker();
+    }
+
+    public OspreyNode node()
+    {
+        return node;
     }
 
     public int port()
@@ -76,9 +90,9 @@ public final class TestBroker implements AutoCloseable
     @Override
     public void close()
     {
-        if (broker != null)
+        if (node != null)
         {
-            broker.close();
+            node.close();
         }
     }
 }

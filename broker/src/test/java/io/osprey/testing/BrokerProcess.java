@@ -31,7 +31,10 @@ import io.osprey.config.StorageFormat;
  * {@code broker.log} (the process's stdout and stderr, appended across restarts). The child runs
  * {@code java} from {@code java.home} with this JVM's class path, {@code -Xmx256m} and the
  * {@code --add-exports} flag Agrona needs. Several instances can run side by side; give each
- * its own directory, node id and port.
+ * its own directory, node id and port. {@link #cluster} lays out several combined nodes that form
+ * one controller quorum; start them all with {@link #launch()} first and then
+ * {@link #awaitReady()} each, since a broker serves only once a quorum has formed and it has
+ * registered.
  */
 public final class BrokerProcess implements AutoCloseable
 {
@@ -42,6 +45,7 @@ public final class BrokerProcess implements AutoCloseable
     private final int nodeId;
     private final int port;
     private final String clusterId;
+    private final List<Path> aeronDirs;
     private Process process;
 
     /**
@@ -58,6 +62,7 @@ public final class BrokerProcess implements AutoCloseable
         this.nodeId = nodeId;
         this.port = port;
         this.clusterId = clusterId;
+        this.aeronDirs = aeronDirs(nodeId, port, overrides.getOrDefault("controller.quorum.voters", ""));
         Files.createDirectories(dir);
         if (!Files.exists(propertiesFile()))
         {
@@ -79,10 +84,72 @@ public final class BrokerProcess implements AutoCloseable
         }
     }
 
+    /**
+     * {@code count} combined nodes (ids 1..count) of one cluster under {@code dir}, each with a free
+     * client port and its own controller port base, all listing the same voters.
+     */
+    public static List<BrokerProcess> cluster(final Path dir, final int count, final Map<String, String> overrides) throws IOException
+    {
+        final String clusterId = StorageFormat.randomClusterId();
+        final int[] ports = new int[count];
+        final StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            ports[i] = freePort();
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(freePortWithQuorumPorts() + 1);
+        }
+        final List<BrokerProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final Map<String, String> props = new LinkedHashMap<>(overrides);
+            props.put("controller.quorum.voters", voters.toString());
+            nodes.add(new BrokerProcess(dir.resolve("node-" + (i + 1)), i + 1, ports[i], clusterId, props));
+        }
+        return nodes;
+    }
+
     /** A single node on a free port with a random cluster id. */
     public static BrokerProcess single(final Path dir, final Map<String, String> overrides) throws IOException
     {
-        return new BrokerProcess(dir, 1, freePort(), StorageFormat.randomClusterId(), overrides);
+        return new BrokerProcess(dir, 1, freePortWithQuorumPorts(), StorageFormat.randomClusterId(), overrides);
+    }
+
+    /**
+     * A free TCP port P whose UDP ports P+1 to P+5 are free too: a combined node with no
+     * {@code controller.quorum.voters} runs its quorum of one there.
+     */
+    public static int freePortWithQuorumPorts() throws IOException
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            final int port = freePort();
+            if (port + 5 <= 65_535 && udpFree(port + 1, 5))
+            {
+                return port;
+            }
+        }
+        throw new IOException("no free TCP port followed by 5 free UDP ports after 100 tries");
+    }
+
+    private static boolean udpFree(final int from, final int count)
+    {
+        final List<java.net.DatagramSocket> held = new ArrayList<>();
+        try
+        {
+            for (int p = from; p < from + count; p++)
+            {
+                held.add(new java.net.DatagramSocket(p, java.net.InetAddress.getLoopbackAddress()));
+            }
+            return true;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+        finally
+        {
+            held.forEach(java.net.DatagramSocket::close);
+        }
     }
 
     public static int freePort() throws IOException
@@ -141,6 +208,13 @@ public final class BrokerProcess implements AutoCloseable
     /** Formats the data directory on first use, starts the JVM and waits until the port accepts connections. */
     public void start() throws IOException
     {
+        launch();
+        awaitReady();
+    }
+
+    /** Formats the data directory on first use and starts the JVM without waiting for it. */
+    public void launch() throws IOException
+    {
         if (isAlive())
         {
             throw new IllegalStateException("Node " + nodeId + " is already running (pid " + process.pid() + ")");
@@ -162,6 +236,11 @@ public final class BrokerProcess implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
             .start();
+    }
+
+    /** Waits until the node accepts connections (a broker does once it has registered with the quorum). */
+    public void awaitReady()
+    {
         try
         {
             Awaitility.await("node " + nodeId + " accepting on " + bootstrap())
@@ -197,7 +276,10 @@ public final class BrokerProcess implements AutoCloseable
         }
     }
 
-    /** SIGKILL: no shutdown hook, no flush, no clean close. Waits until the process is gone. */
+    /**
+     * SIGKILL: no shutdown hook, no flush, no clean close. Waits until the process is gone, then
+     * deletes its Aeron directories in /dev/shm (a killed node cannot; a restart would anyway).
+     */
     public void kill()
     {
         if (process == null)
@@ -206,6 +288,35 @@ public final class BrokerProcess implements AutoCloseable
         }
         process.destroyForcibly();
         waitForExit();
+        for (final Path d : aeronDirs)
+        {
+            try (var files = Files.exists(d) ? Files.walk(d) : java.util.stream.Stream.<Path>empty())
+            {
+                for (final Path f : files.sorted(java.util.Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(f);
+                }
+            }
+            catch (final IOException e)
+            {
+                // Best effort: the next start of this node deletes it too.
+            }
+        }
+    }
+
+    /** The default Aeron directories of the node's controller and its broker's controller client (see QuorumSettings, Broker). */
+    private static List<Path> aeronDirs(final int nodeId, final int port, final String voters)
+    {
+        int controllerPort = port + 1;
+        for (final String v : voters.split(","))
+        {
+            if (v.startsWith(nodeId + "@"))
+            {
+                controllerPort = Integer.parseInt(v.substring(v.lastIndexOf(':') + 1).trim());
+            }
+        }
+        final Path shm = Path.of("/dev/shm");
+        return List.of(shm.resolve("osprey-controller-" + nodeId + "-" + controllerPort), shm.resolve("osprey-broker-" + nodeId + "-" + port));
     }
 
     /** SIGTERM: the node closes cleanly in its shutdown hook. Waits until the process is gone (killed after 30 s). */

@@ -1,0 +1,71 @@
+package io.osprey.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import io.osprey.config.BrokerConfig;
+import io.osprey.config.HostPort;
+import io.osprey.config.LogKeys;
+import io.osprey.config.QuorumVoter;
+import io.osprey.controller.quorum.QuorumConfig;
+import io.osprey.controller.quorum.Voter;
+
+/**
+ * How a node's {@code server.properties} maps onto the controller quorum.
+ * <ul>
+ *   <li>{@code controller.quorum.voters}: as given; when empty on a combined node, a quorum of
+ *   one made of this node, {@code <node.id>@<host>:<first listener port + 1>} (the host of the
+ *   first listener, 127.0.0.1 when that binds every interface). The voter's port is a base:
+ *   the controller uses five UDP ports from it (see {@link Voter}), so 9092 for clients puts the
+ *   quorum on UDP 9093-9097.</li>
+ *   <li>{@code metadata.log.dir}: the quorum's Raft log and snapshots; default
+ *   {@code <first log.dirs entry>/}{@value #DEFAULT_METADATA_DIR}.</li>
+ * </ul>
+ */
+public final class QuorumSettings
+{
+    /** Under the first log directory; not a {@code topic-N} name, so the log manager leaves it alone. */
+    public static final String DEFAULT_METADATA_DIR = "controller-metadata";
+
+    private QuorumSettings()
+    {
+    }
+
+    /** The voters, in {@code id@host:port,...} form. */
+    public static String votersText(final BrokerConfig config)
+    {
+        final List<QuorumVoter> voters = config.controllerQuorumVoters();
+        if (!voters.isEmpty())
+        {
+            return voters.stream().map(QuorumVoter::toString).collect(Collectors.joining(","));
+        }
+        final HostPort first = config.listeners().get(0).address();
+        final String host = first.isWildcard() || first.host().isEmpty() ? "127.0.0.1" : first.host();
+        return config.nodeId() + "@" + host + ":" + (first.port() + 1);
+    }
+
+    public static List<Voter> voters(final BrokerConfig config)
+    {
+        return Voter.parseList(votersText(config));
+    }
+
+    public static Path metadataLogDir(final BrokerConfig config)
+    {
+        final String dir = config.values().getString(LogKeys.METADATA_LOG_DIR);
+        return dir != null ? Path.of(dir) : config.logDirs().get(0).resolve(DEFAULT_METADATA_DIR);
+    }
+
+    /** The settings of this node's controller voter. */
+    public static QuorumConfig quorumConfig(final BrokerConfig config)
+    {
+        final Map<String, String> p = new TreeMap<>();
+        p.put(QuorumConfig.NODE_ID, Integer.toString(config.nodeId()));
+        p.put(QuorumConfig.VOTERS, votersText(config));
+        p.put(QuorumConfig.DATA_DIR, metadataLogDir(config).toString());
+        p.put(QuorumConfig.BROKER_SESSION_TIMEOUT_MS, Integer.toString(config.brokerSessionTimeoutMs()));
+        p.put(QuorumConfig.UNCLEAN_LEADER_ELECTION_ENABLE, Boolean.toString(config.uncleanLeaderElectionEnable()));
+        return QuorumConfig.from(p);
+    }
+}
