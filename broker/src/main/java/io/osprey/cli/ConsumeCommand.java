@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 
 import io.osprey.common.TopicPartition;
 import io.osprey.consumer.ConsumerRecord;
+import io.osprey.consumer.OffsetAndMetadata;
 import io.osprey.consumer.OspreyConsumer;
 import io.osprey.consumer.PartitionInfo;
 import io.osprey.serialization.Serdes;
@@ -37,6 +38,10 @@ final class ConsumeCommand implements Callable<Integer>
     @Option(names = "--topic", required = true)
     String topic;
 
+    @Option(names = "--group", description = "Join this consumer group: read the partitions it assigns, from its committed "
+        + "offsets (new partitions from the start with --from-beginning, else the end), committing as it goes.")
+    String group;
+
     @Option(names = "--from-beginning", description = "Start at the earliest offset instead of the end.")
     boolean fromBeginning;
 
@@ -59,8 +64,16 @@ final class ConsumeCommand implements Callable<Integer>
         final Map<String, Object> config = new HashMap<>(props);
         config.put("bootstrap.servers", bootstrapServer);
         config.putIfAbsent("client.id", "osprey-cli-consumer");
+        if (group != null)
+        {
+            config.put("group.id", group);
+            config.putIfAbsent("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+            // Commit what was printed, not what poll returned: --max-messages can stop mid-batch.
+            config.put("enable.auto.commit", "false");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         long count = 0;
+        final Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
         try (OspreyConsumer<String, String> consumer = new OspreyConsumer<>(config, new Serdes.StringDeserializer(),
             new Serdes.StringDeserializer()))
         {
@@ -69,19 +82,26 @@ final class ConsumeCommand implements Callable<Integer>
             {
                 throw new CliException("Topic '" + topic + "' does not exist");
             }
-            final List<TopicPartition> partitions = new ArrayList<>();
-            for (final PartitionInfo info : infos)
+            if (group != null)
             {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            if (fromBeginning)
-            {
-                consumer.seekToBeginning(partitions);
+                consumer.subscribe(List.of(topic));
             }
             else
             {
-                consumer.seekToEnd(partitions);
+                final List<TopicPartition> partitions = new ArrayList<>();
+                for (final PartitionInfo info : infos)
+                {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+                consumer.assign(partitions);
+                if (fromBeginning)
+                {
+                    consumer.seekToBeginning(partitions);
+                }
+                else
+                {
+                    consumer.seekToEnd(partitions);
+                }
             }
             long lastRecordMs = System.currentTimeMillis();
             while (maxMessages == null || count < maxMessages)
@@ -100,12 +120,20 @@ final class ConsumeCommand implements Callable<Integer>
                     }
                     out.println(r.value());
                     count++;
+                    if (group != null)
+                    {
+                        printed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    }
                     if (maxMessages != null && count >= maxMessages)
                     {
                         break;
                     }
                 }
                 out.flush();
+                if (any && group != null)
+                {
+                    consumer.commitAsync(new HashMap<>(printed), null);
+                }
                 final long nowMs = System.currentTimeMillis();
                 if (any)
                 {
@@ -115,6 +143,10 @@ final class ConsumeCommand implements Callable<Integer>
                 {
                     break;
                 }
+            }
+            if (group != null && !printed.isEmpty())
+            {
+                consumer.commitSync(printed);
             }
         }
         final PrintWriter err = spec.commandLine().getErr();

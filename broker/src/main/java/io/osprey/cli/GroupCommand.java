@@ -23,6 +23,7 @@ import io.osprey.common.ErrorCode;
 import io.osprey.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -38,10 +39,10 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class, GroupCommand.Delete.class, GroupResetOffsetsCommand.class})
 final class GroupCommand
 {
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-server", scope = ScopeType.INHERIT, defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
     String bootstrapServer;
 
-    @Option(names = "--output", defaultValue = "text", description = "text (default) or json.")
+    @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text", description = "text (default) or json.")
     String output;
 
     @Spec

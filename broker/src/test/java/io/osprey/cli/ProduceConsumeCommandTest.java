@@ -58,6 +58,22 @@ class ProduceConsumeCommandTest
                 "--max-messages", "1", "--property", "fetch.max.wait=1");
             assertThat(unknownKey[0]).isNotEqualTo("0");
             assertThat(unknownKey[2]).contains("fetch.max.wait");
+
+            // --group: each run resumes where the group's committed offset left off, even when
+            // --max-messages stopped in the middle of a fetched batch.
+            final String[] first = run("consume", "--bootstrap-server", bs, "--topic", "lines", "--group", "cli-group",
+                "--from-beginning", "--max-messages", "2", "--property", "print.key=true");
+            assertThat(first[0]).as(first[2]).isEqualTo("0");
+            assertThat(first[1].lines()).containsExactly("a:one", "b:two");
+            final String[] second = run("consume", "--bootstrap-server", bs, "--topic", "lines", "--group", "cli-group",
+                "--from-beginning", "--max-messages", "1");
+            assertThat(second[0]).as(second[2]).isEqualTo("0");
+            assertThat(second[1].lines()).containsExactly("no-key-here");
+
+            // Parent options may also follow the subcommand, as with Kafka's tools.
+            final String[] described = run("group", "describe", "cli-group", "--bootstrap-server", bs, "--output", "json");
+            assertThat(described[0]).as(described[2]).isEqualTo("0");
+            assertThat(described[1]).contains("\"lines\"");
         }
     }
 }
