@@ -50,11 +50,14 @@ public final class ConfigDocs
         sb.append("Kafka features Osprey does not have. Ignored keys are still accepted and validated, so that a\n");
         sb.append("configuration written for Kafka loads unchanged. Some *used* keys belong to features that\n");
         sb.append("are still being built and take effect when they land: replication (`replica.*`,\n");
-        sb.append("`min.insync.replicas`) and the admin HTTP server (`osprey.admin.http.listener`); today they\n");
-        sb.append("are validated only. The controller quorum keys are in effect: `process.roles`, `node.id`,\n");
+        sb.append("`min.insync.replicas`); today they are validated only. The admin HTTP server\n");
+        sb.append("(`osprey.admin.http.listener`: /metrics, /ready, /health) is in effect; see docs/operations.md.\n");
+        sb.append("The controller quorum keys are in effect: `process.roles`, `node.id`,\n");
         sb.append("`controller.quorum.voters` (empty on a combined node: a quorum of one on the UDP ports from\n");
         sb.append("the first listener's port + 1), `metadata.log.dir`, `broker.heartbeat.interval.ms`,\n");
-        sb.append("`broker.session.timeout.ms` and `unclean.leader.election.enable` (see docs/controller.md).\n\n");
+        sb.append("`broker.session.timeout.ms`, `unclean.leader.election.enable` and the quorum's own tuning\n");
+        sb.append("(`controller.quorum.aeron.*`, `controller.quorum.idle.*`, `controller.quorum.log.term.bytes`,\n");
+        sb.append("`controller.quorum.snapshot.records`, `metadata.log.max.snapshot.interval.ms`; see docs/controller.md).\n\n");
         sb.append("Precedence, as in Kafka:\n\n");
         sb.append("- `log.dirs` over `log.dir`;\n");
         sb.append("- `log.retention.ms` over `log.retention.minutes` over `log.retention.hours` (any negative value keeps logs forever);\n");

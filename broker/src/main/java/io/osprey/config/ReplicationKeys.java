@@ -4,9 +4,12 @@ import static io.osprey.config.ConfigType.BOOLEAN;
 import static io.osprey.config.ConfigType.INT;
 import static io.osprey.config.ConfigType.LONG;
 import static io.osprey.config.ConfigType.SHORT;
+import static io.osprey.config.ConfigType.STRING;
 import static io.osprey.config.Usage.IGNORED;
 import static io.osprey.config.Usage.USED;
 import static io.osprey.config.Validators.atLeast;
+
+import io.osprey.controller.quorum.QuorumConfig;
 
 /**
  * Broker keys of replication, broker liveness, the group coordinator and its offsets topic,
@@ -29,6 +32,15 @@ public final class ReplicationKeys
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
     public static final String CONTROLLER_QUORUM_FETCH_TIMEOUT_MS = "controller.quorum.fetch.timeout.ms";
+    public static final String CONTROLLER_QUORUM_AERON_DIR = QuorumConfig.AERON_DIR;
+    public static final String CONTROLLER_QUORUM_AERON_LEADER_HEARTBEAT_TIMEOUT_MS = QuorumConfig.LEADER_HEARTBEAT_TIMEOUT_MS;
+    public static final String CONTROLLER_QUORUM_AERON_LEADER_HEARTBEAT_INTERVAL_MS = QuorumConfig.LEADER_HEARTBEAT_INTERVAL_MS;
+    public static final String CONTROLLER_QUORUM_AERON_ELECTION_TIMEOUT_MS = QuorumConfig.ELECTION_TIMEOUT_MS;
+    public static final String CONTROLLER_QUORUM_IDLE_STRATEGY = QuorumConfig.IDLE_STRATEGY;
+    public static final String CONTROLLER_QUORUM_IDLE_PARK_MAX_MS = QuorumConfig.IDLE_PARK_MAX_MS;
+    public static final String CONTROLLER_QUORUM_LOG_TERM_BYTES = QuorumConfig.LOG_TERM_BYTES;
+    public static final String CONTROLLER_QUORUM_SNAPSHOT_RECORDS = QuorumConfig.SNAPSHOT_RECORDS;
+    public static final String METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS = QuorumConfig.SNAPSHOT_INTERVAL_MS;
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
@@ -60,6 +72,7 @@ public final class ReplicationKeys
     {
         defineReplication(def);
         defineLiveness(def);
+        defineControllerQuorum(def);
         defineGroups(def);
         defineUnsupportedCoordinators(def);
     }
@@ -94,15 +107,45 @@ public final class ReplicationKeys
 
     private static void defineLiveness(final ConfigDef def)
     {
-        def.define(BROKER_HEARTBEAT_INTERVAL_MS, INT, "500", atLeast(1), USED,
+        def.define(BROKER_HEARTBEAT_INTERVAL_MS, INT, "300", atLeast(1), USED,
             "How often a broker heartbeats to the controller quorum (Kafka: 2000).");
-        def.define(BROKER_SESSION_TIMEOUT_MS, INT, "5000", atLeast(1), USED,
-            "A broker without a committed heartbeat for this long is fenced and loses its leaderships (Kafka: 9000); it must "
-                + "outlast a controller failover (about 2-3 s), and every controller must use the same value.");
+        def.define(BROKER_SESSION_TIMEOUT_MS, INT, "1500", atLeast(1), USED,
+            "A broker without a committed heartbeat for this long is fenced and loses its leaderships (Kafka: 9000). A new "
+                + "controller leader renews every live broker's lease from the start of its term, so a controller failover "
+                + "fences no broker that keeps heartbeating. Every controller must use the same value.");
         def.define(CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS, INT, "1000", atLeast(1), IGNORED,
             "Kafka's Raft election timeout; Osprey's quorum has its own timing.");
         def.define(CONTROLLER_QUORUM_FETCH_TIMEOUT_MS, INT, "2000", atLeast(1), IGNORED,
             "Kafka's Raft fetch timeout; Osprey's quorum has its own timing.");
+    }
+
+    /** Osprey's own tuning of the Aeron Cluster quorum a controller node runs (see docs/controller.md). */
+    private static void defineControllerQuorum(final ConfigDef def)
+    {
+        def.define(CONTROLLER_QUORUM_AERON_DIR, STRING, null, Validators.nonEmptyString(), USED,
+            "Media driver directory of this node's controller voter, deleted on start and on clean close "
+                + "(default /dev/shm/osprey-controller-<node.id>-<voter port>).");
+        def.define(CONTROLLER_QUORUM_AERON_LEADER_HEARTBEAT_TIMEOUT_MS, LONG,
+            Long.toString(QuorumConfig.DEFAULT_LEADER_HEARTBEAT_TIMEOUT_MS), atLeast(1), USED,
+            "A controller follower that hears nothing from the leader for this long starts an election (Aeron: 10000); "
+                + "must exceed the heartbeat interval. A voter starting while another is down canvasses 10 times this long.");
+        def.define(CONTROLLER_QUORUM_AERON_LEADER_HEARTBEAT_INTERVAL_MS, LONG,
+            Long.toString(QuorumConfig.DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS), atLeast(1), USED,
+            "How often the controller leader heartbeats to its followers when idle (Aeron: 200).");
+        def.define(CONTROLLER_QUORUM_AERON_ELECTION_TIMEOUT_MS, LONG, Long.toString(QuorumConfig.DEFAULT_ELECTION_TIMEOUT_MS),
+            atLeast(1), USED, "How long a controller election round waits for votes (Aeron: 1000).");
+        def.define(CONTROLLER_QUORUM_IDLE_STRATEGY, STRING, QuorumConfig.DEFAULT_IDLE_STRATEGY, Validators.oneOf("sleep", "backoff"),
+            USED, "How the controller's agent threads idle: sleep (a fixed sleep of controller.quorum.idle.park.max.ms, lowest "
+                + "idle CPU) or backoff (park from 1 ms doubling to it).");
+        def.define(CONTROLLER_QUORUM_IDLE_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_IDLE_PARK_MAX_MS), atLeast(1), USED,
+            "Longest sleep or park of an idle controller agent thread; bounds each hop of a commit round trip.");
+        def.define(CONTROLLER_QUORUM_LOG_TERM_BYTES, INT, Integer.toString(QuorumConfig.DEFAULT_LOG_TERM_BYTES),
+            Validators.powerOfTwoAtLeast(64 * 1024), USED,
+            "Term length of the controller quorum's log channel; a message is at most an eighth of it.");
+        def.define(CONTROLLER_QUORUM_SNAPSHOT_RECORDS, LONG, Long.toString(QuorumConfig.DEFAULT_SNAPSHOT_RECORDS), atLeast(1), USED,
+            "Metadata records after which the controller leader takes a snapshot of the quorum.");
+        def.define(METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS, LONG, Long.toString(QuorumConfig.DEFAULT_SNAPSHOT_INTERVAL_MS), atLeast(1),
+            USED, "Longest time between controller snapshots while metadata records arrive.");
     }
 
     private static void defineGroups(final ConfigDef def)

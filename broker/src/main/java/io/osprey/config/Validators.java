@@ -51,6 +51,26 @@ public final class Validators
         };
     }
 
+    /** A whole number (INT or LONG) that is a power of two of at least {@code min}. */
+    public static Validator powerOfTwoAtLeast(final long min)
+    {
+        return new Validator()
+        {
+            @Override
+            public String problem(final Object value)
+            {
+                final long v = ((Number) value).longValue();
+                return v >= min && Long.bitCount(v) == 1 ? null : "";
+            }
+
+            @Override
+            public String describe(final String noun)
+            {
+                return "a power of two >= " + min;
+            }
+        };
+    }
+
     /** A DOUBLE in {@code [min, max]}. */
     public static Validator betweenDouble(final double min, final double max)
     {

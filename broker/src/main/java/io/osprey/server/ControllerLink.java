@@ -24,8 +24,10 @@ import io.osprey.controller.quorum.ControllerClient;
  * {@link #submit}.
  * <p>
  * Protocol: the client sends one command at a time, so a heartbeat waits behind admin commands
- * submitted before it; at most one heartbeat is outstanding. The lease is
- * {@code broker.session.timeout.ms} from the controller's cluster time of the last heartbeat.
+ * submitted before it; at most one heartbeat is outstanding in the client (a heartbeat whose
+ * answer has arrived counts as done even while its callback waits its turn). The lease is
+ * {@code broker.session.timeout.ms} from the controller's cluster time of the last heartbeat,
+ * and a new controller leader renews it from the start of its term.
  * <p>
  * Thread-safety: {@link #submit} from any thread; the heartbeat timer runs on its own thread.
  */
@@ -43,7 +45,7 @@ public final class ControllerLink implements AutoCloseable
     private final List<String> endpoints;
     private final String rack;
     private final ScheduledExecutorService heartbeats;
-    private CompletableFuture<Response> heartbeatInFlight;
+    private volatile ControllerClient.Submission heartbeatInFlight;
     private volatile boolean closed;
 
     public ControllerLink(final ControllerClient client, final int brokerId, final List<String> endpoints, final String rack)
@@ -126,14 +128,22 @@ public final class ControllerLink implements AutoCloseable
         heartbeats.scheduleWithFixedDelay(this::maybeHeartbeat, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Runs on the heartbeat thread. The previous heartbeat only has to be settled in the client
+     * (answered, so it reached the quorum and renewed the lease, or failed), not completed: its
+     * future completes on the client's callback thread, which may be busy applying metadata
+     * (creating logs, loading a coordinator partition), and heartbeats must not wait for that.
+     */
     private void maybeHeartbeat()
     {
-        if (closed || (heartbeatInFlight != null && !heartbeatInFlight.isDone()))
+        final ControllerClient.Submission previous = heartbeatInFlight;
+        if (closed || (previous != null && !previous.settled()))
         {
             return;
         }
-        heartbeatInFlight = client.submit(new Command.BrokerHeartbeat("", 0, brokerId, incarnationId));
-        heartbeatInFlight.whenComplete((r, e) ->
+        final ControllerClient.Submission heartbeat = client.submit(new Command.BrokerHeartbeat("", 0, brokerId, incarnationId));
+        heartbeatInFlight = heartbeat;
+        heartbeat.whenComplete((r, e) ->
         {
             if (r != null && r.error() == ErrorCode.BROKER_NOT_AVAILABLE && !closed)
             {

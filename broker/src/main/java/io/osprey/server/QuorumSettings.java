@@ -9,6 +9,7 @@ import io.osprey.config.BrokerConfig;
 import io.osprey.config.HostPort;
 import io.osprey.config.LogKeys;
 import io.osprey.config.QuorumVoter;
+import io.osprey.config.ReplicationKeys;
 import io.osprey.controller.quorum.QuorumConfig;
 import io.osprey.controller.quorum.Voter;
 
@@ -22,12 +23,23 @@ import io.osprey.controller.quorum.Voter;
  *   quorum on UDP 9093-9097.</li>
  *   <li>{@code metadata.log.dir}: the quorum's Raft log and snapshots; default
  *   {@code <first log.dirs entry>/}{@value #DEFAULT_METADATA_DIR}.</li>
+ *   <li>the quorum's tuning keys ({@code controller.quorum.aeron.*}, {@code controller.quorum.idle.*},
+ *   {@code controller.quorum.log.term.bytes}, {@code controller.quorum.snapshot.records},
+ *   {@code metadata.log.max.snapshot.interval.ms}): as set, else the registry's defaults,
+ *   which are {@link QuorumConfig}'s.</li>
  * </ul>
  */
 public final class QuorumSettings
 {
     /** Under the first log directory; not a {@code topic-N} name, so the log manager leaves it alone. */
     public static final String DEFAULT_METADATA_DIR = "controller-metadata";
+
+    /** The quorum's own tuning keys, passed through as set in server.properties (or their registry defaults). */
+    static final List<String> QUORUM_TUNING_KEYS = List.of(ReplicationKeys.CONTROLLER_QUORUM_AERON_DIR,
+        ReplicationKeys.CONTROLLER_QUORUM_AERON_LEADER_HEARTBEAT_TIMEOUT_MS, ReplicationKeys.CONTROLLER_QUORUM_AERON_LEADER_HEARTBEAT_INTERVAL_MS,
+        ReplicationKeys.CONTROLLER_QUORUM_AERON_ELECTION_TIMEOUT_MS, ReplicationKeys.CONTROLLER_QUORUM_IDLE_STRATEGY,
+        ReplicationKeys.CONTROLLER_QUORUM_IDLE_PARK_MAX_MS, ReplicationKeys.CONTROLLER_QUORUM_LOG_TERM_BYTES,
+        ReplicationKeys.CONTROLLER_QUORUM_SNAPSHOT_RECORDS, ReplicationKeys.METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS);
 
     private QuorumSettings()
     {
@@ -66,6 +78,14 @@ public final class QuorumSettings
         p.put(QuorumConfig.DATA_DIR, metadataLogDir(config).toString());
         p.put(QuorumConfig.BROKER_SESSION_TIMEOUT_MS, Integer.toString(config.brokerSessionTimeoutMs()));
         p.put(QuorumConfig.UNCLEAN_LEADER_ELECTION_ENABLE, Boolean.toString(config.uncleanLeaderElectionEnable()));
+        for (final String key : QUORUM_TUNING_KEYS)
+        {
+            final Object value = config.values().get(key);
+            if (value != null)
+            {
+                p.put(key, value.toString());
+            }
+        }
         return QuorumConfig.from(p);
     }
 }

@@ -17,6 +17,8 @@ import io.osprey.controller.MetadataRecord.BrokerUnregistered;
  * whose lease has, after moving their leadership away. A broker that returns with the same
  * incarnation is unfenced by its next heartbeat; one that restarted (new incarnation) is
  * fenced as its old self first, so nothing it led keeps an epoch from before the restart.
+ * A new controller leader renews every live lease ({@link #renewLiveLeases}), so a failover
+ * never fences a broker that kept heartbeating.
  */
 final class BrokerLifecycle
 {
@@ -86,6 +88,24 @@ final class BrokerLifecycle
             if (!b.fenced() && nowMs >= b.leaseExpiryMs())
             {
                 fence(draft, b.id());
+            }
+        }
+    }
+
+    /**
+     * A new controller leader took over at {@code nowMs}: every live broker's lease runs at
+     * least a whole session from then (Kafka's controller resets its heartbeat tracking on
+     * failover), since no broker could heartbeat while there was no leader. Brokers whose lease
+     * ran out during the failover are renewed too; fenced brokers stay fenced.
+     */
+    void renewLiveLeases(final RecordDraft draft, final long nowMs)
+    {
+        final long leaseExpiryMs = nowMs + config.brokerSessionTimeoutMs();
+        for (final BrokerInfo b : draft.image().brokers().values())
+        {
+            if (!b.fenced() && b.leaseExpiryMs() < leaseExpiryMs)
+            {
+                draft.append(new BrokerLeaseRenewed(b.id(), leaseExpiryMs));
             }
         }
     }

@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The controller's metadata state machine. {@link #handle} and {@link #onTimer} read the image
- * and return records without changing anything; {@link #replay} is the only mutator. The
- * active controller commits what {@code handle} returns and then replays it, exactly as the
- * standbys do, so all nodes hold equal images.
+ * The controller's metadata state machine. {@link #handle}, {@link #onTimer} and
+ * {@link #onNewLeadershipTerm} read the image and return records without changing anything;
+ * {@link #replay} is the only mutator. The active controller commits what they return and
+ * then replays it, exactly as the standbys do, so all nodes hold equal images.
  * <p>
  * Protocol: commands from one client carry increasing sequences. The last sequence and its
  * response are part of the image (a {@link ClientSequenceRecorded} ends every result), so a
@@ -91,6 +91,19 @@ public final class ControllerStateMachine
     {
         final RecordDraft draft = new RecordDraft(image);
         brokers.onTimer(draft, nowMs);
+        return draft.records();
+    }
+
+    /**
+     * Records that renew the lease of every live broker to at least {@code termTimestampMs}
+     * plus the session timeout; empty when none needs it. The quorum calls this when a new
+     * leadership term starts, at the term's timestamp: the event sits in the replicated log,
+     * so every node (and every replay) produces the same records at the same position.
+     */
+    public List<MetadataRecord> onNewLeadershipTerm(final long termTimestampMs)
+    {
+        final RecordDraft draft = new RecordDraft(image);
+        brokers.renewLiveLeases(draft, termTimestampMs);
         return draft.records();
     }
 

@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * A seeded simulation of a cluster's metadata life: brokers register, heartbeat, miss leases
- * and restart; leaders propose ISR changes (current and stale); topics come and go; rebalances
+ * and restart; controller failovers start new leadership terms; leaders propose ISR changes (current and stale); topics come and go; rebalances
  * run and complete. Each command goes to an active controller and, to prove determinism, to a
  * standby that must produce the same result; both replay every record, and after every step
  * their images must be equal and the invariants must hold. A failure names the seed and step,
@@ -91,11 +91,15 @@ class ControllerSimulationTest
                     }
                 }
             }
-            else if (roll < 45)
+            else if (roll < 42)
             {
                 nowMs += random.nextInt(700);
                 note("advance to " + nowMs);
                 commit(active.onTimer(nowMs), standby.onTimer(nowMs));
+            }
+            else if (roll < 45)
+            {
+                newLeadershipTerm();
             }
             else if (roll < 62)
             {
@@ -152,6 +156,26 @@ class ControllerSimulationTest
                 final ControllerResult r = send(lastCommand);
                 check(r.records().isEmpty() && before.equals(active.image()), "resend changed state: " + r);
             }
+        }
+
+        /**
+         * A controller failover: no timer fires while there is no leader, then the new term's
+         * start (often past some leases) renews every live lease, so the timer at that instant
+         * fences nobody.
+         */
+        private void newLeadershipTerm()
+        {
+            nowMs += random.nextInt((int)(3 * SESSION_TIMEOUT_MS));
+            note("new leadership term at " + nowMs);
+            final List<Integer> live = active.image().liveBrokerIds();
+            commit(active.onNewLeadershipTerm(nowMs), standby.onNewLeadershipTerm(nowMs));
+            for (final int id : live)
+            {
+                check(active.image().broker(id).leaseExpiryMs() >= nowMs + SESSION_TIMEOUT_MS,
+                    "lease of broker " + id + " not renewed by the new term: " + active.image().broker(id));
+            }
+            final List<MetadataRecord> expired = active.onTimer(nowMs);
+            check(expired.isEmpty(), "a broker was fenced at the start of a new term: " + expired);
         }
 
         private Map<String, String> randomConfigs()

@@ -98,6 +98,50 @@ class ControllerStateMachineTest
     }
 
     @Test
+    void shouldRenewEveryLiveLeaseWhenANewLeadershipTermStarts()
+    {
+        withBrokers(3);
+        ctx.createTopic("t", 3, 1);
+        ctx.nowMs += 600;
+        ctx.heartbeat(0);
+        ctx.heartbeat(1);
+        ctx.advanceTimeMs(400);
+        assertThat(ctx.image().broker(2).fenced()).isTrue();
+        final MetadataImage before = ctx.image();
+        // The leader dies with brokers 0 and 1 at lease expiry 1600; the new one takes over at 2500,
+        // past those leases, without any timer having fired in between.
+        ctx.nowMs = 2_500;
+
+        final List<MetadataRecord> renewals = ctx.controller.onNewLeadershipTerm(ctx.nowMs);
+
+        assertThat(ctx.image()).isSameAs(before);
+        assertThat(renewals).containsExactly(new MetadataRecord.BrokerLeaseRenewed(0, 3_500),
+            new MetadataRecord.BrokerLeaseRenewed(1, 3_500));
+        ctx.commit(renewals);
+        assertThat(ctx.controller.onTimer(ctx.nowMs)).isEmpty();
+        assertThat(ctx.controller.nextDeadlineMs()).isEqualTo(3_500);
+        assertThat(ctx.image().broker(2).fenced()).isTrue();
+        assertThat(ctx.advanceTimeMs(999)).isEmpty();
+        ctx.heartbeat(0);
+        final List<MetadataRecord> fenced = ctx.advanceTimeMs(1);
+        assertThat(fenced).contains(new MetadataRecord.BrokerFenced(1)).doesNotContain(new MetadataRecord.BrokerFenced(0));
+    }
+
+    @Test
+    void shouldNeverShortenALeaseWhenANewLeadershipTermStarts()
+    {
+        withBrokers(2);
+        ctx.nowMs = 500;
+        ctx.heartbeat(1);
+
+        // A term timestamp behind the last heartbeat (the new leader's clock lags): only broker 0 gains.
+        final List<MetadataRecord> renewals = ctx.controller.onNewLeadershipTerm(300);
+
+        assertThat(renewals).containsExactly(new MetadataRecord.BrokerLeaseRenewed(0, 1_300));
+        assertThat(ctx.controller.onNewLeadershipTerm(0)).isEmpty();
+    }
+
+    @Test
     void shouldTakePartitionOfflineWhenLastIsrMemberDies()
     {
         withBrokers(2);

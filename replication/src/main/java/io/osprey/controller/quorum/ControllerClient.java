@@ -161,9 +161,9 @@ public final class ControllerClient implements AutoCloseable
      * replaced by this client's; the future completes on the callback thread with the committed
      * response.
      */
-    public CompletableFuture<Response> submit(final Command command)
+    public Submission submit(final Command command)
     {
-        final Pending pending = new Pending(command, new CompletableFuture<>());
+        final Pending pending = new Pending(command, new Submission());
         if (!agent.inbox.offer(pending))
         {
             pending.future.completeExceptionally(new IllegalStateException(
@@ -189,7 +189,24 @@ public final class ControllerClient implements AutoCloseable
         callbacks.shutdown();
     }
 
-    private record Pending(Command command, CompletableFuture<Response> future)
+    /**
+     * The future of a submitted command. It completes on the callback thread, which may be busy
+     * with earlier callbacks; {@link #settled()} tells already, from the polling thread, that the
+     * outcome is known: the committed response arrived (the command reached the quorum), or
+     * the command failed or timed out.
+     */
+    public static final class Submission extends CompletableFuture<Response>
+    {
+        private volatile boolean settled;
+
+        /** True once the outcome is known, even if the future has not completed yet. */
+        public boolean settled()
+        {
+            return settled || isDone();
+        }
+    }
+
+    private record Pending(Command command, Submission future)
     {
     }
 
@@ -524,8 +541,9 @@ public final class ControllerClient implements AutoCloseable
             callbacks.execute(() -> l.onImage(image));
         }
 
-        private void complete(final CompletableFuture<Response> future, final Response response, final Throwable error)
+        private void complete(final Submission future, final Response response, final Throwable error)
         {
+            future.settled = true;
             callbacks.execute(() ->
             {
                 if (error != null)

@@ -7,6 +7,7 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
@@ -276,6 +277,23 @@ public final class ControllerNode implements AutoCloseable
         {
             errors("snapshot timer").onError(e);
         }
+    }
+
+    /** Elections this voter has taken part in since it started (Aeron's election count); 0 once closed. */
+    public long electionCount()
+    {
+        final Counter c = clusteredDriver.consensusModule().context().electionCounter();
+        return c.isClosed() ? 0 : c.get();
+    }
+
+    /** Whether the quorum has a leader as this voter sees it: no election is running and it leads or follows. */
+    public boolean hasLeader()
+    {
+        final ConsensusModule.Context ctx = clusteredDriver.consensusModule().context();
+        final Counter election = ctx.electionStateCounter();
+        final Counter role = ctx.clusterNodeRoleCounter();
+        return !election.isClosed() && !role.isClosed() && ElectionState.get(election) == ElectionState.CLOSED &&
+            Cluster.Role.get(role) != Cluster.Role.CANDIDATE;
     }
 
     private Counter snapshotCounter()

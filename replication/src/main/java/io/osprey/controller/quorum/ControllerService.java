@@ -24,6 +24,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The clustered service: runs the {@link ControllerStateMachine} on the committed log.
@@ -34,12 +35,14 @@ import java.util.TreeSet;
  * every subscribed session as {@code RECORD}s, and the response goes back to the sender as a
  * {@code RESPONSE}. A {@code SUBSCRIBE(fromOffset)} adds the session to the subscribers and,
  * unless the session is exactly up to date, sends it the whole image first. Lease expiry runs
- * on one cluster timer whose deadline follows {@link ControllerStateMachine#nextDeadlineMs()}.
+ * on one cluster timer whose deadline follows {@link ControllerStateMachine#nextDeadlineMs()};
+ * a new leadership term renews every live broker's lease from the term's timestamp.
  * <p>
  * Deterministic: cluster time and cluster timers only, no I/O; state (image, subscribers,
  * timer deadline) changes only while handling log events, identically on every node. Egress
  * is sent by the leader only (Aeron mocks it on followers). A session whose egress is
- * back-pressured is closed, never waited for: it reconnects and catches up from the image.
+ * back-pressured is closed, never waited for: it reconnects and catches up from the image
+ * (a new term's renewals only skip it, see {@link #onNewLeadershipTermEvent}).
  * <p>
  * Thread-safety: owned by the service container's agent thread; {@link #image()},
  * {@link #role()} and {@link #recordsSinceSnapshot()} are published for other threads.
@@ -160,7 +163,27 @@ final class ControllerService implements ClusteredService
             return;
         }
         leaseTimerDeadlineMs = Long.MAX_VALUE;
-        commit(machine.onTimer(timestamp));
+        commit(machine.onTimer(timestamp), true);
+        maybeRescheduleLeaseTimer();
+    }
+
+    /**
+     * A new leadership term begins. Aeron appends this event to the replicated log (the new
+     * leader writes it first in the term) and every node, and every replay, delivers it at the
+     * same log position with the same timestamp, so the lease renewals it commits are as
+     * deterministic as a command's records. No broker could heartbeat while there was no
+     * leader, so each live one gets a whole session from the term's start (Kafka's controller
+     * does the same on failover).
+     */
+    @Override
+    public void onNewLeadershipTermEvent(final long leadershipTermId, final long logPosition, final long timestamp,
+        final long termBaseLogPosition, final int leaderMemberId, final int logSessionId, final TimeUnit timeUnit, final int appVersion)
+    {
+        // The new leader's egress publications to its sessions were only just added and are
+        // likely not connected yet: a refused offer here must not close the session. The
+        // subscriber notices the missing offsets (and subscribes again on the new-leader event
+        // anyway) and catches up from the image.
+        commit(machine.onNewLeadershipTerm(timestamp), false);
         maybeRescheduleLeaseTimer();
     }
 
@@ -195,12 +218,13 @@ final class ControllerService implements ClusteredService
     private void onCommand(final ClientSession session, final Command command, final long timestamp)
     {
         final ControllerResult result = machine.handle(command, timestamp);
-        commit(result.records());
+        commit(result.records(), true);
         reply(session, command.sequence(), result.response());
         maybeRescheduleLeaseTimer();
     }
 
-    private void commit(final List<MetadataRecord> records)
+    /** Replays and broadcasts {@code records}; {@code closeRefused}: close a subscriber whose offer is refused, else skip it. */
+    private void commit(final List<MetadataRecord> records, final boolean closeRefused)
     {
         if (records.isEmpty())
         {
@@ -210,13 +234,13 @@ final class ControllerService implements ClusteredService
         {
             final long offset = machine.image().lastAppliedOffset() + 1;
             machine.replay(r, offset);
-            broadcast(offset, r);
+            broadcast(offset, r, closeRefused);
         }
         recordsSinceSnapshot += records.size();
         publishedImage = machine.image();
     }
 
-    private void broadcast(final long offset, final MetadataRecord record)
+    private void broadcast(final long offset, final MetadataRecord record, final boolean closeRefused)
     {
         final int length = encoder.record(offset, record);
         for (final long id : subscribers)
@@ -224,7 +248,14 @@ final class ControllerService implements ClusteredService
             final ClientSession s = cluster.getClientSession(id);
             if (s != null && !s.isClosing())
             {
-                maybeOffer(s, length);
+                if (closeRefused)
+                {
+                    maybeOffer(s, length);
+                }
+                else
+                {
+                    offerOnce(s, length);
+                }
             }
         }
     }
@@ -263,17 +294,23 @@ final class ControllerService implements ClusteredService
      */
     private boolean maybeOffer(final ClientSession session, final int length)
     {
-        long result = session.offer(encoder.buffer(), 0, length);
-        for (int i = 0; result == Publication.ADMIN_ACTION && i < ADMIN_ACTION_RETRIES_MAX; i++)
-        {
-            result = session.offer(encoder.buffer(), 0, length);
-        }
-        if (result < 0)
+        if (offerOnce(session, length) < 0)
         {
             cluster.closeClientSession(session.id());
             return false;
         }
         return true;
+    }
+
+    /** Offers the encoder's message, retrying only ADMIN_ACTION; the offer's result. */
+    private long offerOnce(final ClientSession session, final int length)
+    {
+        long result = session.offer(encoder.buffer(), 0, length);
+        for (int i = 0; result == Publication.ADMIN_ACTION && i < ADMIN_ACTION_RETRIES_MAX; i++)
+        {
+            result = session.offer(encoder.buffer(), 0, length);
+        }
+        return result;
     }
 
     private void maybeRescheduleLeaseTimer()

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *   controller.quorum.log.term.bytes             log channel term length, power of two &gt;= 64 KiB (4 MiB)
  *   controller.quorum.snapshot.records           records after which the leader triggers a snapshot (10000)
  *   metadata.log.max.snapshot.interval.ms        longest time between snapshots while records arrive (3600000)
- *   broker.session.timeout.ms                    broker lease (9000)
+ *   broker.session.timeout.ms                    broker lease (1500)
  *   unclean.leader.election.enable               (false)
  * </pre>
  * The Aeron timing keys are not Kafka's {@code controller.quorum.election.timeout.ms} and
@@ -55,6 +55,15 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
     public static final String SNAPSHOT_INTERVAL_MS = "metadata.log.max.snapshot.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE;
+
+    public static final long DEFAULT_LEADER_HEARTBEAT_TIMEOUT_MS = 1_000;
+    public static final long DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS = 100;
+    public static final long DEFAULT_ELECTION_TIMEOUT_MS = 500;
+    public static final String DEFAULT_IDLE_STRATEGY = "sleep";
+    public static final long DEFAULT_IDLE_PARK_MAX_MS = 10;
+    public static final int DEFAULT_LOG_TERM_BYTES = 4 * 1024 * 1024;
+    public static final long DEFAULT_SNAPSHOT_RECORDS = 10_000;
+    public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 3_600_000;
 
     /** Keys this class reads; others are left to the rest of the node's configuration. */
     public static final Set<String> KEYS = Set.of(NODE_ID, VOTERS, DATA_DIR, AERON_DIR, LEADER_HEARTBEAT_TIMEOUT_MS, LEADER_HEARTBEAT_INTERVAL_MS,
@@ -114,9 +123,11 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
             longOf(p, BROKER_SESSION_TIMEOUT_MS, ControllerConfig.DEFAULT.brokerSessionTimeoutMs()),
             Boolean.parseBoolean(p.getOrDefault(UNCLEAN_LEADER_ELECTION_ENABLE, "false")));
         return new QuorumConfig(nodeId, voters, dataDir, aeronDir,
-            longOf(p, LEADER_HEARTBEAT_TIMEOUT_MS, 1_000), longOf(p, LEADER_HEARTBEAT_INTERVAL_MS, 100), longOf(p, ELECTION_TIMEOUT_MS, 500),
-            p.getOrDefault(IDLE_STRATEGY, "sleep").trim(), longOf(p, IDLE_PARK_MAX_MS, 10), (int)longOf(p, LOG_TERM_BYTES, 4 * 1024 * 1024),
-            longOf(p, SNAPSHOT_RECORDS, 10_000), longOf(p, SNAPSHOT_INTERVAL_MS, 3_600_000), controller);
+            longOf(p, LEADER_HEARTBEAT_TIMEOUT_MS, DEFAULT_LEADER_HEARTBEAT_TIMEOUT_MS),
+            longOf(p, LEADER_HEARTBEAT_INTERVAL_MS, DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS),
+            longOf(p, ELECTION_TIMEOUT_MS, DEFAULT_ELECTION_TIMEOUT_MS), p.getOrDefault(IDLE_STRATEGY, DEFAULT_IDLE_STRATEGY).trim(),
+            longOf(p, IDLE_PARK_MAX_MS, DEFAULT_IDLE_PARK_MAX_MS), (int)longOf(p, LOG_TERM_BYTES, DEFAULT_LOG_TERM_BYTES),
+            longOf(p, SNAPSHOT_RECORDS, DEFAULT_SNAPSHOT_RECORDS), longOf(p, SNAPSHOT_INTERVAL_MS, DEFAULT_SNAPSHOT_INTERVAL_MS), controller);
     }
 
     private static String required(final Map<String, String> p, final String key)
