@@ -9,7 +9,7 @@
 #   scripts/cluster.sh stop [id]     SIGTERM by pid file (controlled shutdown), SIGKILL after a grace period
 #   scripts/cluster.sh kill <id>     SIGKILL by pid file (a crash)
 #   scripts/cluster.sh restart <id>  stop (if running) and start one node again, and wait until it serves
-#   scripts/cluster.sh status        one line per node
+#   scripts/cluster.sh status        one line per node (state from its admin port's /ready)
 #   scripts/cluster.sh logs <id>     print a node's log
 #   scripts/cluster.sh clean         stop everything and delete the cluster directory
 #
@@ -137,6 +137,14 @@ wait_ready() {
   done
 }
 
+# A running node's state from its admin port's /ready: ready, not-ready (the reason is in the body),
+# or running when curl is missing or the admin port does not answer.
+ready_state() {
+  command -v curl > /dev/null 2>&1 || { echo running; return; }
+  local code; code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$(admin_port "$1")/ready" || true)
+  case "$code" in 200) echo ready ;; 503) echo not-ready ;; *) echo running ;; esac
+}
+
 print_status() {
   local id controller=-1
   for id in $(node_ids); do
@@ -148,7 +156,7 @@ print_status() {
   printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' node pid listener controller admin role state
   for id in $(node_ids); do
     local state=stopped pid role=broker,controller; pid=$(pid_of "$id")
-    if is_running "$id"; then state=running; else pid=-; fi
+    if is_running "$id"; then state=$(ready_state "$id"); else pid=-; fi
     [ "$id" = "$controller" ] && role="$role*"
     printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' "$id" "$pid" "127.0.0.1:$(node_port "$id")" \
       "udp:$(controller_port "$id")" "$(admin_port "$id")" "$role" "$state"

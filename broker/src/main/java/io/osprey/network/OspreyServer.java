@@ -86,6 +86,12 @@ public final class OspreyServer implements AutoCloseable
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
     }
 
+    /** Whether the listening socket is open (false once {@link #close()} began). */
+    public boolean isBound()
+    {
+        return serverChannel.isActive();
+    }
+
     public String transport()
     {
         return transport;

@@ -24,6 +24,7 @@ import io.osprey.group.GroupConfig;
 import io.osprey.group.GroupCoordinatorService;
 import io.osprey.group.GroupHandler;
 import io.osprey.log.LogManager;
+import io.osprey.metrics.BrokerMetrics;
 import io.osprey.network.OspreyServer;
 import io.osprey.controller.MetadataImage;
 import io.osprey.controller.TopicInfo;
@@ -54,6 +55,7 @@ public final class Broker implements AutoCloseable
     private final ControllerClient controllerClient;
     private final ControllerLink controller;
     private final MetadataCache metadata = new MetadataCache();
+    private final BrokerMetrics metrics = new BrokerMetrics();
     private final LogManager logManager;
     private final AgentRunner[] runners;
     private final HashedWheelTimer timer;
@@ -63,7 +65,7 @@ public final class Broker implements AutoCloseable
     private final GroupCoordinatorService groups;
     private final OspreyServer server;
     private final String clusterId;
-    private boolean closed;
+    private volatile boolean closed;
 
     public Broker(final BrokerConfig config) throws IOException, InterruptedException
     {
@@ -94,6 +96,9 @@ public final class Broker implements AutoCloseable
         try
         {
             controller.register();
+            // At once, not once serving: opening the logs and creating the partitions assigned to
+            // this broker can take longer than a session, and the lease runs from the registration.
+            controller.startHeartbeats(config.brokerHeartbeatIntervalMs());
         }
         catch (final InterruptedException | RuntimeException e)
         {
@@ -112,13 +117,13 @@ public final class Broker implements AutoCloseable
         final long periodMs = Math.max(10, Math.min(1000, config.logFlushSchedulerIntervalMs()));
         for (int i = 0; i < agents.length; i++)
         {
-            agents[i] = new LogAgent("log-agent-" + i, periodMs);
+            agents[i] = new LogAgent("log-agent-" + i, periodMs, metrics.logFlushTime());
             // Parks up to 1 ms when idle; submit() unparks at once, so idle costs little CPU and work starts without delay.
             runners[i] = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, 1_000_000), e -> LOG.error("Log agent error", e),
                 null, agents[i]);
             AgentRunner.startOnThread(runners[i]);
         }
-        partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, config.nodeId());
+        partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, config.nodeId(), metrics);
         metadata.addApplier(img -> partitions.applyImage(img, System.currentTimeMillis()));
 
         timer = new HashedWheelTimer(r ->
@@ -141,14 +146,14 @@ public final class Broker implements AutoCloseable
             System::currentTimeMillis);
         groups.start();
         metadata.addApplier(groups::onMetadata);
-        controller.startHeartbeats(config.brokerHeartbeatIntervalMs());
         final RequestRouter router = new RequestRouter(
             new ProduceHandler(partitions),
             new FetchHandler(partitions, timer, config.fetchMaxBytes()),
             new MetadataHandler(partitions, controller, settings),
             new ListOffsetsHandler(partitions),
             new AdminHandler(partitions, controller, settings, config, topicConfigs, adminExecutor),
-            new GroupHandler(groups));
+            new GroupHandler(groups),
+            metrics.requests());
         server = new OspreyServer(listener.address().host(), listener.address().port(), config.numNetworkThreads(),
             config.socketRequestMaxBytes(), config.queuedMaxRequests(), config.socketSendBufferBytes(),
             config.socketReceiveBufferBytes(), router);
@@ -193,6 +198,18 @@ public final class Broker implements AutoCloseable
     public int port()
     {
         return server.port();
+    }
+
+    /** Whether the client listener is bound and the broker is not shutting down. */
+    public boolean isListening()
+    {
+        return !closed && server.isBound();
+    }
+
+    /** The counters and histograms this broker updates as it serves. */
+    public BrokerMetrics metrics()
+    {
+        return metrics;
     }
 
     public String clusterId()

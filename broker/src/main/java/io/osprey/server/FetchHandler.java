@@ -8,6 +8,7 @@ import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.log.LogSlice;
+import io.osprey.metrics.TopicMetrics;
 import io.osprey.network.FileRecords;
 import io.osprey.protocol.MemoryRecords;
 import io.osprey.protocol.Records;
@@ -43,7 +44,7 @@ public final class FetchHandler
         final Result first = read(request, watched);
         if (first.done(request) || request.maxWaitMs() <= 0)
         {
-            ctx.respond(first.response);
+            first.respond(ctx);
             return;
         }
         final DelayedFetch delayed = new DelayedFetch(watched, force ->
@@ -51,7 +52,7 @@ public final class FetchHandler
             final Result again = read(request, null);
             if (force || again.done(request))
             {
-                ctx.respond(again.response);
+                again.respond(ctx);
                 return true;
             }
             return false;
@@ -59,13 +60,36 @@ public final class FetchHandler
         delayed.start(timer, request.maxWaitMs());
     }
 
-    /** The response for the data available now, and whether it satisfies the request. */
-    private record Result(FetchResponse response, long bytes, boolean hasError)
+    /**
+     * The response for the data available now, and whether it satisfies the request; with the
+     * topic counters and sizes of its non-empty consumer reads ({@code sources[0..reads)}), so
+     * that only the response actually sent counts as bytes out.
+     */
+    private record Result(FetchResponse response, long bytes, boolean hasError, TopicMetrics[] sources, int[] sizes, int reads)
     {
         boolean done(final FetchRequest request)
         {
             return hasError || bytes >= Math.max(1, request.minBytes());
         }
+
+        void respond(final RequestContext ctx)
+        {
+            for (int i = 0; i < reads; i++)
+            {
+                sources[i].onFetch(sizes[i]);
+            }
+            ctx.respond(response);
+        }
+    }
+
+    private static int partitionCount(final FetchRequest request)
+    {
+        int n = 0;
+        for (final FetchRequest.FetchTopic topic : request.topics())
+        {
+            n += topic.partitions().size();
+        }
+        return n;
     }
 
     private Result read(final FetchRequest request, final List<Partition> watched)
@@ -75,6 +99,9 @@ public final class FetchHandler
         long total = 0;
         boolean hasError = false;
         boolean first = true;
+        TopicMetrics[] sources = null;
+        int[] sizes = null;
+        int reads = 0;
         final List<FetchResponse.TopicResponse> topics = new ArrayList<>(request.topics().size());
         for (final FetchRequest.FetchTopic topic : request.topics())
         {
@@ -114,6 +141,17 @@ public final class FetchHandler
                         total += slice.length();
                         budget -= slice.length();
                         first = false;
+                        if (!fromReplica)
+                        {
+                            if (sources == null)
+                            {
+                                final int n = partitionCount(request);
+                                sources = new TopicMetrics[n];
+                                sizes = new int[n];
+                            }
+                            sources[reads] = partition.metrics();
+                            sizes[reads++] = slice.length();
+                        }
                     }
                 }
                 catch (final OspreyException e)
@@ -126,7 +164,7 @@ public final class FetchHandler
             }
             topics.add(new FetchResponse.TopicResponse(topic.topic(), out));
         }
-        return new Result(new FetchResponse(0, ErrorCode.NONE.code, 0, topics), total, hasError);
+        return new Result(new FetchResponse(0, ErrorCode.NONE.code, 0, topics), total, hasError, sources, sizes, reads);
     }
 
     /** A request's leader epoch must match ours: older is fenced, newer means we have not caught up. -1 skips the check. */

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.osprey.log.PartitionLog;
+import io.osprey.metrics.Histogram;
 
 /**
  * The single writer of a set of partition logs. Network threads hand it work through a
@@ -56,13 +57,16 @@ public final class LogAgent implements Agent
     private final List<PartitionLog> grouped = new ArrayList<>();
     private final List<java.util.function.BooleanSupplier> periodic = new ArrayList<>();
     private final long periodicIntervalMs;
+    private final Histogram flushTime;
     private long nextPeriodicMs;
     private volatile Thread thread;
 
-    public LogAgent(final String name, final long periodicIntervalMs)
+    /** @param flushTime takes the duration of every group-commit flush */
+    public LogAgent(final String name, final long periodicIntervalMs, final Histogram flushTime)
     {
         this.name = name;
         this.periodicIntervalMs = periodicIntervalMs;
+        this.flushTime = flushTime;
     }
 
     /** Hands work to the agent; spins briefly (then parks) while the queue is full: back-pressure. */
@@ -144,7 +148,11 @@ public final class LogAgent implements Agent
             final PartitionLog log = grouped.get(i);
             try
             {
-                log.endGroup(nowMs);
+                final long startNs = System.nanoTime();
+                if (log.endGroup(nowMs))
+                {
+                    flushTime.recordNs(System.nanoTime() - startNs);
+                }
             }
             catch (final RuntimeException e)
             {

@@ -15,6 +15,9 @@ import io.osprey.controller.quorum.ControllerNode;
  * <p>
  * The two roles share nothing but the JVM: the controller has its own Aeron media driver, and
  * the broker's controller client another, in separate directories.
+ * <p>
+ * The admin HTTP port ({@code osprey.admin.http.listener}, when set) opens before both roles
+ * and closes before them.
  */
 public final class OspreyNode implements AutoCloseable
 {
@@ -23,34 +26,48 @@ public final class OspreyNode implements AutoCloseable
     private final BrokerConfig config;
     private final ControllerNode controller;
     private final Broker broker;
+    private final AdminHttpServer admin;
     private boolean closed;
 
-    private OspreyNode(final BrokerConfig config, final ControllerNode controller, final Broker broker)
+    private OspreyNode(final BrokerConfig config, final ControllerNode controller, final Broker broker,
+        final AdminHttpServer admin)
     {
         this.config = config;
         this.controller = controller;
         this.broker = broker;
+        this.admin = admin;
     }
 
     /** Starts the configured roles; returns once the broker (if any) is registered and serving. */
     public static OspreyNode start(final BrokerConfig config) throws IOException, InterruptedException
     {
+        final AdminHttpServer admin = config.adminHttpListener().isPresent() ?
+            AdminHttpServer.start(config.adminHttpListener().get()) : null;
         ControllerNode controller = null;
-        if (config.isController())
-        {
-            controller = ControllerNode.launch(QuorumSettings.quorumConfig(config));
-            LOG.info("Controller voter {} started (voters {})", config.nodeId(), QuorumSettings.votersText(config));
-        }
         try
         {
+            if (config.isController())
+            {
+                controller = ControllerNode.launch(QuorumSettings.quorumConfig(config));
+                LOG.info("Controller voter {} started (voters {})", config.nodeId(), QuorumSettings.votersText(config));
+            }
             final Broker broker = config.isBroker() ? new Broker(config) : null;
-            return new OspreyNode(config, controller, broker);
+            final OspreyNode node = new OspreyNode(config, controller, broker, admin);
+            if (admin != null)
+            {
+                admin.attach(node);
+            }
+            return node;
         }
         catch (final IOException | InterruptedException | RuntimeException e)
         {
             if (controller != null)
             {
                 controller.close();
+            }
+            if (admin != null)
+            {
+                admin.close();
             }
             throw e;
         }
@@ -65,6 +82,12 @@ public final class OspreyNode implements AutoCloseable
     public Broker broker()
     {
         return broker;
+    }
+
+    /** The admin HTTP server, or null when {@code osprey.admin.http.listener} is empty. */
+    public AdminHttpServer admin()
+    {
+        return admin;
     }
 
     /** The controller voter, or null on a broker-only node. */
@@ -83,6 +106,10 @@ public final class OspreyNode implements AutoCloseable
                 return;
             }
             closed = true;
+        }
+        if (admin != null)
+        {
+            admin.close();
         }
         if (broker != null)
         {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.osprey.common.TopicPartition;
 import io.osprey.log.PartitionLog;
+import io.osprey.metrics.TopicMetrics;
 
 /**
  * A partition this node hosts: its log, the log agent that owns it (its single writer), its
@@ -24,18 +25,20 @@ public final class Partition
     private final UUID topicId;
     private final PartitionLog log;
     private final LogAgent agent;
+    private final TopicMetrics metrics;
     private final ConcurrentLinkedQueue<DelayedFetch> waiters = new ConcurrentLinkedQueue<>();
     private volatile int leaderEpoch;
     private volatile boolean leader;
     private volatile boolean deleted;
 
     public Partition(final TopicPartition topicPartition, final UUID topicId, final PartitionLog log, final LogAgent agent,
-        final int leaderEpoch)
+        final int leaderEpoch, final TopicMetrics metrics)
     {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
         this.agent = agent;
+        this.metrics = metrics;
         this.leaderEpoch = leaderEpoch;
     }
 
@@ -57,6 +60,12 @@ public final class Partition
     public LogAgent agent()
     {
         return agent;
+    }
+
+    /** The traffic counters of this partition's topic, shared by its partitions on this node. */
+    public TopicMetrics metrics()
+    {
+        return metrics;
     }
 
     public int leaderEpoch()

@@ -22,6 +22,7 @@ import io.osprey.controller.TopicInfo;
 import io.osprey.log.LogConfig;
 import io.osprey.log.LogManager;
 import io.osprey.log.PartitionLog;
+import io.osprey.metrics.BrokerMetrics;
 
 /**
  * The partitions this node hosts, kept in step with the controller's metadata image: every
@@ -49,6 +50,7 @@ public final class PartitionManager
     private final LogAgent[] agents;
     private final Function<Map<String, String>, LogConfig> logConfigs;
     private final int nodeId;
+    private final BrokerMetrics metrics;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** The topic configs last applied to the logs, by topic (lock held). */
     private final Map<String, SortedMap<String, String>> appliedConfigs = new HashMap<>();
@@ -58,8 +60,9 @@ public final class PartitionManager
      *                   {@link OspreyException} INVALID_CONFIG for a bad override
      */
     public PartitionManager(final LogManager logManager, final MetadataCache metadata, final LogAgent[] agents,
-        final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId)
+        final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId, final BrokerMetrics metrics)
     {
+        this.metrics = metrics;
         this.logManager = logManager;
         this.metadata = metadata;
         this.agents = agents;
@@ -256,7 +259,8 @@ public final class PartitionManager
         {
             final PartitionLog log = logManager.getOrCreate(tp.topic(), tp.partition(), config, nowMs);
             log.updateConfig(config);
-            final Partition p = new Partition(tp, topic.id(), log, agentFor(tp), state.leaderEpoch());
+            final Partition p = new Partition(tp, topic.id(), log, agentFor(tp), state.leaderEpoch(),
+                metrics.topic(tp.topic()));
             p.agent().addPeriodic(() -> maintain(p));
             partitions.put(tp, p);
             return p;
@@ -288,6 +292,7 @@ public final class PartitionManager
         {
             partitions.remove(p.topicPartition());
             appliedConfigs.remove(p.topicPartition().topic());
+            metrics.removeTopic(p.topicPartition().topic());
             p.markDeleted();
             p.agent().submit(nowMs ->
             {

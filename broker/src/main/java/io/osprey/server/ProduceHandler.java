@@ -162,6 +162,10 @@ public final class ProduceHandler
         try
         {
             final LogAppendInfo info = partition.log().appendAsLeader(item.records.buffer(), partition.leaderEpoch(), nowMs);
+            if (!info.duplicate())
+            {
+                partition.metrics().onAppend(info.bytes(), info.lastOffset() - info.firstOffset() + 1);
+            }
             return new ProduceResponse.PartitionResponse(partition.topicPartition().partition(), ErrorCode.NONE.code,
                 info.firstOffset(), info.logAppendTimeMs(), partition.log().logStartOffset(), List.of(), null, null);
         }

@@ -2,6 +2,7 @@ package io.osprey.server;
 
 import java.util.List;
 
+import io.osprey.metrics.RequestMetrics;
 import io.osprey.network.Connection;
 import io.osprey.protocol.ApiKey;
 import io.osprey.protocol.Message;
@@ -11,7 +12,8 @@ import io.osprey.protocol.ResponseHeader;
 
 /**
  * One request in flight: its header, the API and version, and the connection slot its response
- * goes to. {@link #respond(Message)} encodes header and body and completes the slot; any thread.
+ * goes to. {@link #respond(Message)} encodes header and body and completes the slot, and records
+ * the request's total time; any thread.
  */
 public final class RequestContext
 {
@@ -20,10 +22,12 @@ public final class RequestContext
     private final Connection connection;
     private final Connection.Slot slot;
     private final long receivedNs;
+    private final RequestMetrics metrics;
 
     RequestContext(final RequestHeader header, final ApiKey api, final Connection connection, final Connection.Slot slot,
-        final long receivedNs)
+        final long receivedNs, final RequestMetrics metrics)
     {
+        this.metrics = metrics;
         this.header = header;
         this.api = api;
         this.connection = connection;
@@ -69,6 +73,7 @@ public final class RequestContext
             return;
         }
         slot.complete(encode(api, header.apiVersion(), header.correlationId(), body));
+        metrics.onResponded(api, System.nanoTime() - receivedNs);
     }
 
     static List<Object> encode(final ApiKey api, final short version, final int correlationId, final Message body)

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.group.GroupHandler;
+import io.osprey.metrics.RequestMetrics;
 import io.osprey.network.Connection;
 import io.osprey.network.RequestDispatcher;
 import io.osprey.protocol.ApiKey;
@@ -47,6 +48,9 @@ import io.osprey.protocol.message.SyncGroupRequest;
  * an unknown API key, an unsupported version (except ApiVersions, which is answered in its v0
  * layout with UNSUPPORTED_VERSION and the supported ranges so the client can retry lower),
  * and a body that does not decode. Everything else gets its API's error code and message.
+ * <p>
+ * Each routed request counts in {@link RequestMetrics}: queue time up to the handler's start,
+ * local time while the handler runs here, total time when its response is sent.
  */
 public final class RequestRouter implements RequestDispatcher
 {
@@ -58,10 +62,12 @@ public final class RequestRouter implements RequestDispatcher
     private final ListOffsetsHandler listOffsets;
     private final AdminHandler admin;
     private final GroupHandler groups;
+    private final RequestMetrics metrics;
 
     public RequestRouter(final ProduceHandler produce, final FetchHandler fetch, final MetadataHandler metadata,
-        final ListOffsetsHandler listOffsets, final AdminHandler admin, final GroupHandler groups)
+        final ListOffsetsHandler listOffsets, final AdminHandler admin, final GroupHandler groups, final RequestMetrics metrics)
     {
+        this.metrics = metrics;
         this.groups = groups;
         this.produce = produce;
         this.fetch = fetch;
@@ -115,6 +121,7 @@ public final class RequestRouter implements RequestDispatcher
         }
         final short version = header.apiVersion();
         final ProtocolReader body = new ProtocolReader(frame, api.isFlexible(version));
+        final long startNs = System.nanoTime();
         try
         {
             switch (api)
@@ -130,7 +137,7 @@ public final class RequestRouter implements RequestDispatcher
                     final ProduceRequest request = ProduceRequest.read(body, version);
                     // acks=0: the client expects no response, so the request takes no response slot.
                     final RequestContext ctx = request.acks() == 0 ?
-                        new RequestContext(header, api, connection, null, receivedNs) : context(connection, header, api, receivedNs);
+                        new RequestContext(header, api, connection, null, receivedNs, metrics) : context(connection, header, api, receivedNs);
                     produce.handle(ctx, request);
                 }
                 case FETCH -> fetch.handle(context(connection, header, api, receivedNs), FetchRequest.read(body, version));
@@ -163,6 +170,7 @@ public final class RequestRouter implements RequestDispatcher
                     DeleteGroupsRequest.read(body, version));
                 default -> connection.close();
             }
+            metrics.onHandled(api, startNs - receivedNs, System.nanoTime() - startNs);
         }
         catch (final ProtocolException e)
         {
@@ -178,10 +186,10 @@ public final class RequestRouter implements RequestDispatcher
         }
     }
 
-    private static RequestContext context(final Connection connection, final RequestHeader header, final ApiKey api,
+    private RequestContext context(final Connection connection, final RequestHeader header, final ApiKey api,
         final long receivedNs)
     {
-        return new RequestContext(header, api, connection, connection.newSlot(header.correlationId()), receivedNs);
+        return new RequestContext(header, api, connection, connection.newSlot(header.correlationId()), receivedNs, metrics);
     }
 
     static Message apiVersions(final ErrorCode error)

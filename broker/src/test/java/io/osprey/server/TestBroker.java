@@ -57,6 +57,8 @@ public final class TestBroker implements AutoCloseable
         props.put("log.dirs", logDir.toString());
         props.put("num.io.threads", "2");
         props.put("num.network.threads", "2");
+        // Off unless a test asks for it: the default port would collide between nodes.
+        props.put("osprey.admin.http.listener", "");
         props.putAll(overrides);
         node = OspreyNode.start(BrokerConfig.parse(props));
     }

@@ -1,0 +1,53 @@
+package io.osprey.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The counters and histograms a broker updates as it works: per topic traffic, per API
+ * requests and the log agents' flushes. Gauges (partition counts, controller state) are not
+ * here: they are computed from the metadata image when scraped. Thread-safe.
+ */
+public final class BrokerMetrics
+{
+    private final Map<String, TopicMetrics> topics = new ConcurrentHashMap<>();
+    private final RequestMetrics requests = new RequestMetrics();
+    private final Histogram logFlushTime = new Histogram();
+
+    /** The counters of {@code topic}, created on first use; looked up once per partition when it is opened. */
+    public TopicMetrics topic(final String topic)
+    {
+        return topics.computeIfAbsent(topic, t -> new TopicMetrics());
+    }
+
+    /** Drops a deleted topic's series. Partitions still holding the old counters keep updating them, unseen. */
+    public void removeTopic(final String topic)
+    {
+        topics.remove(topic);
+    }
+
+    public RequestMetrics requests()
+    {
+        return requests;
+    }
+
+    /** fsync time of the log agents' group commits (one sample per log flushed). */
+    public Histogram logFlushTime()
+    {
+        return logFlushTime;
+    }
+
+    public void write(final PrometheusText out)
+    {
+        final Map<String, TopicMetrics> sorted = new java.util.TreeMap<>(topics);
+        out.family("osprey_topic_bytes_in_total", "counter", "Bytes appended to the topic's logs by produce requests.");
+        sorted.forEach((t, m) -> out.sample("osprey_topic_bytes_in_total", PrometheusText.label("topic", t), m.bytesIn()));
+        out.family("osprey_topic_messages_in_total", "counter", "Records appended to the topic's logs by produce requests.");
+        sorted.forEach((t, m) -> out.sample("osprey_topic_messages_in_total", PrometheusText.label("topic", t), m.messagesIn()));
+        out.family("osprey_topic_bytes_out_total", "counter", "Bytes of the topic sent in consumer fetch responses.");
+        sorted.forEach((t, m) -> out.sample("osprey_topic_bytes_out_total", PrometheusText.label("topic", t), m.bytesOut()));
+        requests.write(out);
+        out.family("osprey_log_flush_time_seconds", "histogram", "Time to fsync a partition log at a log agent's group commit.");
+        logFlushTime.write(out, "osprey_log_flush_time_seconds", "");
+    }
+}

@@ -1,0 +1,123 @@
+package io.osprey.server;
+
+import io.aeron.cluster.service.Cluster;
+import io.osprey.controller.BrokerInfo;
+import io.osprey.controller.MetadataImage;
+import io.osprey.controller.PartitionInfo;
+import io.osprey.controller.TopicInfo;
+import io.osprey.controller.quorum.ControllerNode;
+import io.osprey.metrics.PrometheusText;
+
+/**
+ * What the admin HTTP port reports about a node: whether it is ready, and its metrics, with
+ * the gauges computed from the metadata image at scrape time.
+ * <p>
+ * Ready means the node does its job:
+ * <ul>
+ *   <li>with a broker (broker-only or combined): the client listener is bound, and the broker's
+ *   metadata image holds this process's registration (same incarnation), unfenced. Registration
+ *   waits for the controller to commit it, so an image that holds it has caught up at least to
+ *   the registration. The broker does not wait for its own controller voter: brokers keep serving
+ *   through a controller election, and a broker cut off from the quorum is fenced anyway;</li>
+ *   <li>controller-only: the quorum has a leader, as this voter sees it.</li>
+ * </ul>
+ * Thread-safety: reads volatile state only; any thread.
+ */
+final class NodeStatus
+{
+    private NodeStatus()
+    {
+    }
+
+    /** Null when ready, else why not, in one line. */
+    static String readinessProblem(final OspreyNode node)
+    {
+        final Broker broker = node.broker();
+        if (broker != null)
+        {
+            final int id = node.config().nodeId();
+            if (!broker.isListening())
+            {
+                return "broker " + id + " is not listening";
+            }
+            final MetadataImage image = broker.metadata().image();
+            final BrokerInfo info = image.broker(id);
+            if (info == null || !info.incarnationId().equals(broker.controller().incarnationId()))
+            {
+                return "metadata image (offset " + image.lastAppliedOffset() + ") does not yet hold the registration of broker " +
+                    id + " incarnation " + broker.controller().incarnationId();
+            }
+            if (info.fenced())
+            {
+                return "broker " + id + " is fenced by the controller";
+            }
+            return null;
+        }
+        final ControllerNode controller = node.controller();
+        if (controller != null && !controller.hasLeader())
+        {
+            return "the controller quorum has no leader";
+        }
+        return null;
+    }
+
+    static String metrics(final OspreyNode node)
+    {
+        final PrometheusText out = new PrometheusText();
+        final Broker broker = node.broker();
+        final ControllerNode controller = node.controller();
+        if (broker != null)
+        {
+            broker.metrics().write(out);
+        }
+        final MetadataImage image = broker != null ? broker.metadata().image() : controller.image();
+        writePartitionGauges(out, image, broker != null ? node.config().nodeId() : -1);
+        out.family("osprey_metadata_last_applied_offset", "gauge", "Offset of the last metadata record this node applied.");
+        out.sample("osprey_metadata_last_applied_offset", "", image.lastAppliedOffset());
+        out.family("osprey_active_controller", "gauge", "1 when this node's controller voter leads the quorum, else 0.");
+        out.sample("osprey_active_controller", "", controller != null && controller.role() == Cluster.Role.LEADER ? 1 : 0);
+        if (controller != null)
+        {
+            out.family("osprey_controller_elections_total", "counter",
+                "Controller leader elections this voter took part in since it started.");
+            out.sample("osprey_controller_elections_total", "", controller.electionCount());
+        }
+        return out.toString();
+    }
+
+    /** Partition counts from {@code image}; leader-based ones only when {@code brokerId} is a broker on this node. */
+    private static void writePartitionGauges(final PrometheusText out, final MetadataImage image, final int brokerId)
+    {
+        int offline = 0;
+        int led = 0;
+        int underReplicated = 0;
+        for (final TopicInfo topic : image.topics().values())
+        {
+            for (final PartitionInfo p : topic.partitions().values())
+            {
+                if (!p.hasLeader())
+                {
+                    offline++;
+                }
+                else if (p.leader() == brokerId)
+                {
+                    led++;
+                    if (p.isr().size() < p.replicas().size())
+                    {
+                        underReplicated++;
+                    }
+                }
+            }
+        }
+        out.family("osprey_offline_partitions", "gauge", "Partitions in the cluster without a leader, per this node's metadata.");
+        out.sample("osprey_offline_partitions", "", offline);
+        if (brokerId >= 0)
+        {
+            out.family("osprey_leader_partitions", "gauge", "Partitions this broker leads.");
+            out.sample("osprey_leader_partitions", "", led);
+            out.family("osprey_under_replicated_partitions", "gauge",
+                "Partitions this broker leads whose ISR is smaller than their replica set.");
+            out.sample("osprey_under_replicated_partitions", "", underReplicated);
+        }
+    }
+}
