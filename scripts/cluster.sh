@@ -8,8 +8,10 @@
 #                                    300,000 records with Osprey's clients (OSPREY_SKIP_DEMO=1 skips)
 #   scripts/cluster.sh stop [id]     SIGTERM by pid file (controlled shutdown), SIGKILL after a grace period
 #   scripts/cluster.sh kill <id>     SIGKILL by pid file (a crash)
+#   scripts/cluster.sh pause <id>    SIGSTOP by pid file (a node that hangs: its sockets stay open, nothing answers)
+#   scripts/cluster.sh resume <id>   SIGCONT by pid file (the paused node carries on)
 #   scripts/cluster.sh restart <id>  stop (if running) and start one node again, and wait until it serves
-#   scripts/cluster.sh status        one line per node (state from its admin port's /ready)
+#   scripts/cluster.sh status        the table start prints: one line per node (state from its admin port's /ready)
 #   scripts/cluster.sh logs <id>     print a node's log
 #   scripts/cluster.sh clean         stop everything and delete the cluster directory
 #
@@ -67,6 +69,22 @@ pid_of() {
 is_running() {
   local pid; pid=$(pid_of "$1")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# Whether node <id>'s process is stopped by SIGSTOP (state T in ps).
+is_paused() {
+  local pid st; pid=$(pid_of "$1")
+  [ -n "$pid" ] || return 1
+  st=$(ps -o stat= -p "$pid" 2>/dev/null || true)
+  [[ "$st" == T* ]]
+}
+
+# The first running, not paused node, or nothing.
+live_node() {
+  local id
+  for id in $(node_ids); do
+    if is_running "$id" && ! is_paused "$id"; then echo "$id"; return; fi
+  done
 }
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -148,7 +166,7 @@ ready_state() {
 print_status() {
   local id controller=-1
   for id in $(node_ids); do
-    if is_running "$id"; then
+    if is_running "$id" && ! is_paused "$id"; then
       controller=$(java_cmd io.osprey.tools.Probe "127.0.0.1:$(node_port "$id")" --controller 2>/dev/null || echo -1)
       [ "$controller" != -1 ] && break
     fi
@@ -156,12 +174,23 @@ print_status() {
   printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' node pid listener controller admin role state
   for id in $(node_ids); do
     local state=stopped pid role=broker,controller; pid=$(pid_of "$id")
-    if is_running "$id"; then state=$(ready_state "$id"); else pid=-; fi
+    if is_paused "$id"; then state=paused; elif is_running "$id"; then state=$(ready_state "$id"); else pid=-; fi
     [ "$id" = "$controller" ] && role="$role*"
     printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' "$id" "$pid" "127.0.0.1:$(node_port "$id")" \
       "udp:$(controller_port "$id")" "$(admin_port "$id")" "$role" "$state"
   done
   echo "(* = active controller)"
+}
+
+# What start prints and status repeats: the probe line of a serving node, then the node table.
+show_status() {
+  local live; live=$(live_node)
+  if [ -n "$live" ]; then
+    java_cmd io.osprey.tools.Probe "127.0.0.1:$(node_port "$live")" || true
+  else
+    echo "no running node to probe (every node is stopped or paused)"
+  fi
+  print_status
 }
 
 kill_node() {
@@ -173,6 +202,20 @@ kill_node() {
   echo "killed node $id (pid $pid) with SIGKILL"
 }
 
+pause_node() {
+  local id=$1 pid; pid=$(pid_of "$id")
+  is_running "$id" || die "node $id is not running"
+  kill -STOP "$pid"
+  echo "paused node $id (pid $pid) with SIGSTOP; resume with: scripts/cluster.sh resume $id"
+}
+
+resume_node() {
+  local id=$1 pid; pid=$(pid_of "$id")
+  is_running "$id" || die "node $id is not running"
+  kill -CONT "$pid"
+  echo "resumed node $id (pid $pid) with SIGCONT"
+}
+
 stop_node() {
   local id=$1 pid; pid=$(pid_of "$id")
   if ! is_running "$id"; then
@@ -180,6 +223,8 @@ stop_node() {
     return
   fi
   kill -TERM "$pid"
+  # A paused node would hold the SIGTERM until resumed: let it run so it can shut down cleanly.
+  kill -CONT "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + grace_seconds))
   while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
   if kill -0 "$pid" 2>/dev/null; then
@@ -209,8 +254,7 @@ case "$cmd" in
       java -Xmx256m -Dlogback.configurationFile="$root/conf/logback-cli.xml" -cp "$(classpath)" \
         io.osprey.tools.Quickstart "127.0.0.1:$(node_port 1)" quickstart "${OSPREY_DEMO_RECORDS:-300000}" 100
     fi
-    java_cmd io.osprey.tools.Probe "127.0.0.1:$(node_port 1)"
-    print_status
+    show_status
     echo "Stop with: scripts/cluster.sh stop   (status: scripts/cluster.sh status, log: scripts/cluster.sh logs 1)"
     servers=""
     for id in $(seq 1 "$n"); do servers="${servers:+$servers,}127.0.0.1:$(node_port "$id")"; done
@@ -231,8 +275,16 @@ case "$cmd" in
   stop)
     if [ -n "${2:-}" ]; then stop_node "$2"; else for id in $(node_ids); do stop_node "$id"; done; fi
     ;;
+  pause)
+    [ -n "${2:-}" ] || die "pause takes a node id"
+    pause_node "$2"
+    ;;
+  resume)
+    [ -n "${2:-}" ] || die "resume takes a node id"
+    resume_node "$2"
+    ;;
   status)
-    print_status
+    show_status
     ;;
   logs)
     [ -n "${2:-}" ] || die "logs takes a node id"

@@ -1,6 +1,5 @@
 package io.osprey;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -12,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import io.osprey.common.OspreyException;
 import io.osprey.config.BrokerConfig;
-import io.osprey.config.MetaProperties;
-import io.osprey.config.StorageFormat;
 import io.osprey.server.OspreyNode;
 import io.osprey.server.QuorumSettings;
 
@@ -61,7 +58,20 @@ public final class Node
             return args.length == 0 ? 2 : 0;
         }
         final boolean format = args[0].equals("format");
-        int i = format ? 1 : 0;
+        if (format)
+        {
+            // One implementation of formatting: the CLI's 'storage format'.
+            if (args.length < 2)
+            {
+                usage();
+                return 2;
+            }
+            final java.util.List<String> cli = new java.util.ArrayList<>(java.util.List.of("storage", "format", "--config", args[1]));
+            cli.addAll(java.util.Arrays.asList(args).subList(2, args.length));
+            return io.osprey.cli.OspreyCli.run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
+                cli.toArray(String[]::new));
+        }
+        int i = 0;
         if (i >= args.length)
         {
             usage();
@@ -69,8 +79,6 @@ public final class Node
         }
         final Path configFile = Paths.get(args[i++]);
         final Map<String, String> overrides = new LinkedHashMap<>();
-        String clusterId = null;
-        boolean ignoreFormatted = false;
         for (; i < args.length; i++)
         {
             switch (args[i])
@@ -86,8 +94,6 @@ public final class Node
                     }
                     overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
-                case "--cluster-id" -> clusterId = i + 1 < args.length ? args[++i] : null;
-                case "--ignore-formatted" -> ignoreFormatted = true;
                 default ->
                 {
                     System.err.println("Unknown argument '" + args[i] + "'");
@@ -97,10 +103,6 @@ public final class Node
             }
         }
         final BrokerConfig config = BrokerConfig.load(configFile, overrides);
-        if (format)
-        {
-            return format(config, clusterId, ignoreFormatted);
-        }
         final CountDownLatch stopped = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicReference<OspreyNode> running = new java.util.concurrent.atomic.AtomicReference<>();
         final Thread main = Thread.currentThread();
@@ -130,31 +132,6 @@ public final class Node
                 QuorumSettings.votersText(config) + ")");
         }
         stopped.await();
-        return 0;
-    }
-
-    private static int format(final BrokerConfig config, final String clusterIdArg, final boolean ignoreFormatted)
-        throws java.io.IOException
-    {
-        final String clusterId = clusterIdArg != null ? clusterIdArg : config.clusterId().orElse(StorageFormat.randomClusterId());
-        for (final Path dir : config.logDirs())
-        {
-            if (Files.exists(dir.resolve(StorageFormat.META_PROPERTIES)))
-            {
-                final MetaProperties existing = StorageFormat.read(dir);
-                if (ignoreFormatted)
-                {
-                    System.out.println("Already formatted: " + dir + " (cluster " + existing.clusterId() + ", node " +
-                        existing.nodeId() + ")");
-                    continue;
-                }
-                System.err.println("ERROR: " + dir + " is already formatted (cluster " + existing.clusterId() + ", node " +
-                    existing.nodeId() + "); use --ignore-formatted to keep it");
-                return 1;
-            }
-            StorageFormat.format(dir, clusterId, config.nodeId());
-            System.out.println("Formatted " + dir + " for cluster " + clusterId + ", node " + config.nodeId());
-        }
         return 0;
     }
 

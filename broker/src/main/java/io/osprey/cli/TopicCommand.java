@@ -25,9 +25,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code topic create|list|describe|delete}, with the flag names of Kafka's kafka-topics tool. */
-@Command(name = "topic", description = "Create, list, describe and delete topics.", mixinStandardHelpOptions = true,
-    subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class})
+/**
+ * {@code topic create|list|describe|delete|alter-partitions|config get|config set}, with the
+ * flag names of Kafka's kafka-topics and kafka-configs tools.
+ */
+@Command(name = "topic", description = "Create, list, describe, delete and repartition topics; get and set their configs.",
+    mixinStandardHelpOptions = true,
+    subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class,
+        TopicCommand.AlterPartitions.class, TopicConfigCommand.class})
 final class TopicCommand
 {
     @Option(names = "--bootstrap-server", scope = ScopeType.INHERIT, defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
@@ -43,6 +48,16 @@ final class TopicCommand
     {
         return Admin.create(Map.of("bootstrap.servers", bootstrapServer, "client.id", "osprey-cli",
             "default.api.timeout.ms", 30_000));
+    }
+
+    boolean json()
+    {
+        return "json".equals(output);
+    }
+
+    PrintWriter out()
+    {
+        return spec.commandLine().getOut();
     }
 
     /** Waits for an admin future; a failure prints the broker's message and becomes exit code 1. */
@@ -133,7 +148,8 @@ final class TopicCommand
         }
     }
 
-    @Command(name = "describe", description = "Describe topics: partitions, leader, replicas, ISR.", mixinStandardHelpOptions = true)
+    @Command(name = "describe", description = "Describe topics: per partition its leader, replicas, ISR, and whether it is "
+        + "under-replicated (ISR smaller than the replicas) or offline (no leader).", mixinStandardHelpOptions = true)
     static final class Describe implements Callable<Integer>
     {
         @ParentCommand
@@ -165,17 +181,19 @@ final class TopicCommand
                 }
                 for (final TopicPartitionInfo p : d.partitions())
                 {
-                    final boolean underReplicated = p.isr().size() < p.replicas().size();
-                    final String leader = p.leader() == null ? "none" : Integer.toString(p.leader().id());
+                    final boolean underReplicated = underReplicated(p);
+                    final boolean offline = offline(p);
+                    final String leader = offline ? "none" : Integer.toString(p.leader().id());
                     if (json)
                     {
-                        jsonPartitions.add(String.format("{\"partition\":%d,\"leader\":%s,\"replicas\":%s,\"isr\":%s,\"underReplicated\":%b}",
-                            p.partition(), p.leader() == null ? "null" : leader, ids(p.replicas()), ids(p.isr()), underReplicated));
+                        jsonPartitions.add(String.format("{\"partition\":%d,\"leader\":%s,\"replicas\":%s,\"isr\":%s,"
+                            + "\"underReplicated\":%b,\"offline\":%b}",
+                            p.partition(), offline ? "null" : leader, ids(p.replicas()), ids(p.isr()), underReplicated, offline));
                     }
                     else
                     {
-                        out.printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s%s%n", d.name(), p.partition(), leader,
-                            csv(p.replicas()), csv(p.isr()), underReplicated ? "\tUnder-replicated" : "");
+                        out.printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s%s%s%n", d.name(), p.partition(), leader,
+                            csv(p.replicas()), csv(p.isr()), underReplicated ? "\tUnder-replicated" : "", offline ? "\tOffline" : "");
                     }
                 }
                 if (json)
@@ -200,6 +218,52 @@ final class TopicCommand
         private static String csv(final List<Node> nodes)
         {
             return nodes.stream().map(n -> Integer.toString(n.id())).collect(Collectors.joining(","));
+        }
+    }
+
+    /** Whether the partition's ISR is smaller than its replica set. */
+    static boolean underReplicated(final TopicPartitionInfo p)
+    {
+        return p.isr().size() < p.replicas().size();
+    }
+
+    /** Whether the partition has no leader, so it can be neither written nor read. */
+    static boolean offline(final TopicPartitionInfo p)
+    {
+        return p.leader() == null || p.leader().id() < 0;
+    }
+
+    @Command(name = "alter-partitions", description = "Raise a topic's partition count (CreatePartitions); it can only grow.",
+        mixinStandardHelpOptions = true)
+    static final class AlterPartitions implements Callable<Integer>
+    {
+        @ParentCommand
+        TopicCommand parent;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Option(names = "--partitions", required = true, description = "The new total partition count.")
+        int partitions;
+
+        @Override
+        public Integer call() throws CliException
+        {
+            try (Admin admin = parent.admin())
+            {
+                await(admin.createPartitions(Map.of(topic, partitions)).all());
+            }
+            final PrintWriter out = parent.out();
+            if (parent.json())
+            {
+                out.printf("{\"topic\":\"%s\",\"partitions\":%d}%n", DumpLogCommand.escape(topic), partitions);
+            }
+            else
+            {
+                out.printf("Topic %s now has %d partitions.%n", topic, partitions);
+            }
+            out.flush();
+            return 0;
         }
     }
 
