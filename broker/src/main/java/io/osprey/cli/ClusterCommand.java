@@ -70,17 +70,17 @@ final class ClusterCommand
             "default.api.timeout.ms", timeout, "request.timeout.ms", timeout)))
         {
             final DescribeClusterResult cluster = admin.describeCluster();
-            final List<Node> brokers = new ArrayList<>(TopicCommand.await(cluster.nodes()));
+            final List<Node> brokers = new ArrayList<>(AdminCommand.await(cluster.nodes()));
             brokers.sort(Comparator.comparingInt(Node::id));
-            final Node controller = TopicCommand.await(cluster.controller());
-            final String clusterId = TopicCommand.await(cluster.clusterId());
-            final List<String> names = new ArrayList<>(TopicCommand.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
+            final Node controller = AdminCommand.await(cluster.controller());
+            final String clusterId = AdminCommand.await(cluster.clusterId());
+            final List<String> names = new ArrayList<>(AdminCommand.await(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
             int partitions = 0;
             int offline = 0;
             int underReplicated = 0;
             if (!names.isEmpty())
             {
-                for (final TopicDescription d : TopicCommand.await(admin.describeTopics(names).allTopicNames()).values())
+                for (final TopicDescription d : AdminCommand.await(admin.describeTopics(names).allTopicNames()).values())
                 {
                     for (final TopicPartitionInfo p : d.partitions())
                     {

@@ -23,11 +23,8 @@ import io.osprey.common.ErrorCode;
 import io.osprey.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code group list|describe|delete|reset-offsets}: consumer-group administration with the
@@ -37,38 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "group", description = "List, describe and delete consumer groups, and reset their offsets.",
     mixinStandardHelpOptions = true,
     subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class, GroupCommand.Delete.class, GroupResetOffsetsCommand.class})
-final class GroupCommand
+final class GroupCommand extends AdminCommand
 {
-    @Option(names = "--bootstrap-server", scope = ScopeType.INHERIT, defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
-    String bootstrapServer;
-
-    @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text", description = "text (default) or json.")
-    String output;
-
-    @Spec
-    CommandSpec spec;
-
-    Admin admin()
-    {
-        return Admin.create(Map.of("bootstrap.servers", bootstrapServer, "client.id", "osprey-cli",
-            "default.api.timeout.ms", 30_000));
-    }
-
-    boolean json()
-    {
-        return "json".equals(output);
-    }
-
-    PrintWriter out()
-    {
-        return spec.commandLine().getOut();
-    }
-
-    static <T> T await(final CompletableFuture<T> future) throws CliException
-    {
-        return TopicCommand.await(future);
-    }
-
     /** A JSON string, or null. */
     static String jsonString(final String s)
     {

@@ -93,7 +93,7 @@ final class GroupResetOffsetsCommand implements Callable<Integer>
         try (Admin admin = parent.admin())
         {
             refuseUnlessInactive(describeOrMissing(admin));
-            final Map<TopicPartition, OffsetAndMetadata> committed = GroupCommand.await(admin.listConsumerGroupOffsets(group)
+            final Map<TopicPartition, OffsetAndMetadata> committed = AdminCommand.await(admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata());
             final List<TopicPartition> partitions = partitions(admin, committed);
             plan = plan(admin, partitions, committed, timestampMs);
@@ -101,7 +101,7 @@ final class GroupResetOffsetsCommand implements Callable<Integer>
             {
                 final Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
                 plan.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
-                GroupCommand.await(admin.alterConsumerGroupOffsets(group, offsets).all());
+                AdminCommand.await(admin.alterConsumerGroupOffsets(group, offsets).all());
             }
         }
         print(plan);
@@ -178,7 +178,7 @@ final class GroupResetOffsetsCommand implements Callable<Integer>
                 }
                 return CompletableFuture.<Optional<ConsumerGroupDescription>>failedFuture(cause);
             }).thenCompose(f -> f);
-        return GroupCommand.await(described);
+        return AdminCommand.await(described);
     }
 
     private void refuseUnlessInactive(final Optional<ConsumerGroupDescription> described) throws CliException
@@ -233,7 +233,7 @@ final class GroupResetOffsetsCommand implements Callable<Integer>
         }
         if (!wholeTopics.isEmpty())
         {
-            final Map<String, TopicDescription> described = GroupCommand.await(admin.describeTopics(wholeTopics).allTopicNames());
+            final Map<String, TopicDescription> described = AdminCommand.await(admin.describeTopics(wholeTopics).allTopicNames());
             for (final TopicDescription d : described.values())
             {
                 for (final TopicPartitionInfo p : d.partitions())
@@ -297,7 +297,7 @@ final class GroupResetOffsetsCommand implements Callable<Integer>
     {
         final Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         partitions.forEach(tp -> specs.put(tp, spec));
-        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = GroupCommand.await(admin.listOffsets(specs).all());
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> infos = AdminCommand.await(admin.listOffsets(specs).all());
         final Map<TopicPartition, Long> offsets = new HashMap<>();
         infos.forEach((tp, info) -> offsets.put(tp, info.offset()));
         return offsets;

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 import io.osprey.admin.Admin;
@@ -17,13 +16,9 @@ import io.osprey.admin.NewTopic;
 import io.osprey.admin.TopicDescription;
 import io.osprey.admin.TopicPartitionInfo;
 import io.osprey.client.Node;
-import io.osprey.common.OspreyException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code topic create|list|describe|delete|alter-partitions|config get|config set}, with the
@@ -33,53 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class,
         TopicCommand.AlterPartitions.class, TopicConfigCommand.class})
-final class TopicCommand
+final class TopicCommand extends AdminCommand
 {
-    @Option(names = "--bootstrap-server", scope = ScopeType.INHERIT, defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
-    String bootstrapServer;
-
-    @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text", description = "text (default) or json.")
-    String output;
-
-    @Spec
-    CommandSpec spec;
-
-    Admin admin()
-    {
-        return Admin.create(Map.of("bootstrap.servers", bootstrapServer, "client.id", "osprey-cli",
-            "default.api.timeout.ms", 30_000));
-    }
-
-    boolean json()
-    {
-        return "json".equals(output);
-    }
-
-    PrintWriter out()
-    {
-        return spec.commandLine().getOut();
-    }
-
-    /** Waits for an admin future; a failure prints the broker's message and becomes exit code 1. */
-    static <T> T await(final CompletableFuture<T> future) throws CliException
-    {
-        try
-        {
-            return future.get();
-        }
-        catch (final ExecutionException e)
-        {
-            final Throwable cause = e.getCause();
-            throw new CliException(cause instanceof OspreyException o ?
-                o.getMessage() + " (" + o.errorCode() + ")" : String.valueOf(cause));
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        }
-    }
-
     @Command(name = "create", description = "Create a topic.", mixinStandardHelpOptions = true)
     static final class Create implements Callable<Integer>
     {

@@ -54,7 +54,7 @@ final class TopicConfigCommand
             final Config config;
             try (Admin admin = parent.topic.admin())
             {
-                config = TopicCommand.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
+                config = AdminCommand.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
             }
             if (config == null)
             {
@@ -129,7 +129,7 @@ final class TopicConfigCommand
             final Map<ConfigResource, Collection<AlterConfigOp>> request = Map.of(resource(topic), ops);
             try (Admin admin = parent.topic.admin())
             {
-                TopicCommand.await(admin.incrementalAlterConfigs(request).all());
+                AdminCommand.await(admin.incrementalAlterConfigs(request).all());
             }
             final PrintWriter out = parent.topic.out();
             if (parent.topic.json())

@@ -1,6 +1,7 @@
 package io.osprey.admin;
 
 import java.util.List;
+import java.util.function.Function;
 
 import io.osprey.client.Node;
 import io.osprey.common.ErrorCode;
@@ -107,12 +108,10 @@ abstract class CoordinatorCall extends AdminCall
         Node found = new Node(response.nodeId(), response.host(), response.port(), null);
         if (version >= BATCHED_FIND_COORDINATOR_VERSION)
         {
-            final FindCoordinatorResponse.Coordinator c = response.coordinators().stream().filter(k -> groupId.equals(k.key())).findFirst()
-                .orElse(null);
+            final FindCoordinatorResponse.Coordinator c = thisGroup(response.coordinators(), FindCoordinatorResponse.Coordinator::key,
+                "FindCoordinator");
             if (c == null)
             {
-                fail(new OspreyException(ErrorCode.UNKNOWN_SERVER_ERROR, "The broker's FindCoordinator response did not mention group '"
-                    + groupId + "'"));
                 return null;
             }
             errorCode = c.errorCode();
@@ -131,6 +130,24 @@ abstract class CoordinatorCall extends AdminCall
         }
         coordinator = found;
         coordinatorJustFound = true;
+        return null;
+    }
+
+    /**
+     * This call's group among the per-group entries of a response: the first entry naming it, or
+     * null, having failed the call, when the {@code responseName} response left the group out.
+     */
+    final <G> G thisGroup(final List<G> entries, final Function<G, String> groupIdOf, final String responseName)
+    {
+        for (final G entry : entries)
+        {
+            if (groupId.equals(groupIdOf.apply(entry)))
+            {
+                return entry;
+            }
+        }
+        fail(new OspreyException(ErrorCode.UNKNOWN_SERVER_ERROR, "The broker's " + responseName + " response did not mention group '"
+            + groupId + "'"));
         return null;
     }
 

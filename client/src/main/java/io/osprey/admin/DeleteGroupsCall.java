@@ -40,12 +40,10 @@ final class DeleteGroupsCall extends CoordinatorCall
     @Override
     OspreyException onGroupResponse(final short version, final ProtocolReader body)
     {
-        final DeleteGroupsResponse.DeletableGroupResult result = DeleteGroupsResponse.read(body, version).results().stream()
-            .filter(r -> groupId().equals(r.groupId())).findFirst().orElse(null);
+        final DeleteGroupsResponse.DeletableGroupResult result = thisGroup(DeleteGroupsResponse.read(body, version).results(),
+            DeleteGroupsResponse.DeletableGroupResult::groupId, "DeleteGroups");
         if (result == null)
         {
-            fail(new OspreyException(ErrorCode.UNKNOWN_SERVER_ERROR, "The broker's DeleteGroups response did not mention group '"
-                + groupId() + "'"));
             return null;
         }
         final ErrorCode error = ErrorCode.forCode(result.errorCode());

@@ -50,12 +50,10 @@ final class DescribeGroupsCall extends CoordinatorCall
     @Override
     OspreyException onGroupResponse(final short version, final ProtocolReader body)
     {
-        final DescribeGroupsResponse.DescribedGroup group = DescribeGroupsResponse.read(body, version).groups().stream()
-            .filter(g -> groupId().equals(g.groupId())).findFirst().orElse(null);
+        final DescribeGroupsResponse.DescribedGroup group = thisGroup(DescribeGroupsResponse.read(body, version).groups(),
+            DescribeGroupsResponse.DescribedGroup::groupId, "DescribeGroups");
         if (group == null)
         {
-            fail(new OspreyException(ErrorCode.UNKNOWN_SERVER_ERROR, "The broker's DescribeGroups response did not mention group '"
-                + groupId() + "'"));
             return null;
         }
         final ErrorCode error = ErrorCode.forCode(group.errorCode());

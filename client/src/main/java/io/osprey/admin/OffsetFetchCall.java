@@ -99,12 +99,9 @@ final class OffsetFetchCall extends CoordinatorCall
         List<OffsetFetchResponse.Topic> topics = response.topics();
         if (version >= GROUPS_VERSION)
         {
-            final OffsetFetchResponse.Group group = response.groups().stream().filter(g -> groupId().equals(g.groupId())).findFirst()
-                .orElse(null);
+            final OffsetFetchResponse.Group group = thisGroup(response.groups(), OffsetFetchResponse.Group::groupId, "OffsetFetch");
             if (group == null)
             {
-                fail(new OspreyException(ErrorCode.UNKNOWN_SERVER_ERROR, "The broker's OffsetFetch response did not mention group '"
-                    + groupId() + "'"));
                 return null;
             }
             groupErrorCode = group.errorCode();

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.osprey.client.ExponentialBackoff;
 import io.osprey.client.NetworkClient;
-import io.osprey.client.ResponseHandler;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
@@ -32,31 +30,18 @@ import io.osprey.protocol.message.OffsetCommitResponse;
  * <p>
  * Thread-safety: see {@link NetworkCall}; everything else runs on the network thread.
  */
-final class CommitCall extends NetworkCall<Void>
+final class CommitCall extends CoordinatorCall<Void>
 {
-    private final NetworkClient client;
-    private final ConsumerCoordinator coordinator;
-    private final String groupId;
     private final Map<TopicPartition, OffsetAndMetadata> offsets;
-    private final ExponentialBackoff backoff;
     private final boolean retry;
-
-    private boolean inFlight;
-    private long retryAtMs;
-    private int failures;
-    private volatile String lastProblem;
 
     /** @param retry whether a sent commit that failed with a retriable error is sent again (commitSync) or fails (commitAsync) */
     CommitCall(final NetworkClient client, final ConsumerCoordinator coordinator, final String groupId,
         final Map<TopicPartition, OffsetAndMetadata> offsets, final ExponentialBackoff backoff, final long deadlineMs,
         final boolean retry)
     {
-        super(deadlineMs);
-        this.client = client;
-        this.coordinator = coordinator;
-        this.groupId = groupId;
+        super(client, coordinator, groupId, backoff, deadlineMs, "OffsetCommit");
         this.offsets = Map.copyOf(offsets);
-        this.backoff = backoff;
         this.retry = retry;
     }
 
@@ -73,28 +58,12 @@ final class CommitCall extends NetworkCall<Void>
             complete(null);
             return Long.MAX_VALUE;
         }
-        if (inFlight)
-        {
-            return Long.MAX_VALUE;
-        }
-        if (nowMs < retryAtMs)
-        {
-            return retryAtMs - nowMs;
-        }
-        final int node = coordinator.coordinator(nowMs);
-        if (node < 0)
-        {
-            lastProblem = "the group coordinator is not known yet";
-            return ConsumerLimits.GROUP_METADATA_WAIT_MS;
-        }
-        if (!client.ready(node, nowMs))
-        {
-            if (client.connectionFailed(node))
-            {
-                coordinator.markCoordinatorUnknown("cannot connect");
-            }
-            return Math.max(1, client.connectionDelayMs(node, nowMs));
-        }
+        return super.poll(nowMs);
+    }
+
+    @Override
+    void send(final int node)
+    {
         final ConsumerCoordinator.Generation generation;
         try
         {
@@ -103,7 +72,7 @@ final class CommitCall extends NetworkCall<Void>
         catch (final OspreyException e)
         {
             fail(e);
-            return Long.MAX_VALUE;
+            return;
         }
         final Map<String, List<OffsetCommitRequest.Partition>> byTopic = new LinkedHashMap<>();
         for (final Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet())
@@ -116,27 +85,11 @@ final class CommitCall extends NetworkCall<Void>
         byTopic.forEach((topic, partitions) -> topics.add(new OffsetCommitRequest.Topic(topic, partitions)));
         final OffsetCommitRequest request = new OffsetCommitRequest(groupId, generation.generationId(), generation.memberId(),
             generation.generationId() < 0 ? null : generation.groupInstanceId(), -1L, topics);
-        inFlight = true;
-        client.send(node, ApiKey.OFFSET_COMMIT, ApiKey.OFFSET_COMMIT.latest, v -> request, client.requestTimeoutMs(),
-            ResponseHandler.of((version, body) -> onResponse(OffsetCommitResponse.read(body, version)), this::onFailure));
-        return Long.MAX_VALUE;
-    }
-
-    private void onFailure(final OspreyException failure)
-    {
-        inFlight = false;
-        if (!failure.retriable())
-        {
-            fail(failure);
-            return;
-        }
-        coordinator.markCoordinatorUnknown("OffsetCommit failed: " + failure.getMessage());
-        retry(failure.errorCode(), "OffsetCommit failed: " + failure.getMessage(), failure);
+        send(node, ApiKey.OFFSET_COMMIT, v -> request, OffsetCommitResponse::read, this::onResponse);
     }
 
     private void onResponse(final OffsetCommitResponse response)
     {
-        inFlight = false;
         for (final OffsetCommitResponse.Topic topic : response.topics())
         {
             for (final OffsetCommitResponse.Partition partition : topic.partitions())
@@ -186,21 +139,16 @@ final class CommitCall extends NetworkCall<Void>
     }
 
     /** A sent commit failed with a retriable error: send it again later (sync), or fail it (async). */
-    private void retry(final ErrorCode error, final String problem, final Throwable cause)
+    @Override
+    void retry(final ErrorCode error, final String problem, final Throwable cause)
     {
-        lastProblem = problem;
         if (!retry)
         {
+            problem(problem);
             fail(new RetriableCommitFailedException(error, problem + "; the asynchronous commit is not retried (a retry could "
                 + "overwrite a later commit): commit the latest consumed offsets again", cause));
             return;
         }
-        retryAtMs = client.clock().nowMs() + backoff.backoffMs(failures++, ThreadLocalRandom.current());
-    }
-
-    @Override
-    String lastProblem()
-    {
-        return lastProblem;
+        super.retry(error, problem, cause);
     }
 }

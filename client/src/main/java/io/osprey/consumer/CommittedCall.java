@@ -7,13 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.osprey.client.ExponentialBackoff;
 import io.osprey.client.NetworkClient;
-import io.osprey.client.ResponseHandler;
 import io.osprey.common.ErrorCode;
-import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.common.errors.Errors;
 import io.osprey.protocol.ApiKey;
@@ -27,30 +24,17 @@ import io.osprey.protocol.message.OffsetFetchResponse;
  * <p>
  * Thread-safety: see {@link NetworkCall}; everything else runs on the network thread.
  */
-final class CommittedCall extends NetworkCall<Map<TopicPartition, OffsetAndMetadata>>
+final class CommittedCall extends CoordinatorCall<Map<TopicPartition, OffsetAndMetadata>>
 {
     private static final int UNSTABLE_OFFSET_COMMIT = 88;
 
-    private final NetworkClient client;
-    private final ConsumerCoordinator coordinator;
-    private final String groupId;
     private final Set<TopicPartition> partitions;
-    private final ExponentialBackoff backoff;
-
-    private boolean inFlight;
-    private long retryAtMs;
-    private int failures;
-    private volatile String lastProblem;
 
     CommittedCall(final NetworkClient client, final ConsumerCoordinator coordinator, final String groupId,
         final Set<TopicPartition> partitions, final ExponentialBackoff backoff, final long deadlineMs)
     {
-        super(deadlineMs);
-        this.client = client;
-        this.coordinator = coordinator;
-        this.groupId = groupId;
+        super(client, coordinator, groupId, backoff, deadlineMs, "OffsetFetch");
         this.partitions = Set.copyOf(partitions);
-        this.backoff = backoff;
     }
 
     Set<TopicPartition> partitions()
@@ -66,28 +50,12 @@ final class CommittedCall extends NetworkCall<Map<TopicPartition, OffsetAndMetad
             complete(Map.of());
             return Long.MAX_VALUE;
         }
-        if (inFlight)
-        {
-            return Long.MAX_VALUE;
-        }
-        if (nowMs < retryAtMs)
-        {
-            return retryAtMs - nowMs;
-        }
-        final int node = coordinator.coordinator(nowMs);
-        if (node < 0)
-        {
-            lastProblem = "the group coordinator is not known yet";
-            return ConsumerLimits.GROUP_METADATA_WAIT_MS;
-        }
-        if (!client.ready(node, nowMs))
-        {
-            if (client.connectionFailed(node))
-            {
-                coordinator.markCoordinatorUnknown("cannot connect");
-            }
-            return Math.max(1, client.connectionDelayMs(node, nowMs));
-        }
+        return super.poll(nowMs);
+    }
+
+    @Override
+    void send(final int node)
+    {
         final Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
         for (final TopicPartition tp : partitions)
         {
@@ -95,30 +63,14 @@ final class CommittedCall extends NetworkCall<Map<TopicPartition, OffsetAndMetad
         }
         final List<OffsetFetchRequest.Topic> topics = new ArrayList<>();
         byTopic.forEach((topic, indexes) -> topics.add(new OffsetFetchRequest.Topic(topic, indexes)));
-        inFlight = true;
-        client.send(node, ApiKey.OFFSET_FETCH, ApiKey.OFFSET_FETCH.latest, v -> v <= 7
+        send(node, ApiKey.OFFSET_FETCH, v -> v <= 7
                 ? new OffsetFetchRequest(groupId, topics, List.of(), false)
                 : new OffsetFetchRequest("", List.of(), List.of(new OffsetFetchRequest.Group(groupId, topics)), false),
-            client.requestTimeoutMs(), ResponseHandler.of((version, body) -> onResponse(OffsetFetchResponse.read(body, version)),
-                this::onFailure));
-        return Long.MAX_VALUE;
-    }
-
-    private void onFailure(final OspreyException failure)
-    {
-        inFlight = false;
-        if (!failure.retriable())
-        {
-            fail(failure);
-            return;
-        }
-        coordinator.markCoordinatorUnknown("OffsetFetch failed: " + failure.getMessage());
-        retry("OffsetFetch failed: " + failure.getMessage());
+            OffsetFetchResponse::read, this::onResponse);
     }
 
     private void onResponse(final OffsetFetchResponse response)
     {
-        inFlight = false;
         short groupError = response.errorCode();
         List<OffsetFetchResponse.Topic> topics = response.topics();
         if (!response.groups().isEmpty())
@@ -167,28 +119,16 @@ final class CommittedCall extends NetworkCall<Map<TopicPartition, OffsetAndMetad
         if (error == ErrorCode.NOT_COORDINATOR || error == ErrorCode.COORDINATOR_NOT_AVAILABLE)
         {
             coordinator.markCoordinatorUnknown(problem);
-            retry(problem);
+            retry(error, problem, null);
         }
         else if (error == ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || code == UNSTABLE_OFFSET_COMMIT || error.retriable)
         {
-            retry(problem);
+            retry(error, problem, null);
         }
         else
         {
             fail(Errors.forCode(error, problem));
         }
         return false;
-    }
-
-    private void retry(final String problem)
-    {
-        lastProblem = problem;
-        retryAtMs = client.clock().nowMs() + backoff.backoffMs(failures++, ThreadLocalRandom.current());
-    }
-
-    @Override
-    String lastProblem()
-    {
-        return lastProblem;
     }
 }

@@ -46,6 +46,7 @@ import io.osprey.protocol.message.OffsetCommitRequest;
 import io.osprey.protocol.message.OffsetCommitResponse;
 import io.osprey.protocol.message.OffsetFetchRequest;
 import io.osprey.protocol.message.OffsetFetchResponse;
+import io.osprey.testing.FakeBroker;
 
 /** The admin client's consumer-group and offset calls against scripted brokers: coordinator lookup, retries, error mapping. */
 class OspreyAdminGroupsTest

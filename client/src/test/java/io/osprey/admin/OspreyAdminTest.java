@@ -36,6 +36,7 @@ import io.osprey.protocol.message.IncrementalAlterConfigsRequest;
 import io.osprey.protocol.message.IncrementalAlterConfigsResponse;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.MetadataResponse;
+import io.osprey.testing.FakeBroker;
 
 /** The admin client's calls, retries and timeouts against a scripted broker. */
 class OspreyAdminTest

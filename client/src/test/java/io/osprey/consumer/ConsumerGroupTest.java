@@ -44,6 +44,7 @@ import io.osprey.protocol.message.OffsetFetchResponse;
 import io.osprey.protocol.message.SyncGroupRequest;
 import io.osprey.protocol.message.SyncGroupResponse;
 import io.osprey.serialization.Serdes;
+import io.osprey.testing.FakeBroker;
 
 /**
  * The consumer's group client against a scripted broker that plays a one-member group
@@ -56,18 +57,18 @@ class ConsumerGroupTest
     private static final String TOPIC = "orders";
     private static final int PARTITIONS = 3;
 
-    private final FakeGroupBroker broker = newBroker();
+    private final FakeBroker broker = newBroker();
     private final AtomicInteger generation = new AtomicInteger();
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final AtomicReference<List<TopicPartition>> forcedAssignment = new AtomicReference<>();
     private OspreyConsumer<String, String> consumer;
 
-    private static FakeGroupBroker newBroker()
+    private static FakeBroker newBroker()
     {
         try
         {
-            return new FakeGroupBroker();
+            return new FakeBroker();
         }
         catch (final java.io.IOException e)
         {
@@ -105,8 +106,8 @@ class ConsumerGroupTest
         final List<MetadataResponse.Partition> partitions = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++)
         {
-            partitions.add(new MetadataResponse.Partition((short)0, p, FakeGroupBroker.NODE_ID, 3, List.of(FakeGroupBroker.NODE_ID),
-                List.of(FakeGroupBroker.NODE_ID), List.of()));
+            partitions.add(new MetadataResponse.Partition((short)0, p, FakeBroker.NODE_ID, 3, List.of(FakeBroker.NODE_ID),
+                List.of(FakeBroker.NODE_ID), List.of()));
         }
         return new MetadataResponse.Topic((short)0, TOPIC, UUID.randomUUID(), false, partitions, 0);
     }
@@ -116,9 +117,9 @@ class ConsumerGroupTest
         if (version >= 4)
         {
             return new FindCoordinatorResponse(0, (short)0, null, 0, "", 0, List.of(new FindCoordinatorResponse.Coordinator(
-                request.coordinatorKeys().get(0), FakeGroupBroker.NODE_ID, "127.0.0.1", broker.port(), (short)0, null)));
+                request.coordinatorKeys().get(0), FakeBroker.NODE_ID, "127.0.0.1", broker.port(), (short)0, null)));
         }
-        return new FindCoordinatorResponse(0, (short)0, null, FakeGroupBroker.NODE_ID, "127.0.0.1", broker.port(), List.of());
+        return new FindCoordinatorResponse(0, (short)0, null, FakeBroker.NODE_ID, "127.0.0.1", broker.port(), List.of());
     }
 
     private JoinGroupResponse join(final JoinGroupRequest request)
@@ -273,7 +274,7 @@ class ConsumerGroupTest
         assertThat(consumer.position(new TopicPartition(TOPIC, 0))).isEqualTo(5);
         assertThat(consumer.position(new TopicPartition(TOPIC, 2))).isEqualTo(7);
         assertThat(events).containsExactly("assigned [orders-0, orders-1, orders-2]");
-        final List<FakeGroupBroker.Received> joins = broker.received(ApiKey.JOIN_GROUP);
+        final List<FakeBroker.Received> joins = broker.received(ApiKey.JOIN_GROUP);
         assertThat(joins).hasSize(2);
         assertThat(((JoinGroupRequest)joins.get(1).request()).memberId()).isEqualTo("member-1");
         final JoinGroupRequest join = (JoinGroupRequest)joins.get(1).request();
@@ -432,7 +433,7 @@ class ConsumerGroupTest
         newConsumer().subscribe(List.of(TOPIC));
         pollUntil(() -> consumer.assignment().size() == PARTITIONS);
         final TopicPartition tp = new TopicPartition(TOPIC, 1);
-        broker.on(ApiKey.OFFSET_COMMIT, FakeGroupBroker.inTurn(
+        broker.on(ApiKey.OFFSET_COMMIT, FakeBroker.inTurn(
             r -> commit((OffsetCommitRequest)r.request(), ErrorCode.COORDINATOR_NOT_AVAILABLE),
             r -> commit((OffsetCommitRequest)r.request(), ErrorCode.NONE)));
         final AtomicReference<Exception> asyncFailure = new AtomicReference<>();
@@ -449,7 +450,7 @@ class ConsumerGroupTest
         assertThat(broker.received(ApiKey.OFFSET_COMMIT)).as("sent once, never retried").hasSize(1);
         assertThat(committed).doesNotContainKey(tp);
 
-        broker.on(ApiKey.OFFSET_COMMIT, FakeGroupBroker.inTurn(
+        broker.on(ApiKey.OFFSET_COMMIT, FakeBroker.inTurn(
             r -> commit((OffsetCommitRequest)r.request(), ErrorCode.NOT_COORDINATOR),
             r -> commit((OffsetCommitRequest)r.request(), ErrorCode.NONE)));
         consumer.commitSync(Map.of(tp, new OffsetAndMetadata(45)));

@@ -1,4 +1,4 @@
-package io.osprey.consumer;
+package io.osprey.testing;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,11 +24,20 @@ import io.osprey.protocol.ProtocolWriter;
 import io.osprey.protocol.RequestHeader;
 import io.osprey.protocol.ResponseHeader;
 import io.osprey.protocol.message.ApiVersionsResponse;
+import io.osprey.protocol.message.CreatePartitionsRequest;
+import io.osprey.protocol.message.CreateTopicsRequest;
+import io.osprey.protocol.message.DeleteGroupsRequest;
+import io.osprey.protocol.message.DeleteTopicsRequest;
+import io.osprey.protocol.message.DescribeClusterRequest;
+import io.osprey.protocol.message.DescribeConfigsRequest;
+import io.osprey.protocol.message.DescribeGroupsRequest;
 import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.FindCoordinatorRequest;
 import io.osprey.protocol.message.HeartbeatRequest;
+import io.osprey.protocol.message.IncrementalAlterConfigsRequest;
 import io.osprey.protocol.message.JoinGroupRequest;
 import io.osprey.protocol.message.LeaveGroupRequest;
+import io.osprey.protocol.message.ListGroupsRequest;
 import io.osprey.protocol.message.ListOffsetsRequest;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.MetadataResponse;
@@ -37,27 +46,26 @@ import io.osprey.protocol.message.OffsetFetchRequest;
 import io.osprey.protocol.message.SyncGroupRequest;
 
 /**
- * A scripted one-node Kafka broker for consumer group tests (a copy of the admin tests'
- * FakeBroker that decodes the group APIs): blocking sockets, a thread per connection, Osprey's
- * own codecs. ApiVersions advertises every API Osprey knows unless
+ * A scripted one-node Kafka broker for admin and consumer group client tests: blocking sockets, a
+ * thread per connection, Osprey's own codecs. ApiVersions advertises every API Osprey knows unless
  * {@link #withhold withheld}; Metadata names this node as broker and controller unless the test
  * scripts it; every other API answers with what the test's {@link Responder} returns. Every
  * request is recorded, decoded, for assertions. The test thread scripts; connection threads
  * read the scripts, hence the concurrent collections.
  */
-final class FakeGroupBroker implements AutoCloseable
+public final class FakeBroker implements AutoCloseable
 {
-    static final int NODE_ID = 1;
-    static final String CLUSTER_ID = "fake-cluster";
+    public static final int NODE_ID = 1;
+    public static final String CLUSTER_ID = "fake-cluster";
 
     /** One request as the fake read it. */
-    record Received(int connection, ApiKey api, short version, Message request)
+    public record Received(int connection, ApiKey api, short version, Message request)
     {
     }
 
     /** Answers one request: the response, or null to send none. Throwing IOException drops the connection. */
     @FunctionalInterface
-    interface Responder
+    public interface Responder
     {
         Message respond(Received request) throws IOException;
     }
@@ -70,13 +78,13 @@ final class FakeGroupBroker implements AutoCloseable
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
 
-    FakeGroupBroker() throws IOException
+    public FakeBroker() throws IOException
     {
         this(NODE_ID);
     }
 
     /** A fake with its own node id, for tests with several brokers (each names itself in Metadata unless scripted). */
-    FakeGroupBroker(final int nodeId) throws IOException
+    public FakeBroker(final int nodeId) throws IOException
     {
         this.nodeId = nodeId;
         serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -86,46 +94,46 @@ final class FakeGroupBroker implements AutoCloseable
         acceptor.start();
     }
 
-    int port()
+    public int port()
     {
         return serverSocket.getLocalPort();
     }
 
-    String bootstrap()
+    public String bootstrap()
     {
         return "127.0.0.1:" + port();
     }
 
     /** A Metadata response naming this node as the only broker and the controller, with these topics. */
-    MetadataResponse metadata(final List<MetadataResponse.Topic> topics)
+    public MetadataResponse metadata(final List<MetadataResponse.Topic> topics)
     {
         return new MetadataResponse(0, List.of(new MetadataResponse.Broker(nodeId, "127.0.0.1", port(), null)), CLUSTER_ID, nodeId, topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED);
     }
 
     /** Answer {@code api} with {@code responder}. */
-    FakeGroupBroker on(final ApiKey api, final Responder responder)
+    public FakeBroker on(final ApiKey api, final Responder responder)
     {
         responders.put(api, responder);
         return this;
     }
 
     /** Leave {@code api} out of ApiVersions, as a broker that does not serve it would. */
-    FakeGroupBroker withhold(final ApiKey api)
+    public FakeBroker withhold(final ApiKey api)
     {
         withheld.add(api);
         return this;
     }
 
     /** A responder that plays {@code steps} in turn, repeating the last one. */
-    static Responder inTurn(final Responder... steps)
+    public static Responder inTurn(final Responder... steps)
     {
         final AtomicInteger next = new AtomicInteger();
         return r -> steps[Math.min(next.getAndIncrement(), steps.length - 1)].respond(r);
     }
 
     /** A responder that drops the connection. */
-    static Responder drop()
+    public static Responder drop()
     {
         return r ->
         {
@@ -133,7 +141,7 @@ final class FakeGroupBroker implements AutoCloseable
         };
     }
 
-    List<Received> received(final ApiKey api)
+    public List<Received> received(final ApiKey api)
     {
         return received.stream().filter(r -> r.api() == api).toList();
     }
@@ -226,14 +234,23 @@ final class FakeGroupBroker implements AutoCloseable
         return switch (api)
         {
             case METADATA -> MetadataRequest.read(body, version);
+            case CREATE_TOPICS -> CreateTopicsRequest.read(body, version);
+            case DELETE_TOPICS -> DeleteTopicsRequest.read(body, version);
+            case CREATE_PARTITIONS -> CreatePartitionsRequest.read(body, version);
+            case DESCRIBE_CONFIGS -> DescribeConfigsRequest.read(body, version);
+            case INCREMENTAL_ALTER_CONFIGS -> IncrementalAlterConfigsRequest.read(body, version);
+            case DESCRIBE_CLUSTER -> DescribeClusterRequest.read(body, version);
             case FIND_COORDINATOR -> FindCoordinatorRequest.read(body, version);
+            case LIST_GROUPS -> ListGroupsRequest.read(body, version);
+            case DESCRIBE_GROUPS -> DescribeGroupsRequest.read(body, version);
+            case DELETE_GROUPS -> DeleteGroupsRequest.read(body, version);
+            case OFFSET_FETCH -> OffsetFetchRequest.read(body, version);
+            case OFFSET_COMMIT -> OffsetCommitRequest.read(body, version);
+            case LIST_OFFSETS -> ListOffsetsRequest.read(body, version);
             case JOIN_GROUP -> JoinGroupRequest.read(body, version);
             case SYNC_GROUP -> SyncGroupRequest.read(body, version);
             case HEARTBEAT -> HeartbeatRequest.read(body, version);
             case LEAVE_GROUP -> LeaveGroupRequest.read(body, version);
-            case OFFSET_FETCH -> OffsetFetchRequest.read(body, version);
-            case OFFSET_COMMIT -> OffsetCommitRequest.read(body, version);
-            case LIST_OFFSETS -> ListOffsetsRequest.read(body, version);
             case FETCH -> FetchRequest.read(body, version);
             default -> throw new IOException("The fake broker does not serve " + api);
         };
