@@ -43,6 +43,28 @@ public record HostPort(String host, int port)
         return new HostPort(host, parsePort(m.group(2)));
     }
 
+    /**
+     * Parses an endpoint a broker registered with the controller: {@code host:port} as
+     * {@link #parse} reads it, and also an IPv6 address without brackets (brokers register
+     * {@code host + ":" + port}), whose port follows the last colon.
+     *
+     * @throws IllegalArgumentException when there is no port
+     */
+    public static HostPort parseEndpoint(final String text)
+    {
+        final int colon = text.lastIndexOf(':');
+        if (colon < 0 || colon == text.length() - 1)
+        {
+            throw new IllegalArgumentException("'" + text + "' is not host:port");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]"))
+        {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HostPort(host, parsePort(text.substring(colon + 1)));
+    }
+
     static int parsePort(final String digits)
     {
         final long port;

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
+import io.osprey.config.HostPort;
 import io.osprey.config.TopicConfigs;
 import io.osprey.protocol.message.FindCoordinatorResponse;
 import io.osprey.server.Partition;
@@ -52,8 +53,8 @@ import io.osprey.server.ControllerLink;
  * The loader (one thread) has the controller create the topic ({@code cleanup.policy=compact},
  * {@code offsets.topic.segment.bytes}, {@code offsets.topic.num.partitions} partitions,
  * {@code offsets.topic.replication.factor}) and waits for the commit. Each partition this broker
- * leads is read on becoming its leader ({@link #onBecomeLeader}, or seen in the metadata image)
- * and dropped on losing it ({@link #onResign}); meanwhile the groups of a partition that is still
+ * leads is read on becoming its leader, as seen in the metadata image ({@link #onMetadata}),
+ * and dropped on losing it; meanwhile the groups of a partition that is still
  * loading get COORDINATOR_LOAD_IN_PROGRESS, those of partitions led elsewhere NOT_COORDINATOR.
  * FindCoordinator names the broker that leads the group's partition in the metadata image, so in
  * a cluster each broker coordinates the groups of the partitions it leads.
@@ -113,13 +114,22 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
         this.nodeId = nodeId;
         this.clockMs = clockMs;
         this.coordinator = new GroupCoordinator(config, new OffsetsTopicLog(partitions, this::complete),
-            tp -> partitions.partition(tp) != null);
+            this::partitionExists);
         this.loader = Executors.newSingleThreadExecutor(r ->
         {
             final Thread t = new Thread(r, "osprey-group-loader");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Whether {@code tp} exists in the cluster's metadata, wherever it is hosted: a group commits
+     * offsets for partitions other brokers lead.
+     */
+    boolean partitionExists(final TopicPartition tp)
+    {
+        return partitions.metadata().image().partition(tp.topic(), tp.partition()) != null;
     }
 
     /** Loads {@code __consumer_offsets} if it exists and starts the coordinator thread. */
@@ -296,29 +306,6 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
 
     // ---- leadership of the offsets partitions
 
-    /**
-     * Any thread: this broker became the leader of {@code __consumer_offsets} partition
-     * {@code offsetsPartition}. Its groups are read from the log on the loader thread (requests
-     * for them get COORDINATOR_LOAD_IN_PROGRESS meanwhile) and then served. Idempotent; ignored
-     * while the topic is not known yet (its partitions are then loaded when it is) or when the
-     * partition is not hosted here. The coordinator also follows leadership by itself, from
-     * {@link PartitionManager#leaderPartition} on every metadata image ({@link #onMetadata}).
-     */
-    public void onBecomeLeader(final int offsetsPartition)
-    {
-        complete(now -> becomeLeader(offsetsPartition));
-    }
-
-    /**
-     * Any thread: this broker no longer leads {@code __consumer_offsets} partition
-     * {@code offsetsPartition}. Its groups are dropped, requests they hold are answered
-     * NOT_COORDINATOR, and from now on their requests get NOT_COORDINATOR. Idempotent.
-     */
-    public void onResign(final int offsetsPartition)
-    {
-        complete(now -> resign(offsetsPartition, now));
-    }
-
     /** Loads the offsets partitions this broker leads now and unloads the ones it no longer leads (or leads in a new epoch). */
     private void reconcileLeadership(final long nowMs)
     {
@@ -472,10 +459,8 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
         {
             return coordinatorError(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, OFFSETS_TOPIC + "-" + p + " has no leader");
         }
-        final String endpoint = leader.endpoints().get(0);
-        final int colon = endpoint.lastIndexOf(':');
-        return new FindCoordinatorResponse.Coordinator(key, leader.id(), endpoint.substring(0, colon),
-            Integer.parseInt(endpoint.substring(colon + 1)), ErrorCode.NONE.code, null);
+        final HostPort endpoint = HostPort.parseEndpoint(leader.endpoints().get(0));
+        return new FindCoordinatorResponse.Coordinator(key, leader.id(), endpoint.host(), endpoint.port(), ErrorCode.NONE.code, null);
     }
 
     private static FindCoordinatorResponse.Coordinator coordinatorError(final String key, final ErrorCode error,

@@ -37,8 +37,16 @@ final class OffsetsTopicLog implements GroupLog
     /** Varint and attribute overhead of one record beyond its key and value (at most 5+1+10+5+5+5+1 bytes). */
     private static final int RECORD_OVERHEAD_MAX = 32;
 
+    /** The room the reused builder starts with. */
+    private static final int BUILDER_INITIAL = 64 * 1024;
+    /** Batches larger than this get a builder of their own, so the reused one stays small. */
+    private static final int BUILDER_RETAINED_MAX = 1024 * 1024;
+
     private final PartitionManager partitions;
     private final Consumer<LongConsumer> completions;
+    /** Reused for every append (the coordinator is single-threaded); grown when a batch needs more room. */
+    private RecordBatchBuilder builder;
+    private int builderCapacity;
 
     /** @param completions runs a completion on the coordinator thread (given that thread's time) */
     OffsetsTopicLog(final PartitionManager partitions, final Consumer<LongConsumer> completions)
@@ -117,33 +125,47 @@ final class OffsetsTopicLog implements GroupLog
         }
     }
 
-    /** One batch holding every record, in a buffer of its own (the agent writes offsets into it). */
-    static ByteBuffer build(final List<OffsetsRecord> records, final long nowMs)
+    /** One batch holding every record, in a buffer of its own (the agent writes offsets into it). Coordinator thread. */
+    ByteBuffer build(final List<OffsetsRecord> records, final long nowMs)
+    {
+        final int size = estimatedSize(records);
+        if (size > BUILDER_RETAINED_MAX)
+        {
+            // A rare huge batch: its room is not kept for the small ones that follow.
+            return build(new RecordBatchBuilder(size), records, nowMs);
+        }
+        if (builder == null || builderCapacity < size)
+        {
+            builderCapacity = Math.max(size, BUILDER_INITIAL);
+            builder = new RecordBatchBuilder(builderCapacity);
+        }
+        return build(builder, records, nowMs);
+    }
+
+    private static int estimatedSize(final List<OffsetsRecord> records)
     {
         long size = RecordBatch.HEADER_SIZE;
         for (final OffsetsRecord r : records)
         {
             size += r.key().length + (r.value() == null ? 0 : r.value().length) + RECORD_OVERHEAD_MAX;
         }
-        final RecordBatchBuilder builder = new RecordBatchBuilder((int)Math.min(Integer.MAX_VALUE - 8, size));
-        try
+        return (int)Math.min(Integer.MAX_VALUE - 8, size);
+    }
+
+    /** Builds the batch in {@code builder} (uncompressed: nothing to release) and copies it out once. */
+    private static ByteBuffer build(final RecordBatchBuilder builder, final List<OffsetsRecord> records, final long nowMs)
+    {
+        builder.reset(Compression.NONE, 0, nowMs);
+        for (final OffsetsRecord r : records)
         {
-            builder.reset(Compression.NONE, 0, nowMs);
-            for (final OffsetsRecord r : records)
+            if (!builder.append(nowMs, r.key(), r.value()))
             {
-                if (!builder.append(nowMs, r.key(), r.value()))
-                {
-                    throw new IllegalStateException("Batch size estimate too small for " + records.size() + " records");
-                }
+                throw new IllegalStateException("Batch size estimate too small for " + records.size() + " records");
             }
-            final ByteBuffer built = builder.build();
-            final ByteBuffer copy = ByteBuffer.allocate(built.remaining());
-            copy.put(built).flip();
-            return copy;
         }
-        finally
-        {
-            builder.close();
-        }
+        final ByteBuffer built = builder.build();
+        final ByteBuffer copy = ByteBuffer.allocate(built.remaining());
+        copy.put(built).flip();
+        return copy;
     }
 }

@@ -123,7 +123,7 @@ public final class LogCleaner implements AutoCloseable
             double bestScore = -1;
             for (final PartitionLog log : logs.get())
             {
-                if (!log.config().compacted() || inProgress.contains(log))
+                if (!log.config().compacted() || inProgress.contains(log) || aborting.contains(log))
                 {
                     continue;
                 }
@@ -212,6 +212,10 @@ public final class LogCleaner implements AutoCloseable
                         {
                             lock.wait();
                         }
+                        if (aborting.contains(log))
+                        {
+                            break;
+                        }
                         inProgress.add(log);
                     }
                     if (!cleanOnce(cleaner, log, nowMs, false))
@@ -225,28 +229,26 @@ public final class LogCleaner implements AutoCloseable
         return passes;
     }
 
-    /** Stops any pass on {@code log} and waits until it has stopped (the log is about to be deleted). */
+    /**
+     * Stops any pass on {@code log}, waits until it has stopped and keeps the cleaner off the log
+     * until {@link #forget}: the log is about to be deleted. A no-op wait when already aborted.
+     */
     public void abortAndWait(final PartitionLog log) throws InterruptedException
     {
         synchronized (lock)
         {
-            if (!inProgress.contains(log))
-            {
-                return;
-            }
             aborting.add(log);
-            try
+            while (inProgress.contains(log))
             {
-                while (inProgress.contains(log))
-                {
-                    lock.wait();
-                }
-            }
-            finally
-            {
-                aborting.remove(log);
+                lock.wait();
             }
         }
+    }
+
+    /** Drops what {@link #abortAndWait} kept about {@code log}, once it is deleted and no longer among the logs. */
+    public void forget(final PartitionLog log)
+    {
+        aborting.remove(log);
     }
 
     /** Stops the threads; a pass in progress stops at its next batch. */

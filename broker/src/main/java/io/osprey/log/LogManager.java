@@ -156,24 +156,45 @@ public final class LogManager implements AutoCloseable
      */
     public void delete(final PartitionLog log) throws IOException
     {
-        if (logs.remove(log.dir().getFileName().toString(), log))
+        final LogCleaner c = cleaner;
+        try
         {
-            final LogCleaner c = cleaner;
+            if (logs.remove(log.dir().getFileName().toString(), log))
+            {
+                // A no-op wait after abortCleaning(log), which lets the caller wait on another thread.
+                abortCleaning(log);
+                log.closeForDelete();
+                deleteRecursively(log.dir());
+                // No checkpoint here: the caller writes one after a batch of deletions. A checkpoint
+                // still naming a deleted log is harmless: entries are only read for directories found.
+            }
+        }
+        finally
+        {
             if (c != null)
             {
-                try
-                {
-                    c.abortAndWait(log);
-                }
-                catch (final InterruptedException e)
-                {
-                    Thread.currentThread().interrupt();
-                }
+                c.forget(log);
             }
-            log.closeForDelete();
-            deleteRecursively(log.dir());
-            checkpoint();
-            checkpointCleaner();
+        }
+    }
+
+    /**
+     * Stops any cleaning of {@code log} and keeps the cleaner off it until {@link #delete(PartitionLog)}:
+     * called before handing the deletion to the log's writer, so the writer never waits for the cleaner.
+     */
+    public void abortCleaning(final PartitionLog log)
+    {
+        final LogCleaner c = cleaner;
+        if (c != null)
+        {
+            try
+            {
+                c.abortAndWait(log);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -139,9 +139,8 @@ public final class Broker implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
-        final BrokerSettings settings = new BrokerSettings(config.nodeId(), clusterId, advertisedHost,
-            advertised.address().port(), config.rack().orElse(null), config.autoCreateTopicsEnable(), config.numPartitions(),
-            (short)config.defaultReplicationFactor(), config.fetchMaxBytes(), config.deleteTopicEnable());
+        final BrokerSettings settings = new BrokerSettings(config.nodeId(), clusterId, config.autoCreateTopicsEnable(),
+            config.numPartitions(), (short)config.defaultReplicationFactor(), config.deleteTopicEnable());
         groups = new GroupCoordinatorService(GroupConfig.from(config), partitions, controller, config.nodeId(),
             System::currentTimeMillis);
         groups.start();

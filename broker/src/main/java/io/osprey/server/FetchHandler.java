@@ -62,10 +62,10 @@ public final class FetchHandler
 
     /**
      * The response for the data available now, and whether it satisfies the request; with the
-     * topic counters and sizes of its non-empty consumer reads ({@code sources[0..reads)}), so
-     * that only the response actually sent counts as bytes out.
+     * bytes each topic's consumer reads carry ({@code null} when none), so that only the response
+     * actually sent counts as bytes out.
      */
-    private record Result(FetchResponse response, long bytes, boolean hasError, TopicMetrics[] sources, int[] sizes, int reads)
+    private record Result(FetchResponse response, long bytes, boolean hasError, List<TopicBytes> bytesOut)
     {
         boolean done(final FetchRequest request)
         {
@@ -74,22 +74,20 @@ public final class FetchHandler
 
         void respond(final RequestContext ctx)
         {
-            for (int i = 0; i < reads; i++)
+            if (bytesOut != null)
             {
-                sources[i].onFetch(sizes[i]);
+                for (final TopicBytes t : bytesOut)
+                {
+                    t.metrics().onFetch(t.bytes());
+                }
             }
             ctx.respond(response);
         }
     }
 
-    private static int partitionCount(final FetchRequest request)
+    /** The bytes a response carries from one requested topic, for its counters. */
+    private record TopicBytes(TopicMetrics metrics, long bytes)
     {
-        int n = 0;
-        for (final FetchRequest.FetchTopic topic : request.topics())
-        {
-            n += topic.partitions().size();
-        }
-        return n;
     }
 
     private Result read(final FetchRequest request, final List<Partition> watched)
@@ -99,13 +97,13 @@ public final class FetchHandler
         long total = 0;
         boolean hasError = false;
         boolean first = true;
-        TopicMetrics[] sources = null;
-        int[] sizes = null;
-        int reads = 0;
+        List<TopicBytes> bytesOut = null;
         final List<FetchResponse.TopicResponse> topics = new ArrayList<>(request.topics().size());
         for (final FetchRequest.FetchTopic topic : request.topics())
         {
             final List<FetchResponse.PartitionData> out = new ArrayList<>(topic.partitions().size());
+            TopicMetrics topicMetrics = null;
+            long topicBytes = 0;
             for (final FetchRequest.FetchPartition fp : topic.partitions())
             {
                 final TopicPartition tp = new TopicPartition(topic.topic(), fp.partition());
@@ -143,14 +141,9 @@ public final class FetchHandler
                         first = false;
                         if (!fromReplica)
                         {
-                            if (sources == null)
-                            {
-                                final int n = partitionCount(request);
-                                sources = new TopicMetrics[n];
-                                sizes = new int[n];
-                            }
-                            sources[reads] = partition.metrics();
-                            sizes[reads++] = slice.length();
+                            // Every partition of a topic counts into the same topic counters.
+                            topicMetrics = partition.metrics();
+                            topicBytes += slice.length();
                         }
                     }
                 }
@@ -163,8 +156,16 @@ public final class FetchHandler
                     null, null, null, null, -1, records));
             }
             topics.add(new FetchResponse.TopicResponse(topic.topic(), out));
+            if (topicMetrics != null)
+            {
+                if (bytesOut == null)
+                {
+                    bytesOut = new ArrayList<>(request.topics().size());
+                }
+                bytesOut.add(new TopicBytes(topicMetrics, topicBytes));
+            }
         }
-        return new Result(new FetchResponse(0, ErrorCode.NONE.code, 0, topics), total, hasError, sources, sizes, reads);
+        return new Result(new FetchResponse(0, ErrorCode.NONE.code, 0, topics), total, hasError, bytesOut);
     }
 
     /** A request's leader epoch must match ours: older is fenced, newer means we have not caught up. -1 skips the check. */

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
+import io.osprey.config.HostPort;
 import io.osprey.controller.BrokerInfo;
 import io.osprey.controller.Command;
 import io.osprey.controller.MetadataImage;
@@ -33,6 +34,8 @@ import io.osprey.protocol.message.MetadataResponse;
 public final class MetadataHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataHandler.class);
+
+    private static volatile LiveBrokers lastLiveBrokers;
 
     private final PartitionManager partitions;
     private final ControllerLink controller;
@@ -70,9 +73,14 @@ public final class MetadataHandler
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED));
     }
 
-    /** The unfenced brokers with their first endpoint. */
+    /** The unfenced brokers with their first endpoint; worked out once per image. */
     static List<MetadataResponse.Broker> liveBrokers(final MetadataImage image)
     {
+        final LiveBrokers last = lastLiveBrokers;
+        if (last != null && last.image() == image)
+        {
+            return last.brokers();
+        }
         final List<MetadataResponse.Broker> out = new ArrayList<>();
         for (final BrokerInfo b : image.brokers().values())
         {
@@ -80,12 +88,17 @@ public final class MetadataHandler
             {
                 continue;
             }
-            final String endpoint = b.endpoints().get(0);
-            final int colon = endpoint.lastIndexOf(':');
-            out.add(new MetadataResponse.Broker(b.id(), endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)),
-                b.rack()));
+            final HostPort endpoint = HostPort.parseEndpoint(b.endpoints().get(0));
+            out.add(new MetadataResponse.Broker(b.id(), endpoint.host(), endpoint.port(), b.rack()));
         }
-        return out;
+        final List<MetadataResponse.Broker> brokers = List.copyOf(out);
+        lastLiveBrokers = new LiveBrokers(image, brokers);
+        return brokers;
+    }
+
+    /** {@link #liveBrokers} of the last image asked about. */
+    private record LiveBrokers(MetadataImage image, List<MetadataResponse.Broker> brokers)
+    {
     }
 
     private MetadataResponse.Topic lookup(final MetadataImage image, final MetadataRequest.Topic requested,

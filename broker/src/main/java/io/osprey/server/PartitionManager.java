@@ -294,6 +294,8 @@ public final class PartitionManager
             appliedConfigs.remove(p.topicPartition().topic());
             metrics.removeTopic(p.topicPartition().topic());
             p.markDeleted();
+            // Here, not on the agent: stopping a cleaner pass may take a while, the agent serves other partitions.
+            logManager.abortCleaning(p.log());
             p.agent().submit(nowMs ->
             {
                 try
@@ -321,6 +323,17 @@ public final class PartitionManager
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
+        }
+        try
+        {
+            // Once per batch; before a topic of the same name is created again, so no checkpoint line
+            // of a deleted log outlives into a directory of the new one.
+            logManager.checkpoint();
+            logManager.checkpointCleaner();
+        }
+        catch (final IOException e)
+        {
+            LOG.error("Could not write the checkpoints after deleting partition logs", e);
         }
         LOG.info("Deleted the logs of {} partition(s) of deleted topics", removed.size());
     }

@@ -53,14 +53,32 @@ public final class QuorumSettings
         {
             return voters.stream().map(QuorumVoter::toString).collect(Collectors.joining(","));
         }
-        final HostPort first = config.listeners().get(0).address();
-        final String host = first.isWildcard() || first.host().isEmpty() ? "127.0.0.1" : first.host();
-        return config.nodeId() + "@" + host + ":" + (first.port() + 1);
+        return config.nodeId() + "@" + defaultVoterAddress(config);
     }
 
     public static List<Voter> voters(final BrokerConfig config)
     {
-        return Voter.parseList(votersText(config));
+        final List<QuorumVoter> voters = config.controllerQuorumVoters();
+        if (!voters.isEmpty())
+        {
+            return voters.stream().map(v -> voter(v.id(), v.address())).toList();
+        }
+        return List.of(voter(config.nodeId(), defaultVoterAddress(config)));
+    }
+
+    /** Without configured voters: this node alone, on the port after its first listener's. */
+    private static HostPort defaultVoterAddress(final BrokerConfig config)
+    {
+        final HostPort first = config.listeners().get(0).address();
+        final String host = first.isWildcard() || first.host().isEmpty() ? "127.0.0.1" : first.host();
+        return new HostPort(host, first.port() + 1);
+    }
+
+    /** A voter's host is used in {@code host:port} endpoints as it stands, so an IPv6 address keeps its brackets. */
+    private static Voter voter(final int id, final HostPort address)
+    {
+        final String host = address.host().indexOf(':') >= 0 ? "[" + address.host() + "]" : address.host();
+        return new Voter(id, host, address.port());
     }
 
     public static Path metadataLogDir(final BrokerConfig config)

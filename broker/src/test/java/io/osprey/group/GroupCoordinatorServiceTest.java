@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,9 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.osprey.common.ErrorCode;
+import io.osprey.common.TopicPartition;
+import io.osprey.controller.MetadataImage;
+import io.osprey.controller.PartitionInfo;
+import io.osprey.controller.TopicInfo;
 import io.osprey.protocol.message.HeartbeatRequest;
 import io.osprey.protocol.message.JoinGroupRequest;
 import io.osprey.protocol.message.JoinGroupResponse;
+import io.osprey.server.MetadataCache;
+import io.osprey.server.PartitionManager;
 
 /**
  * The coordinator thread's duty cycle, driven by hand ({@link GroupCoordinatorService#doWork}
@@ -71,5 +79,33 @@ class GroupCoordinatorServiceTest
 
         assertThat(heartbeats).containsExactly(ErrorCode.NONE);
         assertThat(coordinator.memberIds(GROUP)).containsExactly(joined.memberId());
+    }
+
+    @Test
+    void shouldTakeCommitsForPartitionsHostedOnOtherBrokers()
+    {
+        // Topic "t": both partitions on broker 2 (RF 1), none on this broker (1).
+        final PartitionInfo onBroker2 = new PartitionInfo(List.of(2), List.of(2), 2, 0, 0, List.of(), List.of());
+        final TreeMap<Integer, PartitionInfo> parts = new TreeMap<>();
+        parts.put(0, onBroker2);
+        parts.put(1, onBroker2);
+        final TreeMap<String, TopicInfo> topics = new TreeMap<>();
+        topics.put("t", new TopicInfo("t", UUID.randomUUID(), parts, new TreeMap<>()));
+        final MetadataCache metadata = new MetadataCache();
+        metadata.onImage(new MetadataImage(new TreeMap<>(), topics, 0L, 1L, new TreeMap<>()));
+        final PartitionManager partitions = new PartitionManager(null, metadata, null, null, 1, null);
+        final GroupCoordinatorService multiBroker = new GroupCoordinatorService(config, partitions, null, 1, clock::get);
+        try
+        {
+            assertThat(partitions.partition(new TopicPartition("t", 0))).as("not hosted on this broker").isNull();
+            assertThat(multiBroker.partitionExists(new TopicPartition("t", 0))).isTrue();
+            assertThat(multiBroker.partitionExists(new TopicPartition("t", 1))).isTrue();
+            assertThat(multiBroker.partitionExists(new TopicPartition("t", 2))).isFalse();
+            assertThat(multiBroker.partitionExists(new TopicPartition("unknown", 0))).isFalse();
+        }
+        finally
+        {
+            multiBroker.close();
+        }
     }
 }

@@ -19,9 +19,12 @@ class OffsetsLoaderTest
     @TempDir
     Path tmp;
 
-    private static void append(final PartitionLog log, final OffsetsRecord... records)
+    /** Builds batches as the broker does: one builder reused for every append. */
+    private final OffsetsTopicLog batches = new OffsetsTopicLog(null, completion -> { });
+
+    private void append(final PartitionLog log, final OffsetsRecord... records)
     {
-        log.appendAsLeader(OffsetsTopicLog.build(List.of(records), 1_000), 0, 1_000);
+        log.appendAsLeader(batches.build(List.of(records), 1_000), 0, 1_000);
     }
 
     private static OffsetsRecord commit(final String group, final long offset)

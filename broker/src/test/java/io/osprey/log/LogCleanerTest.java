@@ -115,6 +115,25 @@ class LogCleanerTest
     }
 
     @Test
+    void shouldKeepAnAbortedLogAwayFromTheCleanerUntilItIsForgotten() throws Exception
+    {
+        try (PartitionLog log = PartitionLog.open(tmp.resolve("c-0"), COMPACTED, 0, 0, T0))
+        {
+            appendUpdates(log, 60, 7, T0);
+            final LogCleaner cleaner = cleanerOf(log);
+
+            // Aborted on one thread (the metadata thread), deleted later on another (the log's agent):
+            // no pass may start in between, so the deleting thread never waits for the cleaner.
+            cleaner.abortAndWait(log);
+            cleaner.abortAndWait(log);
+            assertThat(cleaner.cleanNow(T0)).as("passes on a log about to be deleted").isZero();
+
+            cleaner.forget(log);
+            assertThat(cleaner.cleanNow(T0)).isPositive();
+        }
+    }
+
+    @Test
     void shouldNeverTouchTheActiveSegment() throws Exception
     {
         try (PartitionLog log = PartitionLog.open(tmp.resolve("c-0"), COMPACTED, 0, 0, T0))

@@ -51,6 +51,42 @@ class LogManagerTest
     }
 
     @Test
+    void shouldDeleteAnAbortedLogAndIgnoreItsStaleCheckpointLinesOnRestart() throws Exception
+    {
+        final List<CheckpointFiles.Line> stale;
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            manager.startCleaner(CleanerConfig.defaults());
+            final PartitionLog log = manager.getOrCreate("orders", 3, config(), 0);
+            for (int i = 0; i < 60; i++)
+            {
+                log.appendAsLeader(TestBatches.batch(5, 40, 1000, "m"), 0, 1000);
+            }
+            log.deleteRetainedSegments(2000);
+            assertThat(log.logStartOffset()).isPositive();
+            manager.checkpoint();
+
+            manager.abortCleaning(log);
+            manager.delete(log);
+            assertThat(java.nio.file.Files.exists(log.dir())).isFalse();
+            assertThat(manager.get("orders", 3)).isNull();
+            // delete(log) writes no checkpoint (its caller writes one per batch): a crash here leaves lines of the deleted log.
+            stale = CheckpointFiles.read(tmp.resolve(LogManager.LOG_START_OFFSET_CHECKPOINT));
+            assertThat(stale).extracting(CheckpointFiles.Line::first).containsExactly("orders-3");
+        }
+        // The state a crash right after the deletion leaves (the clean close above rewrote the checkpoint).
+        CheckpointFiles.write(tmp.resolve(LogManager.LOG_START_OFFSET_CHECKPOINT), stale);
+        CheckpointFiles.write(tmp.resolve(LogManager.RECOVERY_POINT_CHECKPOINT), stale);
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            assertThat(manager.logs()).isEmpty();
+            final PartitionLog recreated = manager.getOrCreate("orders", 3, config(), 0);
+            assertThat(recreated.logStartOffset()).isZero();
+            assertThat(recreated.logEndOffset()).isZero();
+        }
+    }
+
+    @Test
     void shouldRecognisePartitionDirectoryNames()
     {
         assertThat(LogManager.isPartitionDirName("my-topic-12")).isTrue();

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import io.osprey.config.BrokerConfig;
 import io.osprey.controller.quorum.QuorumConfig;
+import io.osprey.controller.quorum.Voter;
 
 class QuorumSettingsTest
 {
@@ -21,6 +22,20 @@ class QuorumSettingsTest
 
         assertThat(fromNode).isEqualTo(QuorumConfig.from(standalone));
         assertThat(fromNode.controller().brokerSessionTimeoutMs()).isEqualTo(1_500);
+    }
+
+    @Test
+    void shouldBuildTheVotersTheControllerReadsFromItsVotersText()
+    {
+        final Map<String, String> props = new TreeMap<>(BASE);
+        props.put("controller.quorum.voters", "1@[::1]:9093,2@node-2:9193");
+        final BrokerConfig config = BrokerConfig.parse(props);
+
+        assertThat(QuorumSettings.voters(config)).containsExactly(new Voter(1, "[::1]", 9093), new Voter(2, "node-2", 9193))
+            .isEqualTo(Voter.parseList(QuorumSettings.votersText(config)));
+        final BrokerConfig standalone = BrokerConfig.parse(BASE);
+        assertThat(QuorumSettings.voters(standalone)).containsExactly(new Voter(1, "127.0.0.1", 9093))
+            .isEqualTo(Voter.parseList(QuorumSettings.votersText(standalone)));
     }
 
     @Test

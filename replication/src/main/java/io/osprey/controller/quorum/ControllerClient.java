@@ -401,7 +401,7 @@ public final class ControllerClient implements AutoCloseable
             final int length;
             try
             {
-                length = encoder.command(stamp(inFlight.command(), config.clientId(), inFlightSequence));
+                length = encoder.command(inFlight.command(), config.clientId(), inFlightSequence);
             }
             catch (final RuntimeException e)
             {
@@ -556,56 +556,5 @@ public final class ControllerClient implements AutoCloseable
                 }
             });
         }
-    }
-
-    /** The same command under this client's identity. */
-    static Command stamp(final Command c, final String clientId, final long sequence)
-    {
-        if (c instanceof Command.RegisterBroker x)
-        {
-            return new Command.RegisterBroker(clientId, sequence, x.brokerId(), x.incarnationId(), x.endpoints(), x.rack());
-        }
-        if (c instanceof Command.BrokerHeartbeat x)
-        {
-            return new Command.BrokerHeartbeat(clientId, sequence, x.brokerId(), x.incarnationId());
-        }
-        if (c instanceof Command.UnregisterBroker x)
-        {
-            return new Command.UnregisterBroker(clientId, sequence, x.brokerId());
-        }
-        if (c instanceof Command.CreateTopics x)
-        {
-            return new Command.CreateTopics(clientId, sequence, x.topics());
-        }
-        if (c instanceof Command.DeleteTopics x)
-        {
-            return new Command.DeleteTopics(clientId, sequence, x.names());
-        }
-        if (c instanceof Command.CreatePartitions x)
-        {
-            return new Command.CreatePartitions(clientId, sequence, x.topic(), x.totalCount());
-        }
-        if (c instanceof Command.AlterPartition x)
-        {
-            return new Command.AlterPartition(clientId, sequence, x.brokerId(), x.topic(), x.partition(), x.leaderEpoch(),
-                x.partitionEpoch(), x.newIsr(), x.newIsrBrokerEpochs());
-        }
-        if (c instanceof Command.ElectLeaders x)
-        {
-            return new Command.ElectLeaders(clientId, sequence, x.partitions());
-        }
-        if (c instanceof Command.AllocateProducerIds x)
-        {
-            return new Command.AllocateProducerIds(clientId, sequence, x.brokerId());
-        }
-        if (c instanceof Command.AlterConfigs x)
-        {
-            return new Command.AlterConfigs(clientId, sequence, x.topic(), x.set(), x.delete());
-        }
-        if (c instanceof Command.Rebalance)
-        {
-            return new Command.Rebalance(clientId, sequence);
-        }
-        throw new IllegalArgumentException("unknown command " + c);
     }
 }

@@ -65,26 +65,30 @@ final class ControllerCodec
     static final byte PRODUCER_IDS_ALLOCATED = 11;
     static final byte CLIENT_SEQUENCE_RECORDED = 12;
 
-    static void encodeCommand(final WireWriter w, final Command command)
+    /**
+     * Writes {@code command} under the given identity; the command's own clientId and sequence are
+     * ignored (a client submits commands with placeholders and stamps them only here).
+     */
+    static void encodeCommand(final WireWriter w, final Command command, final String clientId, final long sequence)
     {
         if (command instanceof Command.RegisterBroker c)
         {
-            header(w, REGISTER_BROKER, c);
+            header(w, REGISTER_BROKER, clientId, sequence);
             w.putInt(c.brokerId()).putUuid(c.incarnationId()).putStringList(c.endpoints()).putString(c.rack());
         }
         else if (command instanceof Command.BrokerHeartbeat c)
         {
-            header(w, BROKER_HEARTBEAT, c);
+            header(w, BROKER_HEARTBEAT, clientId, sequence);
             w.putInt(c.brokerId()).putUuid(c.incarnationId());
         }
         else if (command instanceof Command.UnregisterBroker c)
         {
-            header(w, UNREGISTER_BROKER, c);
+            header(w, UNREGISTER_BROKER, clientId, sequence);
             w.putInt(c.brokerId());
         }
         else if (command instanceof Command.CreateTopics c)
         {
-            header(w, CREATE_TOPICS, c);
+            header(w, CREATE_TOPICS, clientId, sequence);
             w.putInt(c.topics().size());
             for (final Command.NewTopic t : c.topics())
             {
@@ -93,23 +97,23 @@ final class ControllerCodec
         }
         else if (command instanceof Command.DeleteTopics c)
         {
-            header(w, DELETE_TOPICS, c);
+            header(w, DELETE_TOPICS, clientId, sequence);
             w.putStringList(c.names());
         }
         else if (command instanceof Command.CreatePartitions c)
         {
-            header(w, CREATE_PARTITIONS, c);
+            header(w, CREATE_PARTITIONS, clientId, sequence);
             w.putString(c.topic()).putInt(c.totalCount());
         }
         else if (command instanceof Command.AlterPartition c)
         {
-            header(w, ALTER_PARTITION, c);
+            header(w, ALTER_PARTITION, clientId, sequence);
             w.putInt(c.brokerId()).putString(c.topic()).putInt(c.partition()).putInt(c.leaderEpoch())
                 .putInt(c.partitionEpoch()).putIntList(c.newIsr()).putLongList(c.newIsrBrokerEpochs());
         }
         else if (command instanceof Command.ElectLeaders c)
         {
-            header(w, ELECT_LEADERS, c);
+            header(w, ELECT_LEADERS, clientId, sequence);
             w.putInt(c.partitions().size());
             for (final TopicPartition tp : c.partitions())
             {
@@ -118,17 +122,17 @@ final class ControllerCodec
         }
         else if (command instanceof Command.AllocateProducerIds c)
         {
-            header(w, ALLOCATE_PRODUCER_IDS, c);
+            header(w, ALLOCATE_PRODUCER_IDS, clientId, sequence);
             w.putInt(c.brokerId());
         }
         else if (command instanceof Command.AlterConfigs c)
         {
-            header(w, ALTER_CONFIGS, c);
+            header(w, ALTER_CONFIGS, clientId, sequence);
             w.putString(c.topic()).putStringMap(c.set()).putStringList(c.delete());
         }
-        else if (command instanceof Command.Rebalance c)
+        else if (command instanceof Command.Rebalance)
         {
-            header(w, REBALANCE, c);
+            header(w, REBALANCE, clientId, sequence);
         }
         else
         {
@@ -372,9 +376,9 @@ final class ControllerCodec
         return new PartitionInfo(r.getIntList(), r.getIntList(), r.getInt(), r.getInt(), r.getInt(), r.getIntList(), r.getIntList());
     }
 
-    private static void header(final WireWriter w, final byte tag, final Command c)
+    private static void header(final WireWriter w, final byte tag, final String clientId, final long sequence)
     {
-        w.putByte(tag).putString(c.clientId()).putLong(c.sequence());
+        w.putByte(tag).putString(clientId).putLong(sequence);
     }
 
     private static void simple(final WireWriter w, final Response.Simple s)

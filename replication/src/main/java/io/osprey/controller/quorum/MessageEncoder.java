@@ -49,9 +49,10 @@ final class MessageEncoder
         return buffer;
     }
 
-    int command(final Command command)
+    /** A command under this client's identity, whatever the command's own clientId and sequence. */
+    int command(final Command command, final String clientId, final long sequence)
     {
-        ControllerCodec.encodeCommand(start(COMMAND), command);
+        ControllerCodec.encodeCommand(start(COMMAND), command, clientId, sequence);
         return writer.position();
     }
 

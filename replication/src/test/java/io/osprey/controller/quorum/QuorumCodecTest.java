@@ -38,7 +38,7 @@ class QuorumCodecTest
     @Property(tries = 500)
     void shouldRoundTripEveryCommand(@ForAll("commands") final Command command)
     {
-        final int length = encoder.command(command);
+        final int length = encoder.command(command, command.clientId(), command.sequence());
         final WireReader r = read(encoder.buffer(), length, MessageEncoder.COMMAND);
         assertThat(ControllerCodec.decodeCommand(r)).isEqualTo(command);
         r.requireEnd();
@@ -100,6 +100,19 @@ class QuorumCodecTest
         }
     }
 
+    @Property(tries = 200)
+    void shouldEncodeACommandUnderTheGivenIdentity(@ForAll("commands") final Command command, @ForAll final long sequence)
+    {
+        final int length = encoder.command(command, "broker-7", sequence);
+        final WireReader r = read(encoder.buffer(), length, MessageEncoder.COMMAND);
+        final Command decoded = ControllerCodec.decodeCommand(r);
+        r.requireEnd();
+
+        assertThat(decoded.clientId()).isEqualTo("broker-7");
+        assertThat(decoded.sequence()).isEqualTo(sequence);
+        assertThat(decoded.getClass()).isEqualTo(command.getClass());
+    }
+
     @Example
     void shouldReadTheOldAlterPartitionLayoutWithUnknownBrokerEpochs()
     {
@@ -119,7 +132,7 @@ class QuorumCodecTest
     @Property(tries = 200)
     void shouldRefuseEveryTruncationOfACommand(@ForAll("commands") final Command command)
     {
-        final int length = encoder.command(command);
+        final int length = encoder.command(command, command.clientId(), command.sequence());
         for (int cut = 1; cut < length; cut++)
         {
             final int end = cut;
