@@ -1,6 +1,7 @@
 package io.osprey.group;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -294,11 +295,12 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
         }
         complete(now ->
         {
-            if (!coordinator.isTopicReady())
+            if (!coordinator.isTopicReady() && count >= config.offsetsTopicNumPartitions())
             {
                 coordinator.onTopicReady(count);
             }
             // Load the partitions this broker leads; the others are answered NOT_COORDINATOR.
+            // (A topic seen mid-creation becomes ready in reconcileLeadership once all its partitions exist.)
             reconcileLeadership(now);
         });
         complete(now -> preparingTopic = false);
@@ -309,6 +311,31 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
     /** Loads the offsets partitions this broker leads now and unloads the ones it no longer leads (or leads in a new epoch). */
     private void reconcileLeadership(final long nowMs)
     {
+        final TopicInfo topic = partitions.metadata().image().topic(OFFSETS_TOPIC);
+        if (topic != null)
+        {
+            final int count = topic.partitions().size();
+            if (!coordinator.isTopicReady())
+            {
+                // The controller commits a topic as one record per partition; a broker that sees the
+                // topic mid-creation must not map groups onto the partitions that exist so far.
+                if (count >= config.offsetsTopicNumPartitions())
+                {
+                    coordinator.onTopicReady(count);
+                }
+            }
+            else if (count != coordinator.numPartitions())
+            {
+                // Only when this node started while the topic was being created (the topic cannot be
+                // repartitioned): start over with the real count.
+                LOG.warn("{} has {} partitions, not {}: re-mapping groups", OFFSETS_TOPIC, count, coordinator.numPartitions());
+                for (final Integer p : new ArrayList<>(owned.keySet()))
+                {
+                    resign(p, nowMs);
+                }
+                coordinator.onTopicReady(count);
+            }
+        }
         for (int p = 0; p < coordinator.numPartitions(); p++)
         {
             final Partition led = partitions.leaderPartition(new TopicPartition(OFFSETS_TOPIC, p));

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -135,6 +136,29 @@ class ClusterProcessTest
     {
         produce("spread", "before-kill");
         assertThat(consume("spread", bootstrap(nodes))).hasSize(PARTITIONS * RECORDS_PER_PARTITION);
+
+        // Group offsets across brokers: __consumer_offsets is spread over all three, the group's
+        // coordinator is whichever broker leads its partition, and it takes commits for partitions
+        // led elsewhere.
+        final Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(nodes));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "spread-committer");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++)
+        {
+            offsets.put(new TopicPartition("spread", p), new OffsetAndMetadata(p + 1));
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props))
+        {
+            consumer.commitSync(offsets, WAIT);
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props))
+        {
+            assertThat(consumer.committed(offsets.keySet(), WAIT)).isEqualTo(offsets);
+        }
     }
 
     @Test
