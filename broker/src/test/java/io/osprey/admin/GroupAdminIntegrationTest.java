@@ -1,10 +1,8 @@
 package io.osprey.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,31 +12,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.consumer.OffsetAndMetadata;
-import io.osprey.server.TestBroker;
 
 /**
  * Osprey's consumer-group admin calls against a real broker whose group is run by Kafka's own
@@ -46,58 +34,15 @@ import io.osprey.server.TestBroker;
  * and log offsets.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GroupAdminIntegrationTest
+class GroupAdminIntegrationTest extends AdminRefereeTestBase
 {
     private static final long WAIT_S = 30;
     private static final int PARTITIONS = 3;
     private static final int RECORDS_PER_PARTITION = 10;
 
-    private TestBroker broker;
-    private Admin admin;
-    private org.apache.kafka.clients.admin.Admin kafka;
-
-    @BeforeAll
-    void start(@TempDir final Path tmp) throws Exception
+    GroupAdminIntegrationTest()
     {
-        broker = new TestBroker(tmp.resolve("node"));
-        admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap(), "client.id", "osprey-group-admin-it"));
-        kafka = org.apache.kafka.clients.admin.Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
-    }
-
-    @AfterAll
-    void stop()
-    {
-        if (admin != null)
-        {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (kafka != null)
-        {
-            kafka.close(Duration.ofSeconds(5));
-        }
-        if (broker != null)
-        {
-            broker.close();
-        }
-    }
-
-    private static <T> T get(final CompletableFuture<T> future) throws Exception
-    {
-        return future.get(WAIT_S, TimeUnit.SECONDS);
-    }
-
-    private static <T> T get(final KafkaFuture<T> future) throws Exception
-    {
-        return future.get(WAIT_S, TimeUnit.SECONDS);
-    }
-
-    private static OspreyException brokerError(final CompletableFuture<?> future)
-    {
-        final Throwable thrown = catchThrowable(() -> future.get(WAIT_S, TimeUnit.SECONDS));
-        assertThat(thrown).isInstanceOf(ExecutionException.class);
-        assertThat(thrown.getCause()).isInstanceOf(OspreyException.class);
-        return (OspreyException)thrown.getCause();
+        super(WAIT_S, "osprey-group-admin-it");
     }
 
     /** A topic of {@link #PARTITIONS} partitions with {@link #RECORDS_PER_PARTITION} records in each. */

@@ -1,7 +1,6 @@
 package io.osprey.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -14,18 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.osprey.client.Node;
@@ -38,57 +30,11 @@ import io.osprey.server.TestBroker;
  * the referee: both must see the same topics and configs, whichever of them made the change.
  */
 @Tag("integration")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OspreyAdminIntegrationTest
+class OspreyAdminIntegrationTest extends AdminRefereeTestBase
 {
-    private static final long WAIT_S = 15;
-
-    private TestBroker broker;
-    private Admin admin;
-    private org.apache.kafka.clients.admin.Admin kafka;
-
-    @BeforeAll
-    void start(@TempDir final Path tmp) throws Exception
+    OspreyAdminIntegrationTest()
     {
-        broker = new TestBroker(tmp.resolve("node"));
-        admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap(), "client.id", "osprey-admin-it"));
-        kafka = org.apache.kafka.clients.admin.Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
-    }
-
-    @AfterAll
-    void stop()
-    {
-        if (admin != null)
-        {
-            admin.close(Duration.ofSeconds(5));
-        }
-        if (kafka != null)
-        {
-            kafka.close(Duration.ofSeconds(5));
-        }
-        if (broker != null)
-        {
-            broker.close();
-        }
-    }
-
-    private static <T> T get(final CompletableFuture<T> future) throws Exception
-    {
-        return future.get(WAIT_S, TimeUnit.SECONDS);
-    }
-
-    private static <T> T get(final KafkaFuture<T> future) throws Exception
-    {
-        return future.get(WAIT_S, TimeUnit.SECONDS);
-    }
-
-    /** The broker error a future failed with. */
-    private static OspreyException brokerError(final CompletableFuture<?> future)
-    {
-        final Throwable thrown = catchThrowable(() -> future.get(WAIT_S, TimeUnit.SECONDS));
-        assertThat(thrown).isInstanceOf(ExecutionException.class);
-        assertThat(thrown.getCause()).isInstanceOf(OspreyException.class);
-        return (OspreyException)thrown.getCause();
+        super(15, "osprey-admin-it");
     }
 
     private static ConfigResource topicResource(final String topic)
