@@ -186,6 +186,29 @@ class FetchCodecTest
         KafkaCodecReferee.kafkaToOsprey(ApiKey.FETCH, v, toKafka(m), m, FetchRequest::read);
     }
 
+    /**
+     * Osprey's followers send their broker epoch (KIP-903) in the layout of Kafka's v15 ReplicaState
+     * as tag 1000 of a v12 request: Osprey reads it back; Kafka's v12 parser skips the unknown tag.
+     */
+    @Test
+    void replicaEpochTravelsAsATaggedFieldKafkaSkips()
+    {
+        final short v = 12;
+        final FetchRequest base = request(v);
+        final FetchRequest m = new FetchRequest(base.clusterId(), 3, base.maxWaitMs(), base.minBytes(), base.maxBytes(),
+            base.isolationLevel(), base.sessionId(), base.sessionEpoch(), base.topics(), base.forgottenTopicsData(), base.rackId(),
+            0x1234_5678_9abcL);
+        final ByteBuffer wire = KafkaCodecReferee.ospreyBytes(m, ApiKey.FETCH, v);
+        final ProtocolReader r = new ProtocolReader(wire.duplicate(), true);
+        assertThat(FetchRequest.read(r, v)).isEqualTo(m);
+        assertThat(r.remaining()).isZero();
+        final FetchRequestData d = new FetchRequestData(new ByteBufferAccessor(wire.duplicate()), v);
+        assertThat(d.replicaId()).isEqualTo(3);
+        assertThat(d.clusterId()).isEqualTo(base.clusterId());
+        assertThat(d.unknownTaggedFields()).hasSize(1);
+        assertThat(d.unknownTaggedFields().get(0).tag()).isEqualTo(1000);
+    }
+
     /** Replication depends on these two tagged fields: a follower truncates to the diverging epoch's end offset. */
     @Test
     void divergingEpochAndCurrentLeaderAreWrittenAndRead()

@@ -16,16 +16,35 @@ import io.osprey.protocol.ProtocolWriter;
  * topics [topic string, partitions [partition int32, currentLeaderEpoch int32 (v9+),
  * fetchOffset int64, lastFetchedEpoch int32 (v12+), logStartOffset int64 (v5+),
  * partitionMaxBytes int32, tags], tags], forgottenTopicsData [topic string, partitions [int32], tags] (v7+),
- * rackId string (v11+), tags (v12+: 0 = clusterId nullable string)}.
+ * rackId string (v11+), tags (v12+: 0 = clusterId nullable string, 1000 = Osprey's replicaState
+ * {replicaId int32, replicaEpoch int64, tags})}.
+ * <p>
+ * The replica state has the layout of Kafka's v15 field (KIP-903: the follower's broker epoch,
+ * so the leader can tell the controller which incarnation of a follower it saw catch up).
+ * Osprey serves Fetch up to v12 only, so its followers send it as tag {@value #TAG_OSPREY_REPLICA_STATE}, a
+ * tag Kafka does not define (Kafka's own tag 1 is refused by its v12 parser) and skips as
+ * unknown; it is written only when {@code replicaEpoch} is not negative.
  * <p>
  * Absent fields read as Kafka's defaults: cluster id null, maxBytes {@link Integer#MAX_VALUE},
  * isolation level 0, session id 0, session epoch -1, leader and fetched epochs -1, log start
  * offset -1, no forgotten topics, rack id "". The cluster id is written when non-null.
  */
 public record FetchRequest(String clusterId, int replicaId, int maxWaitMs, int minBytes, int maxBytes, byte isolationLevel,
-    int sessionId, int sessionEpoch, List<FetchTopic> topics, List<ForgottenTopic> forgottenTopicsData, String rackId)
-    implements Message
+    int sessionId, int sessionEpoch, List<FetchTopic> topics, List<ForgottenTopic> forgottenTopicsData, String rackId,
+    long replicaEpoch) implements Message
 {
+    /** No broker epoch: consumers, and followers that do not send one. */
+    public static final long NO_REPLICA_EPOCH = -1L;
+
+    /** A request without a replica broker epoch (consumers). */
+    public FetchRequest(final String clusterId, final int replicaId, final int maxWaitMs, final int minBytes, final int maxBytes,
+        final byte isolationLevel, final int sessionId, final int sessionEpoch, final List<FetchTopic> topics,
+        final List<ForgottenTopic> forgottenTopicsData, final String rackId)
+    {
+        this(clusterId, replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch, topics,
+            forgottenTopicsData, rackId, NO_REPLICA_EPOCH);
+    }
+
     /** The partitions to fetch of one topic. */
     public record FetchTopic(String topic, List<FetchPartition> partitions)
     {
@@ -43,6 +62,7 @@ public record FetchRequest(String clusterId, int replicaId, int maxWaitMs, int m
     }
 
     private static final int TAG_CLUSTER_ID = 0;
+    static final int TAG_OSPREY_REPLICA_STATE = 1000;
 
     public static FetchRequest read(final ProtocolReader r, final short version)
     {
@@ -90,6 +110,7 @@ public record FetchRequest(String clusterId, int replicaId, int maxWaitMs, int m
         }
         final String rackId = version >= 11 ? r.readString() : "";
         String clusterId = null;
+        long replicaEpoch = NO_REPLICA_EPOCH;
         if (r.flexible())
         {
             final int count = r.readUnsignedVarint();
@@ -101,11 +122,17 @@ public record FetchRequest(String clusterId, int replicaId, int maxWaitMs, int m
                 {
                     clusterId = r.readNullableString();
                 }
+                else if (tag == TAG_OSPREY_REPLICA_STATE)
+                {
+                    r.readInt();
+                    replicaEpoch = r.readLong();
+                    r.skipTaggedFields();
+                }
                 WireSupport.skipToTagEnd(r, end, tag);
             }
         }
         return new FetchRequest(clusterId, replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch,
-            topics, forgotten, rackId);
+            topics, forgotten, rackId, replicaEpoch);
     }
 
     @Override
@@ -168,17 +195,25 @@ public record FetchRequest(String clusterId, int replicaId, int maxWaitMs, int m
         {
             w.writeString(rackId);
         }
-        if (version >= 12 && clusterId != null)
+        if (version >= 12)
         {
-            final byte[] bytes = clusterId.getBytes(StandardCharsets.UTF_8);
-            w.writeUnsignedVarint(1);
-            WireSupport.writeTagHeader(w, TAG_CLUSTER_ID, WireSupport.unsignedVarintSize(bytes.length + 1) + bytes.length);
-            w.writeUnsignedVarint(bytes.length + 1);
-            w.writeRaw(ByteBuffer.wrap(bytes));
-        }
-        else
-        {
-            w.writeEmptyTaggedFields();
+            final byte[] cluster = clusterId == null ? null : clusterId.getBytes(StandardCharsets.UTF_8);
+            final boolean withReplicaState = replicaEpoch >= 0;
+            w.writeUnsignedVarint((cluster != null ? 1 : 0) + (withReplicaState ? 1 : 0));
+            if (cluster != null)
+            {
+                WireSupport.writeTagHeader(w, TAG_CLUSTER_ID, WireSupport.unsignedVarintSize(cluster.length + 1) + cluster.length);
+                w.writeUnsignedVarint(cluster.length + 1);
+                w.writeRaw(ByteBuffer.wrap(cluster));
+            }
+            if (withReplicaState)
+            {
+                // replicaId int32 + replicaEpoch int64 + empty tagged fields (1 byte)
+                WireSupport.writeTagHeader(w, TAG_OSPREY_REPLICA_STATE, 4 + 8 + 1);
+                w.writeInt(replicaId);
+                w.writeLong(replicaEpoch);
+                w.writeEmptyTaggedFields();
+            }
         }
     }
 }
