@@ -222,6 +222,13 @@ final class Sender implements Runnable
             {
                 // In reconnect backoff: wake when it ends (connecting or full: the socket wakes us).
                 nodes.remove();
+                if (client.connectionFailed(nodeId) && !metadata.updateRequested())
+                {
+                    // As Kafka's client on a failed connection: the leader may have died and moved; ask
+                    // for metadata, or the batches would wait for this node alone until they expire.
+                    LOG.debug("Requesting metadata: connection to leader {} failed", nodeId);
+                    metadata.requestUpdate();
+                }
                 pollTimeoutMs = Math.min(pollTimeoutMs, client.connectionDelayMs(nodeId, nowMs));
             }
         }
