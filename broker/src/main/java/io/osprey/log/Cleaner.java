@@ -25,8 +25,12 @@ import io.osprey.record.Varint;
  * The log's sealed segments below the active one split at {@link PartitionLog#firstDirtyOffset()}
  * into a clean section (cleaned before) and a dirty section. A pass:
  * <ol>
- *   <li>finds the cleanable end: the active segment's base, or the first segment whose newest
- *       record is younger than {@code min.compaction.lag.ms};</li>
+ *   <li>finds the cleanable end: the active segment's base, the first segment that holds an
+ *       offset at or above the log's {@link PartitionLog#highWatermark() high watermark} (the
+ *       records above it are not committed: a leader change may still truncate them, and a
+ *       cleaning must not decide which of them survive), or the first segment whose newest
+ *       record is younger than {@code min.compaction.lag.ms} (Kafka's
+ *       {@code firstUncleanableDirtyOffset}). Only whole segments below that end are cleaned;</li>
  *   <li>builds the {@link OffsetMap} (key digest to latest offset) over the dirty section, stopping
  *       before the first batch that no longer fits; that batch's offset is the pass's end;</li>
  *   <li>notes, for every producer id, the last offset of its newest batch anywhere in the log;</li>
@@ -75,7 +79,9 @@ final class Cleaner implements AutoCloseable
      * What a log offers for cleaning.
      *
      * @param firstDirty       first offset of the dirty section
-     * @param firstUncleanable the dirty section ends before this offset (a segment base)
+     * @param firstUncleanable the dirty section ends before this offset: a segment base, or the
+     *                         high watermark when it falls between two segments (never above it);
+     *                         at most {@code firstDirty} when the dirty section is empty
      * @param cleanBytes       bytes of the sealed segments wholly below {@code firstDirty}
      * @param dirtyBytes       bytes of the sealed segments in the dirty section
      * @param lagExceeded      the oldest dirty record is older than {@code max.compaction.lag.ms}
@@ -143,12 +149,14 @@ final class Cleaner implements AutoCloseable
         final CompactionConfig cc = log.config().compaction();
         final long activeBase = log.activeSegment().baseOffset();
         final long logStart = log.logStartOffset();
+        // highWatermark() is the log end while no replication layer drives the log: the active segment bounds the pass then.
+        final long bound = Math.min(activeBase, log.highWatermark());
         long firstDirty = log.firstDirtyOffset();
         if (firstDirty < logStart || firstDirty > log.logEndOffset())
         {
             firstDirty = logStart;
         }
-        long uncleanable = activeBase;
+        long uncleanable = bound;
         long clean = 0;
         long dirty = 0;
         boolean lagExceeded = false;
@@ -163,6 +171,13 @@ final class Cleaner implements AutoCloseable
             {
                 clean += s.sizeInBytes();
                 continue;
+            }
+            if (s.nextOffset() > bound)
+            {
+                // Holds an offset at or above the high watermark: neither it nor anything after is cleaned.
+                // The high watermark itself when it lies in a gap the cleaner left before this segment.
+                uncleanable = Math.max(Math.min(s.baseOffset(), bound), firstDirty);
+                break;
             }
             if (cc.minCompactionLagMs() > 0 && s.retentionTimestampMs() > nowMs - cc.minCompactionLagMs())
             {

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * pass over it, record the new clean/dirty boundary in {@code cleaner-offset-checkpoint}, and
  * sleep {@code log.cleaner.backoff.ms} when nothing is eligible or a pass made no progress. A
  * pass never blocks appends or reads: it takes a log's structure lock only to swap segments.
+ * The dirty section, which both the ratio and a pass cover, stops before the active segment and
+ * before the first segment holding an offset at or above the log's high watermark: records not
+ * yet committed may still be truncated by a leader change, so they are never compacted.
  * <p>
  * {@link #abortAndWait} stops a pass on a log about to be deleted; {@link #cleanNow} runs passes
  * synchronously on the caller's thread, whatever the dirty ratio (tests and tools).

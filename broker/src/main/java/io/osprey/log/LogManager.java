@@ -15,8 +15,9 @@ import java.util.function.Function;
  * The partition logs of one log directory and the node-level checkpoints beside them:
  * {@code recovery-point-offset-checkpoint} (per partition, the offset below which data was
  * flushed, so recovery scans only what follows), {@code log-start-offset-checkpoint}
- * (per partition, the first offset retention kept) and {@code cleaner-offset-checkpoint} (per
- * compacted partition, the log cleaner's first dirty offset). Partition directories are named
+ * (per partition, the first offset retention kept), {@code replication-offset-checkpoint} (per
+ * partition, the high watermark, Kafka's name and format) and {@code cleaner-offset-checkpoint}
+ * (per compacted partition, the log cleaner's first dirty offset). Partition directories are named
  * {@code <topic>-<partition>}. The manager owns the {@link LogCleaner} of its logs once
  * {@link #startCleaner} created it.
  * <p>
@@ -27,6 +28,7 @@ public final class LogManager implements AutoCloseable
 {
     public static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_CHECKPOINT = "log-start-offset-checkpoint";
+    public static final String REPLICATION_OFFSET_CHECKPOINT = "replication-offset-checkpoint";
     public static final String CLEANER_OFFSET_CHECKPOINT = "cleaner-offset-checkpoint";
 
     private final Path logDir;
@@ -37,7 +39,9 @@ public final class LogManager implements AutoCloseable
 
     /**
      * Opens every partition directory under {@code logDir}, recovering each from its
-     * checkpointed recovery point.
+     * checkpointed recovery point and giving it its checkpointed log start offset and high
+     * watermark (0 for a partition a checkpoint does not name, or when the file is missing, as in
+     * a directory written before the high watermark was checkpointed).
      *
      * @param configFor the log config of a partition, by directory name
      */
@@ -59,6 +63,7 @@ public final class LogManager implements AutoCloseable
         Files.createDirectories(logDir);
         recoveryPoints = readOffsets(logDir.resolve(RECOVERY_POINT_CHECKPOINT));
         startOffsets = readOffsets(logDir.resolve(LOG_START_OFFSET_CHECKPOINT));
+        final Map<String, Long> highWatermarks = readOffsets(logDir.resolve(REPLICATION_OFFSET_CHECKPOINT));
         final Map<String, Long> firstDirty = readOffsets(logDir.resolve(CLEANER_OFFSET_CHECKPOINT));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logDir, Files::isDirectory))
         {
@@ -73,8 +78,8 @@ public final class LogManager implements AutoCloseable
                 }
                 else if (isPartitionDirName(name))
                 {
-                    final PartitionLog log = PartitionLog.open(d, configFor.apply(name),
-                        recoveryPoints.getOrDefault(name, 0L), startOffsets.getOrDefault(name, 0L), nowMs);
+                    final PartitionLog log = PartitionLog.open(d, configFor.apply(name), recoveryPoints.getOrDefault(name, 0L),
+                        startOffsets.getOrDefault(name, 0L), highWatermarks.getOrDefault(name, 0L), nowMs);
                     log.firstDirtyOffset(firstDirty.getOrDefault(name, 0L));
                     logs.put(name, log);
                 }
@@ -123,7 +128,7 @@ public final class LogManager implements AutoCloseable
         PartitionLog log = logs.get(name);
         if (log == null)
         {
-            log = PartitionLog.open(logDir.resolve(name), config, 0, 0, nowMs);
+            log = PartitionLog.open(logDir.resolve(name), config, 0, 0, 0, nowMs);
             final PartitionLog raced = logs.putIfAbsent(name, log);
             if (raced != null)
             {
@@ -246,18 +251,51 @@ public final class LogManager implements AutoCloseable
         }
     }
 
-    /** Writes both node-level checkpoints from every log's published positions. */
+    /**
+     * Writes the recovery-point, log-start-offset and replication-offset checkpoints from every
+     * log's published positions. Each file is rewritten from the logs open now, so a deleted
+     * log's lines go with the next checkpoint.
+     */
     public synchronized void checkpoint() throws IOException
     {
         final List<CheckpointFiles.Line> rp = new ArrayList<>();
         final List<CheckpointFiles.Line> so = new ArrayList<>();
+        final List<CheckpointFiles.Line> hw = new ArrayList<>();
         for (final Map.Entry<String, PartitionLog> e : logs.entrySet())
         {
-            rp.add(new CheckpointFiles.Line(e.getKey(), Long.toString(e.getValue().recoveryPoint())));
-            so.add(new CheckpointFiles.Line(e.getKey(), Long.toString(e.getValue().logStartOffset())));
+            final PartitionLog log = e.getValue();
+            rp.add(new CheckpointFiles.Line(e.getKey(), Long.toString(log.recoveryPoint())));
+            so.add(new CheckpointFiles.Line(e.getKey(), Long.toString(log.logStartOffset())));
+            hw.add(highWatermarkLine(e.getKey(), log));
         }
         CheckpointFiles.write(logDir.resolve(RECOVERY_POINT_CHECKPOINT), rp);
         CheckpointFiles.write(logDir.resolve(LOG_START_OFFSET_CHECKPOINT), so);
+        CheckpointFiles.write(logDir.resolve(REPLICATION_OFFSET_CHECKPOINT), hw);
+    }
+
+    /**
+     * Writes {@code replication-offset-checkpoint} alone, for a caller that checkpoints high
+     * watermarks on their own schedule ({@code replica.high.watermark.checkpoint.interval.ms});
+     * {@link #checkpoint()} writes it too.
+     */
+    public synchronized void checkpointHighWatermarks() throws IOException
+    {
+        final List<CheckpointFiles.Line> hw = new ArrayList<>();
+        for (final Map.Entry<String, PartitionLog> e : logs.entrySet())
+        {
+            hw.add(highWatermarkLine(e.getKey(), e.getValue()));
+        }
+        CheckpointFiles.write(logDir.resolve(REPLICATION_OFFSET_CHECKPOINT), hw);
+    }
+
+    /**
+     * The stored high watermark, not {@link PartitionLog#highWatermark()}: that is the log end
+     * until the replication layer drives the log, and writing it for a log not yet handed over
+     * after a restart would replace its committed offset with possibly uncommitted ones.
+     */
+    private static CheckpointFiles.Line highWatermarkLine(final String name, final PartitionLog log)
+    {
+        return new CheckpointFiles.Line(name, Long.toString(log.storedHighWatermark()));
     }
 
     private static Map<String, Long> readOffsets(final Path path) throws IOException

@@ -24,10 +24,17 @@ import io.osprey.replication.LeaderEpochCache;
  * The log of one partition: an ordered set of {@link Segment}s in {@code <log.dir>/<topic>-<partition>/}.
  * <p>
  * Threading: a single writer (the partition's log agent) calls every mutating method
- * ({@code append*}, {@code truncate*}, {@code flush}, retention, {@code close}); any thread may
- * call {@link #read}, {@link #logEndOffset()}, {@link #logStartOffset()} and
- * {@link #offsetForTimestamp}. Readers see only published data: the writer copies a batch,
- * then publishes the segment's size, then the log end offset, each with a volatile store.
+ * ({@code append*}, {@code truncate*}, {@code flush}, retention, {@link #updateHighWatermark},
+ * {@code close}); any thread may call {@link #read}, {@link #logEndOffset()},
+ * {@link #logStartOffset()}, {@link #highWatermark()} and {@link #offsetForTimestamp}. Readers
+ * see only published data: the writer copies a batch, then publishes the segment's size, then
+ * the log end offset, each with a volatile store.
+ * <p>
+ * High watermark: the replication layer decides where it is and sets it with
+ * {@link #updateHighWatermark}; the log only keeps it within [log start, log end] (truncation
+ * lowers it, retention raises it to the new log start) and checkpoints it through
+ * {@link LogManager}. Until the replication layer first sets it, {@link #highWatermark()} is the
+ * log end: see there.
  * <p>
  * Durability follows the flush policy: by default the page cache and replication (Kafka's
  * default); {@code flush.messages} / {@code flush.ms} force an msync. Appends made between
@@ -71,6 +78,14 @@ public final class PartitionLog implements AutoCloseable
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long recoveryPoint;
+    /**
+     * The stored high watermark: the checkpointed value given at open until the replication layer
+     * sets one, always within [logStartOffset, logEndOffset] once the writer's change completes.
+     * Written by the writer thread only; read from any thread.
+     */
+    private volatile long highWatermark;
+    /** Set by the first {@link #updateHighWatermark}; until then {@link #highWatermark()} is the log end. */
+    private volatile boolean highWatermarkDriven;
     private volatile long firstDirtyOffset;
     private int structureVersion;
     private int activeFlushedPosition;
@@ -107,6 +122,16 @@ public final class PartitionLog implements AutoCloseable
     }
 
     /**
+     * Opens (or creates) the log in {@code dir} with no checkpointed high watermark (as 0); see
+     * {@link #open(Path, LogConfig, long, long, long, long)}.
+     */
+    public static PartitionLog open(final Path dir, final LogConfig config, final long recoveryPoint,
+        final long logStartOffset, final long nowMs) throws IOException
+    {
+        return open(dir, config, recoveryPoint, logStartOffset, 0, nowMs);
+    }
+
+    /**
      * Opens (or creates) the log in {@code dir}. Segments that start at or after
      * {@code recoveryPoint}, and the last segment always, are scanned batch by batch and cut at
      * the first torn or corrupt batch; earlier segments are trusted when their indexes are sane.
@@ -115,9 +140,13 @@ public final class PartitionLog implements AutoCloseable
      *
      * @param recoveryPoint  offset below which data was flushed (0 when unknown: scan everything)
      * @param logStartOffset checkpointed log start offset (0 when unknown)
+     * @param highWatermark  checkpointed high watermark (0 when unknown), clamped to the recovered
+     *                       [log start, log end]: recovery may have cut the log below it. It is the
+     *                       {@link #storedHighWatermark()}; {@link #highWatermark()} follows it only
+     *                       once the replication layer drives the log
      */
     public static PartitionLog open(final Path dir, final LogConfig config, final long recoveryPoint,
-        final long logStartOffset, final long nowMs) throws IOException
+        final long logStartOffset, final long highWatermark, final long nowMs) throws IOException
     {
         Files.createDirectories(dir);
         removeLeftovers(dir);
@@ -125,6 +154,7 @@ public final class PartitionLog implements AutoCloseable
         final LeaderEpochCache cache = new LeaderEpochCache(readEpochCheckpoint(dir.resolve(LEADER_EPOCH_CHECKPOINT)));
         final PartitionLog log = new PartitionLog(dir, config, cache);
         log.load(recoveryPoint, logStartOffset, nowMs);
+        log.highWatermark = log.clampToLog(highWatermark);
         log.rebuildProducerState(nowMs);
         return log;
     }
@@ -227,6 +257,60 @@ public final class PartitionLog implements AutoCloseable
     public long recoveryPoint()
     {
         return recoveryPoint;
+    }
+
+    /**
+     * The offset below which records are committed: consumers read below it, and the cleaner
+     * never compacts at or above it, because a leader change may still truncate what lies above.
+     * Any thread.
+     * <p>
+     * Until {@link #updateHighWatermark} is first called this is the log end offset: a log no
+     * replication layer drives, e.g. in tools and tests, treats its whole content as committed
+     * (as does a single-replica partition). From the first call on it is the stored value,
+     * which the log only clamps (never above the log end it was read with, so a reader racing
+     * a truncation does not see it above the end).
+     */
+    public long highWatermark()
+    {
+        if (!highWatermarkDriven)
+        {
+            return logEndOffset;
+        }
+        return Math.min(highWatermark, logEndOffset);
+    }
+
+    /**
+     * The stored high watermark, whether or not the replication layer drives it yet: the value
+     * given at open (from {@code replication-offset-checkpoint}) until {@link #updateHighWatermark}
+     * is first called, then the last value stored; clamped by truncation and retention all along.
+     * This is what {@link LogManager} checkpoints, so a restart that has not yet handed a log to
+     * the replication layer keeps its committed offset instead of overwriting it with the log
+     * end; and it is where the replication layer starts when it takes the partition over
+     * ({@link #highWatermark()} is the log end until then). Any thread.
+     */
+    public long storedHighWatermark()
+    {
+        return highWatermark;
+    }
+
+    /**
+     * Replication layer, on the writer thread: stores {@code hw} as the high watermark, clamped
+     * to [log start, log end] as Kafka's {@code UnifiedLog.updateHighWatermark} does. When it
+     * moves is the caller's decision (a leader never lowers it, a follower takes the leader's
+     * value capped at its own end); the log does not check. From the first call on,
+     * {@link #highWatermark()} returns the stored value instead of the log end.
+     */
+    public void updateHighWatermark(final long hw)
+    {
+        highWatermark = clampToLog(hw);
+        // After the value: a reader that sees the flag sees the value too.
+        highWatermarkDriven = true;
+    }
+
+    /** {@code offset} clamped to [logStartOffset, logEndOffset]. */
+    private long clampToLog(final long offset)
+    {
+        return Math.max(logStartOffset, Math.min(offset, logEndOffset));
     }
 
     public long flushCount()
@@ -662,6 +746,12 @@ public final class PartitionLog implements AutoCloseable
         ensureOpen();
         if (offset >= logEndOffset)
         {
+            // No record to drop, but an epoch that starts at the log end without records (a leader's
+            // epoch nothing was written in) must go, or a follower keeps claiming it and diverges forever.
+            if (offset == logEndOffset && epochCache.truncateFromEnd(offset))
+            {
+                writeEpochCheckpoint();
+            }
             return logEndOffset;
         }
         if (offset <= logStartOffset)
@@ -696,6 +786,8 @@ public final class PartitionLog implements AutoCloseable
             writeEpochCheckpoint();
         }
         recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+        // A truncating replica never keeps a high watermark above its end: what it dropped was not committed here.
+        highWatermark = clampToLog(highWatermark);
         try
         {
             rebuildProducerState(lastNowMs);
@@ -745,6 +837,7 @@ public final class PartitionLog implements AutoCloseable
         logStartOffset = offset;
         logEndOffset = offset;
         recoveryPoint = offset;
+        highWatermark = offset;
         unflushedMessages = 0;
         epochCache.clear();
         writeEpochCheckpoint();
@@ -803,9 +896,14 @@ public final class PartitionLog implements AutoCloseable
             scheduleDelete(oldest, nowMs);
             deleted++;
         }
-        if (deleted > 0 && epochCache.truncateFromStart(logStartOffset))
+        if (deleted > 0)
         {
-            writeEpochCheckpoint();
+            // Never below the log start (Kafka's updateLogStartOffset raises it too).
+            highWatermark = clampToLog(highWatermark);
+            if (epochCache.truncateFromStart(logStartOffset))
+            {
+                writeEpochCheckpoint();
+            }
         }
         return deleted;
     }
@@ -956,6 +1054,20 @@ public final class PartitionLog implements AutoCloseable
                 cleanedDeletes.add(new PendingDelete(s, nowMs + cfg.fileDeleteDelayMs()));
             }
             return fresh;
+        }
+    }
+
+    /**
+     * Starts leader epoch {@code epoch} at the log end offset, as a broker does when it becomes
+     * leader: followers find where their logs diverge from this one by it, before the first
+     * batch of the epoch is appended. Persisted at once. Writer thread only.
+     */
+    public void assignLeaderEpoch(final int epoch)
+    {
+        ensureOpen();
+        if (epoch > epochCache.latestEpoch() && epochCache.assign(epoch, logEndOffset))
+        {
+            writeEpochCheckpoint();
         }
     }
 
@@ -1143,6 +1255,6 @@ public final class PartitionLog implements AutoCloseable
     public String toString()
     {
         return "PartitionLog{" + dir.getFileName() + ", start=" + logStartOffset + ", end=" + logEndOffset +
-            ", segments=" + segments.size() + '}';
+            ", hw=" + highWatermark() + ", segments=" + segments.size() + '}';
     }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
@@ -111,6 +112,71 @@ class LogCleanerTest
             assertThat(cleanerOf(log).cleanNow(T0)).isPositive();
             assertThat(log.segmentCount()).as("small cleaned segments merge").isLessThan(segmentsBefore);
             assertThat(latest(readRecords(log))).containsAllEntriesOf(latest(before));
+        }
+    }
+
+    /**
+     * Records at and above the high watermark may still be truncated by a leader change: the
+     * segment holding it and everything after keep all their records, the segments wholly below
+     * it are compacted. {@code position} places the high watermark in the third segment: 0 at
+     * its base, 1 just after, -1 at its last offset.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, -1})
+    void shouldNotCleanTheSegmentHoldingTheHighWatermarkNorAnythingAfterIt(final int position) throws Exception
+    {
+        try (PartitionLog log = PartitionLog.open(tmp.resolve("c-0"), COMPACTED, 0, 0, T0))
+        {
+            appendUpdates(log, 60, 7, T0);
+            final List<Segment> segments = log.segments();
+            assertThat(segments.size()).as("two segments below the high watermark's, more above").isGreaterThan(4);
+            final Segment holding = segments.get(2);
+            final long hw = position >= 0 ? holding.baseOffset() + position : holding.nextOffset() + position;
+            final List<Rec> before = readRecords(log);
+            final List<Rec> belowBefore = before.stream().filter(r -> r.offset() < holding.baseOffset()).toList();
+            final List<Rec> heldBefore = before.stream().filter(r -> r.offset() >= holding.baseOffset()).toList();
+            final List<Rec> uncommitted = before.stream().filter(r -> r.offset() >= hw).toList();
+            assertThat(uncommitted.stream().map(Rec::key).distinct().count()).as("duplicates at and above the high watermark")
+                .isLessThan(uncommitted.size());
+            assertThat(belowBefore.stream().map(Rec::key).distinct().count()).as("duplicates below")
+                .isLessThan(belowBefore.size());
+
+            log.updateHighWatermark(hw);
+            assertThat(cleanerOf(log).cleanNow(T0)).isPositive();
+
+            final List<Rec> after = readRecords(log);
+            assertThat(after.stream().filter(r -> r.offset() >= holding.baseOffset()).toList())
+                .as("the segment holding the high watermark and those after are untouched").isEqualTo(heldBefore);
+            assertThat(log.segments()).as("the very same segments").containsSubsequence(segments.subList(2, segments.size()));
+            final List<Rec> below = after.stream().filter(r -> r.offset() < holding.baseOffset()).toList();
+            assertThat(below.size()).as("compacted below").isLessThan(belowBefore.size());
+            assertThat(below.stream().map(Rec::key).distinct().count()).isEqualTo(below.size());
+            assertThat(latest(below)).isEqualTo(latest(belowBefore));
+            assertSameRecordsAtSameOffsets(after, before);
+            assertThat(log.firstDirtyOffset()).isEqualTo(holding.baseOffset());
+
+            // Once the high watermark reaches the log end, the rest of the sealed segments is cleaned.
+            log.updateHighWatermark(log.logEndOffset());
+            assertThat(cleanerOf(log).cleanNow(T0)).isPositive();
+            assertThat(log.firstDirtyOffset()).isEqualTo(log.activeSegment().baseOffset());
+            assertThat(latest(readRecords(log))).isEqualTo(latest(before));
+            assertThat(readRecords(log).size()).isLessThan(after.size());
+        }
+    }
+
+    @Test
+    void shouldNotCleanAtAllWhileTheHighWatermarkIsInTheFirstDirtySegment() throws Exception
+    {
+        try (PartitionLog log = PartitionLog.open(tmp.resolve("c-0"), COMPACTED, 0, 0, T0))
+        {
+            appendUpdates(log, 60, 7, T0);
+            final List<Rec> before = readRecords(log);
+            log.updateHighWatermark(log.segments().get(0).nextOffset() - 1);
+
+            assertThat(Cleaner.cleanable(log, T0).dirtyBytes()).isZero();
+            assertThat(cleanerOf(log).cleanNow(T0)).isZero();
+            assertThat(readRecords(log)).isEqualTo(before);
+            assertThat(log.firstDirtyOffset()).isZero();
         }
     }
 

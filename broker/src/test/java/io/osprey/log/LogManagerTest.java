@@ -2,6 +2,7 @@ package io.osprey.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -83,6 +84,107 @@ class LogManagerTest
             final PartitionLog recreated = manager.getOrCreate("orders", 3, config(), 0);
             assertThat(recreated.logStartOffset()).isZero();
             assertThat(recreated.logEndOffset()).isZero();
+        }
+    }
+
+    @Test
+    void shouldCheckpointTheHighWatermarkAcrossRestarts() throws Exception
+    {
+        final long end;
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            final PartitionLog driven = manager.getOrCreate("orders", 3, config(), 0);
+            final PartitionLog single = manager.getOrCreate("orders", 4, config(), 0);
+            for (int i = 0; i < 30; i++)
+            {
+                driven.appendAsLeader(TestBatches.batch(5, 40, 1000, "m"), 0, 1000);
+                single.appendAsLeader(TestBatches.batch(5, 40, 1000, "m"), 0, 1000);
+            }
+            end = driven.logEndOffset();
+            driven.updateHighWatermark(123);
+            manager.checkpoint();
+            assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT))).containsExactlyInAnyOrder(
+                new CheckpointFiles.Line("orders-3", "123"),
+                // Not driven: its stored value (none was checkpointed), not the log end it reads as.
+                new CheckpointFiles.Line("orders-4", "0"));
+
+            driven.updateHighWatermark(125);
+            Files.delete(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT));
+            manager.checkpointHighWatermarks();
+            assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT)))
+                .contains(new CheckpointFiles.Line("orders-3", "125"));
+        }
+        assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT)))
+            .as("written again on close").contains(new CheckpointFiles.Line("orders-3", "125"));
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            final PartitionLog log = manager.get("orders", 3);
+            assertThat(log.storedHighWatermark()).isEqualTo(125);
+            assertThat(log.highWatermark()).as("the log end until the replication layer takes over").isEqualTo(end);
+            log.updateHighWatermark(log.storedHighWatermark());
+            assertThat(log.highWatermark()).isEqualTo(125);
+            assertThat(manager.get("orders", 4).storedHighWatermark()).isZero();
+        }
+    }
+
+    @Test
+    void shouldOpenALogDirectoryWithoutAReplicationOffsetCheckpoint() throws Exception
+    {
+        final long end;
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            final PartitionLog log = manager.getOrCreate("orders", 3, config(), 0);
+            for (int i = 0; i < 10; i++)
+            {
+                log.appendAsLeader(TestBatches.batch(5, 40, 1000, "m"), 0, 1000);
+            }
+            end = log.logEndOffset();
+        }
+        // A directory written before the high watermark was checkpointed.
+        Files.delete(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT));
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            final PartitionLog log = manager.get("orders", 3);
+            assertThat(log.logEndOffset()).isEqualTo(end);
+            assertThat(log.storedHighWatermark()).isZero();
+            assertThat(log.highWatermark()).isEqualTo(end);
+            assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT)))
+                .as("written at open").containsExactly(new CheckpointFiles.Line("orders-3", "0"));
+        }
+    }
+
+    @Test
+    void shouldDropTheHighWatermarkOfADeletedLogFromTheNextCheckpoint() throws Exception
+    {
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            final PartitionLog kept = manager.getOrCreate("orders", 3, config(), 0);
+            final PartitionLog deleted = manager.getOrCreate("orders", 4, config(), 0);
+            for (int i = 0; i < 10; i++)
+            {
+                kept.appendAsLeader(TestBatches.batch(5, 40, 1000, "m"), 0, 1000);
+                deleted.appendAsLeader(TestBatches.batch(5, 40, 1000, "m"), 0, 1000);
+            }
+            kept.updateHighWatermark(20);
+            deleted.updateHighWatermark(30);
+            manager.checkpoint();
+            assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT)))
+                .extracting(CheckpointFiles.Line::first).containsExactlyInAnyOrder("orders-3", "orders-4");
+
+            manager.delete(deleted);
+            manager.checkpoint();
+            assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT)))
+                .containsExactly(new CheckpointFiles.Line("orders-3", "20"));
+        }
+        // A stale line for a directory that no longer exists (a crash before the checkpoint) is ignored and dropped.
+        CheckpointFiles.write(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT),
+            List.of(new CheckpointFiles.Line("orders-3", "20"), new CheckpointFiles.Line("orders-4", "30")));
+        try (LogManager manager = new LogManager(tmp, name -> config(), 0))
+        {
+            assertThat(manager.logs()).containsOnlyKeys("orders-3");
+            assertThat(manager.get("orders", 3).storedHighWatermark()).isEqualTo(20);
+            assertThat(CheckpointFiles.read(tmp.resolve(LogManager.REPLICATION_OFFSET_CHECKPOINT)))
+                .containsExactly(new CheckpointFiles.Line("orders-3", "20"));
         }
     }
 

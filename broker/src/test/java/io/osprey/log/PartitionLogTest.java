@@ -269,6 +269,93 @@ class PartitionLogTest
     }
 
     @Test
+    void shouldTreatTheWholeLogAsCommittedUntilTheReplicationLayerSetsTheHighWatermark() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 3; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 1000), 0, 1000);
+        }
+        assertThat(log.highWatermark()).as("no replication layer yet: the log end").isEqualTo(15);
+        assertThat(log.storedHighWatermark()).as("nothing checkpointed").isZero();
+
+        log.updateHighWatermark(7);
+        assertThat(log.highWatermark()).isEqualTo(7);
+        log.appendAsLeader(TestBatches.batch(5, 1000), 0, 1000);
+        assertThat(log.highWatermark()).as("appends do not move it").isEqualTo(7);
+
+        log.updateHighWatermark(1000);
+        assertThat(log.highWatermark()).as("clamped to the log end").isEqualTo(20);
+        log.updateHighWatermark(-5);
+        assertThat(log.highWatermark()).as("clamped to the log start").isZero();
+        log.updateHighWatermark(3);
+        assertThat(log.highWatermark()).as("the log does not refuse a lower value; the replication layer decides").isEqualTo(3);
+        assertThat(log.storedHighWatermark()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldClampTheCheckpointedHighWatermarkToTheRecoveredLog() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 4; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 1000), 0, 1000);
+        }
+        log.close();
+
+        log = PartitionLog.open(tmp.resolve("t-0"), small(), 0, 0, 1000, 2000);
+        assertThat(log.storedHighWatermark()).as("above the recovered end").isEqualTo(20);
+        log.close();
+
+        log = PartitionLog.open(tmp.resolve("t-0"), small(), 0, 0, 12, 3000);
+        assertThat(log.storedHighWatermark()).isEqualTo(12);
+        assertThat(log.highWatermark()).as("not driven yet").isEqualTo(20);
+        assertThat(log.truncateTo(7)).as("batch [5..9] goes whole").isEqualTo(5);
+        assertThat(log.storedHighWatermark()).as("truncation clamps the stored value too").isEqualTo(5);
+        assertThat(log.highWatermark()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldNeverKeepTheHighWatermarkAboveTheEndOfATruncatedLog() throws IOException
+    {
+        open(small());
+        for (int i = 0; i < 40; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000);
+        }
+        log.updateHighWatermark(180);
+
+        assertThat(log.truncateTo(152)).isEqualTo(150);
+        assertThat(log.highWatermark()).isEqualTo(150);
+        assertThat(log.storedHighWatermark()).isEqualTo(150);
+
+        log.updateHighWatermark(100);
+        assertThat(log.truncateTo(120)).isEqualTo(120);
+        assertThat(log.highWatermark()).as("a truncation above the high watermark leaves it").isEqualTo(100);
+        assertThat(log.truncateTo(500)).isEqualTo(120);
+        assertThat(log.highWatermark()).isEqualTo(100);
+
+        log.truncateFullyAndStartAt(500, 2000);
+        assertThat(log.highWatermark()).as("start over at 500: nothing below it remains").isEqualTo(500);
+        assertThat(log.truncateTo(0)).isZero();
+        assertThat(log.highWatermark()).isZero();
+    }
+
+    @Test
+    void shouldRaiseTheHighWatermarkToTheLogStartWhenRetentionPassesIt() throws IOException
+    {
+        open(small().withRetention(-1, 8192));
+        for (int i = 0; i < 60; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000);
+        }
+        log.updateHighWatermark(3);
+        assertThat(log.deleteRetainedSegments(2000)).isPositive();
+        assertThat(log.logStartOffset()).isGreaterThan(3);
+        assertThat(log.highWatermark()).isEqualTo(log.logStartOffset());
+    }
+
+    @Test
     void shouldFindOffsetsByTimestamp() throws IOException
     {
         open(small());
