@@ -446,6 +446,16 @@ public final class BrokerConfig
         return ms != null ? ms : logFlushSchedulerIntervalMs();
     }
 
+    public boolean autoLeaderRebalanceEnable()
+    {
+        return values.getBoolean(ServerKeys.AUTO_LEADER_REBALANCE_ENABLE);
+    }
+
+    public long leaderImbalanceCheckIntervalSeconds()
+    {
+        return values.getLong(ServerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS);
+    }
+
     public long logFlushSchedulerIntervalMs()
     {
         return values.getLong(LOG_FLUSH_SCHEDULER_INTERVAL_MS);

@@ -131,12 +131,13 @@ public final class ServerKeys
             "Most bytes one fetch response carries, whatever the consumer asks for.");
         def.define(COMPRESSION_TYPE, STRING, "producer", Validators.oneOf(COMPRESSION_TYPES), IGNORED,
             "Topic default of compression.type; Osprey always stores batches as the producer compressed them (producer).");
-        def.define(AUTO_LEADER_REBALANCE_ENABLE, BOOLEAN, "true", Validator.ANY, IGNORED,
-            "Moves leadership back to preferred replicas periodically; not implemented in Osprey.");
-        def.define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, LONG, "300", atLeast(1), IGNORED,
-            "Interval of the preferred-leader check; not implemented in Osprey.");
+        def.define(AUTO_LEADER_REBALANCE_ENABLE, BOOLEAN, "true", Validator.ANY, USED,
+            "Moves leadership back to the preferred (first) replica once it is in sync: each broker asks the controller " +
+            "for the partitions it prefers to lead, every leader.imbalance.check.interval.seconds.");
+        def.define(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, LONG, "300", atLeast(1), USED,
+            "Interval of the preferred-leader check.");
         def.define(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE, INT, "10", Validators.between(0, 100), IGNORED,
-            "Leader imbalance tolerated per broker; not implemented in Osprey.");
+            "Leader imbalance tolerated per broker; Osprey moves every partition whose preferred replica is in sync.");
     }
 
     /** One entry of listener.security.protocol.map: NAME:PROTOCOL. */

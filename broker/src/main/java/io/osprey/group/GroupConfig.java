@@ -16,6 +16,8 @@ import io.osprey.config.BrokerConfig;
  * @param offsetsTopicNumPartitions     {@code offsets.topic.num.partitions}, used when creating the topic
  * @param offsetsTopicReplicationFactor {@code offsets.topic.replication.factor}
  * @param offsetsTopicSegmentBytes      {@code offsets.topic.segment.bytes}
+ * @param offsetsCommitTimeoutMs        {@code offsets.commit.timeout.ms}: how long a commit waits for the
+ *                                      offsets topic's in-sync replicas
  */
 public record GroupConfig(
     int minSessionTimeoutMs,
@@ -27,7 +29,8 @@ public record GroupConfig(
     int offsetMetadataMaxBytes,
     int offsetsTopicNumPartitions,
     short offsetsTopicReplicationFactor,
-    int offsetsTopicSegmentBytes)
+    int offsetsTopicSegmentBytes,
+    int offsetsCommitTimeoutMs)
 {
     /** Kafka's default {@code offset.metadata.max.bytes}: a commit's metadata string is a note, not a payload. */
     public static final int OFFSET_METADATA_MAX_BYTES = 4096;
@@ -37,6 +40,6 @@ public record GroupConfig(
         return new GroupConfig(config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs(),
             config.groupInitialRebalanceDelayMs(), config.groupMaxSize(), config.offsetsRetentionMs(),
             config.offsetsRetentionCheckIntervalMs(), OFFSET_METADATA_MAX_BYTES, config.offsetsTopicNumPartitions(),
-            config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes());
+            config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes(), config.offsetsCommitTimeoutMs());
     }
 }

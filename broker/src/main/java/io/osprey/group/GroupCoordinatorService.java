@@ -114,7 +114,7 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
         this.controller = controller;
         this.nodeId = nodeId;
         this.clockMs = clockMs;
-        this.coordinator = new GroupCoordinator(config, new OffsetsTopicLog(partitions, this::complete),
+        this.coordinator = new GroupCoordinator(config, new OffsetsTopicLog(partitions, this::complete, config.offsetsCommitTimeoutMs()),
             this::partitionExists);
         this.loader = Executors.newSingleThreadExecutor(r ->
         {

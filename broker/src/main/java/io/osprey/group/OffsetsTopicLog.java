@@ -44,15 +44,20 @@ final class OffsetsTopicLog implements GroupLog
 
     private final PartitionManager partitions;
     private final Consumer<LongConsumer> completions;
+    private final long commitTimeoutMs;
     /** Reused for every append (the coordinator is single-threaded); grown when a batch needs more room. */
     private RecordBatchBuilder builder;
     private int builderCapacity;
 
-    /** @param completions runs a completion on the coordinator thread (given that thread's time) */
-    OffsetsTopicLog(final PartitionManager partitions, final Consumer<LongConsumer> completions)
+    /**
+     * @param completions     runs a completion on the coordinator thread (given that thread's time)
+     * @param commitTimeoutMs {@code offsets.commit.timeout.ms}: how long an append waits for the ISR
+     */
+    OffsetsTopicLog(final PartitionManager partitions, final Consumer<LongConsumer> completions, final long commitTimeoutMs)
     {
         this.partitions = partitions;
         this.completions = completions;
+        this.commitTimeoutMs = commitTimeoutMs;
     }
 
     @Override
@@ -72,6 +77,7 @@ final class OffsetsTopicLog implements GroupLog
         final boolean taken = partition.agent().offer(new LogAgent.Task()
         {
             private ErrorCode result = ErrorCode.NONE;
+            private long lastOffset = -1;
 
             @Override
             public PartitionLog log()
@@ -89,7 +95,7 @@ final class OffsetsTopicLog implements GroupLog
                 }
                 try
                 {
-                    partition.log().appendAsLeader(batch, partition.leaderEpoch(), agentNowMs);
+                    lastOffset = partition.appendAsLeader(batch, agentNowMs).lastOffset();
                 }
                 catch (final OspreyException e)
                 {
@@ -113,8 +119,24 @@ final class OffsetsTopicLog implements GroupLog
             public void complete()
             {
                 final ErrorCode error = result;
-                completions.accept(now -> onComplete.accept(error));
                 partition.onNewData();
+                if (error != ErrorCode.NONE)
+                {
+                    completions.accept(now -> onComplete.accept(error));
+                    return;
+                }
+                // As acks=all: a commit is answered once every in-sync replica holds it (Kafka maps the
+                // replication failures to COORDINATOR_NOT_AVAILABLE, which the consumer retries).
+                partition.awaitHighWatermark(lastOffset, commitTimeoutMs, replicated ->
+                {
+                    final ErrorCode mapped = switch (replicated)
+                    {
+                        case NONE -> ErrorCode.NONE;
+                        case NOT_LEADER_OR_FOLLOWER -> ErrorCode.NOT_LEADER_OR_FOLLOWER;
+                        default -> ErrorCode.COORDINATOR_NOT_AVAILABLE;
+                    };
+                    completions.accept(now -> onComplete.accept(mapped));
+                });
             }
         });
         if (!taken)

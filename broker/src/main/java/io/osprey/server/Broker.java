@@ -26,6 +26,7 @@ import io.osprey.group.GroupHandler;
 import io.osprey.log.LogManager;
 import io.osprey.metrics.BrokerMetrics;
 import io.osprey.network.OspreyServer;
+import io.osprey.controller.BrokerInfo;
 import io.osprey.controller.MetadataImage;
 import io.osprey.controller.TopicInfo;
 import io.osprey.controller.quorum.ControllerClient;
@@ -123,15 +124,20 @@ public final class Broker implements AutoCloseable
                 null, agents[i]);
             AgentRunner.startOnThread(runners[i]);
         }
-        partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, config.nodeId(), metrics);
-        metadata.addApplier(img -> partitions.applyImage(img, System.currentTimeMillis()));
-
         timer = new HashedWheelTimer(r ->
         {
             final Thread t = new Thread(r, "osprey-purgatory");
             t.setDaemon(true);
             return t;
         }, 5, TimeUnit.MILLISECONDS);
+        final ReplicaFetcher.Settings fetcherSettings = new ReplicaFetcher.Settings(config.nodeId(),
+            BrokerInfo.brokerEpochOf(controller.incarnationId()), clusterId, config.replicaFetchWaitMaxMs(),
+            config.replicaFetchMinBytes(), config.replicaFetchResponseMaxBytes(), config.replicaFetchMaxBytes(),
+            Math.max(config.replicaSocketTimeoutMs(), config.replicaFetchWaitMaxMs() + 1_000), config.replicaFetchBackoffMs());
+        partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, config.nodeId(), metrics,
+            new PartitionManager.Replication(timer, fetcherSettings, config.replicaLagTimeMaxMs(),
+                overrides -> topicConfigs.resolve(overrides).minInsyncReplicas(), controller::submit));
+        metadata.addApplier(img -> partitions.applyImage(img, System.currentTimeMillis()));
         adminExecutor = Executors.newSingleThreadExecutor(r -> new Thread(r, "osprey-admin"));
         checkpointer = Executors.newSingleThreadScheduledExecutor(r ->
         {
@@ -158,6 +164,11 @@ public final class Broker implements AutoCloseable
             config.socketReceiveBufferBytes(), router);
         final long checkpointMs = Math.max(1000, config.logFlushOffsetCheckpointIntervalMs());
         checkpointer.scheduleWithFixedDelay(this::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
+        if (config.autoLeaderRebalanceEnable())
+        {
+            final long imbalanceMs = TimeUnit.SECONDS.toMillis(config.leaderImbalanceCheckIntervalSeconds());
+            checkpointer.scheduleWithFixedDelay(this::electPreferredLeaders, imbalanceMs, imbalanceMs, TimeUnit.MILLISECONDS);
+        }
         LOG.info("Osprey broker {} of cluster {} serving on {} (advertised as {}), log dir {}", config.nodeId(), clusterId,
             listener.address(), advertised.address(), logDir);
     }
@@ -191,6 +202,18 @@ public final class Broker implements AutoCloseable
         catch (final IOException | RuntimeException e)
         {
             LOG.error("Could not write offset checkpoints", e);
+        }
+    }
+
+    private void electPreferredLeaders()
+    {
+        try
+        {
+            partitions.electPreferredLeaders();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("Preferred-leader check failed", e);
         }
     }
 
@@ -272,6 +295,8 @@ public final class Broker implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        // Before the log agents: the fetchers' appends go to them.
+        partitions.closeFetchers();
         timer.stop();
         // Before the log agents: the coordinator's appends go to them.
         groups.close();

@@ -22,8 +22,10 @@ import io.osprey.protocol.message.FetchResponse;
  * until an append brings enough or {@code max.wait.ms} passes (the long poll).
  * <p>
  * Fetch sessions are declined (session id 0 in every response), which clients handle by
- * sending full fetch requests. Consumers read up to the high watermark; a fetch with a replica
- * id reads up to the log end.
+ * sending full fetch requests. Consumers read up to the high watermark. A fetch with a replica
+ * id is a follower's: the leader records its position ({@link Partition#onFollowerFetch}), which
+ * moves the high watermark, answers a diverging follower with the epoch where the logs part,
+ * and serves records up to its log end.
  */
 public final class FetchHandler
 {
@@ -118,15 +120,45 @@ public final class FetchHandler
                 {
                     watched.add(partition);
                 }
-                final ErrorCode epochError = checkEpoch(fp.currentLeaderEpoch(), partition.leaderEpoch());
-                if (epochError != ErrorCode.NONE)
+                final long hw;
+                final long upper;
+                if (fromReplica)
                 {
-                    out.add(error(fp.partition(), epochError));
-                    hasError = true;
-                    continue;
+                    // The leader records the follower's position; the follower reads up to the log end the
+                    // replication state knows (never past it, so its next offset is always in range).
+                    final Partition.FollowerFetch ff = partition.onFollowerFetch(request.replicaId(), request.replicaEpoch(),
+                        fp.currentLeaderEpoch(), fp.lastFetchedEpoch(), fp.fetchOffset(), System.currentTimeMillis());
+                    if (ff.error() != ErrorCode.NONE)
+                    {
+                        out.add(new FetchResponse.PartitionData(fp.partition(), ff.error().code, ff.highWatermark(),
+                            ff.highWatermark(), partition.log().logStartOffset(), null, null, null, null, -1, MemoryRecords.EMPTY));
+                        hasError = true;
+                        continue;
+                    }
+                    if (ff.diverging())
+                    {
+                        out.add(new FetchResponse.PartitionData(fp.partition(), ErrorCode.NONE.code, ff.highWatermark(),
+                            ff.highWatermark(), partition.log().logStartOffset(),
+                            new FetchResponse.EpochEndOffset(ff.divergingEpoch().epoch(), ff.divergingEpoch().endOffset()),
+                            null, null, null, -1, MemoryRecords.EMPTY));
+                        hasError = true; // answer at once: the follower must truncate before it fetches again
+                        continue;
+                    }
+                    hw = ff.highWatermark();
+                    upper = ff.logEndOffset();
                 }
-                final long hw = partition.highWatermark();
-                final long upper = fromReplica ? partition.log().logEndOffset() : hw;
+                else
+                {
+                    final ErrorCode epochError = checkEpoch(fp.currentLeaderEpoch(), partition.leaderEpoch());
+                    if (epochError != ErrorCode.NONE)
+                    {
+                        out.add(error(fp.partition(), epochError));
+                        hasError = true;
+                        continue;
+                    }
+                    hw = partition.highWatermark();
+                    upper = hw;
+                }
                 Records records = MemoryRecords.EMPTY;
                 short code = ErrorCode.NONE.code;
                 try

@@ -1,38 +1,95 @@
 package io.osprey.server;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.util.Timer;
+import io.osprey.common.ErrorCode;
 import io.osprey.common.TopicPartition;
+import io.osprey.controller.PartitionInfo;
+import io.osprey.log.LogAppendInfo;
 import io.osprey.log.PartitionLog;
 import io.osprey.metrics.TopicMetrics;
+import io.osprey.replication.FollowerFetchStatus;
+import io.osprey.replication.FollowerState;
+import io.osprey.replication.IsrProposal;
+import io.osprey.replication.LeaderEpochCache;
+import io.osprey.replication.LeaderReplicaState;
 
 /**
  * A partition this node hosts: its log, the log agent that owns it (its single writer), its
- * leader epoch, and the delayed fetches waiting for new data.
+ * role (leader or follower, with the leader epoch) as the controller's metadata image says, its
+ * replication state, the {@code acks=all} writes waiting for the high watermark, and the
+ * delayed fetches waiting for new data.
  * <p>
- * Leadership and the leader epoch come from the controller's metadata image
- * ({@link PartitionManager#applyImage}); a partition this node hosts but does not lead (its
- * broker fenced, or the partition offline) refuses produce and fetch with
- * NOT_LEADER_OR_FOLLOWER. Until replication lands every partition has one replica, so the high
- * watermark is the log end offset; replication replaces {@link #highWatermark()}.
- * Thread-safety: the log is written only by {@link #agent()}; the rest is safe from any thread.
+ * Roles: {@link #applyState} (metadata thread) hands the image's partition state to the log
+ * agent, which becomes leader (a {@link LeaderReplicaState}: followers' positions, ISR, high
+ * watermark) or follower (a {@link FollowerState}, fed by a {@link ReplicaFetcher}). Each
+ * role lasts one leader epoch; requests carrying another epoch are refused
+ * (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and anything queued for an old role finds
+ * the role gone and answers NOT_LEADER_OR_FOLLOWER.
+ * <p>
+ * Thread-safety: the log is written only by {@link #agent()}; the role objects are replaced
+ * only on the agent and are guarded by {@code replicaLock}, which follower fetches (network
+ * threads) and controller answers take briefly; callbacks (produce completions, ISR proposals)
+ * run outside the lock. The high watermark is published in a volatile for readers.
  */
 public final class Partition
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+
+    /** What a partition needs from the rest of the broker for replication. */
+    public interface ReplicaControl
+    {
+        /** Sends an ISR change to the controller; calls {@link #onAlterPartitionResult} when answered. */
+        void alterPartition(Partition partition, LeaderReplicaState state, IsrProposal proposal);
+
+        /** Whether the image lets {@code brokerId} join an ISR (registered, not fenced, not shutting down). */
+        boolean isEligibleForIsr(int brokerId);
+    }
+
+    /** One partition of a follower's fetch as the leader judged it, for the fetch response. */
+    public record FollowerFetch(ErrorCode error, boolean diverging, LeaderEpochCache.EpochEnd divergingEpoch, long logEndOffset,
+        long highWatermark)
+    {
+    }
+
     private final TopicPartition topicPartition;
     private final UUID topicId;
     private final PartitionLog log;
     private final LogAgent agent;
     private final TopicMetrics metrics;
+    private final int localBrokerId;
+    private final ReplicaControl control;
+    private final Timer timer;
     private final ConcurrentLinkedQueue<DelayedFetch> waiters = new ConcurrentLinkedQueue<>();
+    private final Object replicaLock = new Object();
+    /** Guarded by replicaLock; replaced only on the agent thread. */
+    private LeaderReplicaState leaderState;
+    /** Guarded by replicaLock; replaced only on the agent thread. */
+    private FollowerState followerState;
+    /** Guarded by replicaLock. */
+    private final List<DelayedProduce> awaitingHighWatermark = new ArrayList<>();
+    /** The image state last handed to the agent; metadata thread only. */
+    private PartitionInfo appliedState;
+    private volatile long highWatermark;
     private volatile int leaderEpoch;
+    private volatile int leaderId = PartitionInfo.NO_LEADER;
     private volatile boolean leader;
     private volatile boolean deleted;
+    private volatile int minInsyncReplicas = 1;
 
     public Partition(final TopicPartition topicPartition, final UUID topicId, final PartitionLog log, final LogAgent agent,
-        final int leaderEpoch, final TopicMetrics metrics)
+        final int leaderEpoch, final TopicMetrics metrics, final int localBrokerId, final ReplicaControl control, final Timer timer)
     {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
@@ -40,6 +97,10 @@ public final class Partition
         this.agent = agent;
         this.metrics = metrics;
         this.leaderEpoch = leaderEpoch;
+        this.localBrokerId = localBrokerId;
+        this.control = control;
+        this.timer = timer;
+        this.highWatermark = Math.min(log.storedHighWatermark(), log.logEndOffset());
     }
 
     public TopicPartition topicPartition()
@@ -73,23 +134,41 @@ public final class Partition
         return leaderEpoch;
     }
 
+    /** The leader the image names, or {@link PartitionInfo#NO_LEADER}. */
+    public int leaderId()
+    {
+        return leaderId;
+    }
+
     /** Whether the metadata image names this node the partition's leader. */
     public boolean isLeader()
     {
         return leader;
     }
 
-    /** Applies the image's view of this partition; the epoch first, so a reader that sees leader sees its epoch. */
-    void updateLeadership(final boolean isLeader, final int epoch)
-    {
-        this.leaderEpoch = epoch;
-        this.leader = isLeader;
-    }
-
-    /** Consumers read below this offset. */
+    /** Consumers read below this offset; every in-sync replica holds everything below it. */
     public long highWatermark()
     {
-        return log.logEndOffset();
+        return highWatermark;
+    }
+
+    void setMinInsyncReplicas(final int value)
+    {
+        minInsyncReplicas = Math.max(1, value);
+    }
+
+    public int minInsyncReplicas()
+    {
+        return minInsyncReplicas;
+    }
+
+    /** The committed ISR as the leader holds it, or null when this node does not lead. */
+    public List<Integer> isr()
+    {
+        synchronized (replicaLock)
+        {
+            return leaderState == null ? null : leaderState.isr();
+        }
     }
 
     public boolean isDeleted()
@@ -100,7 +179,490 @@ public final class Partition
     void markDeleted()
     {
         deleted = true;
+        final List<DelayedProduce> failed;
+        synchronized (replicaLock)
+        {
+            failed = drainAllLocked(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        completeAll(failed);
         onNewData();
+    }
+
+    // ---------------------------------------------------------------- roles (metadata thread -> agent)
+
+    /**
+     * Hands the image's state of this partition to the agent (metadata thread). The epoch and
+     * leader flags are published after the task is queued, so a produce that sees the new
+     * leadership is queued behind the transition.
+     *
+     * @return true when the state changed
+     */
+    boolean applyState(final PartitionInfo state)
+    {
+        if (state.equals(appliedState))
+        {
+            return false;
+        }
+        appliedState = state;
+        final boolean lead = state.leader() == localBrokerId;
+        agent.submit(nowMs ->
+        {
+            if (lead)
+            {
+                becomeLeader(state, nowMs);
+            }
+            else
+            {
+                becomeFollower(state, nowMs);
+            }
+        });
+        leaderEpoch = state.leaderEpoch();
+        leaderId = state.leader();
+        leader = lead;
+        return true;
+    }
+
+    private void becomeLeader(final PartitionInfo state, final long nowMs)
+    {
+        List<DelayedProduce> done = null;
+        synchronized (replicaLock)
+        {
+            if (leaderState != null && leaderState.leaderEpoch() == state.leaderEpoch())
+            {
+                // Same leader epoch: an ISR or replica-set change the controller committed.
+                try
+                {
+                    if (leaderState.onPartitionState(state.partitionEpoch(), state.replicas(), state.isr(), nowMs))
+                    {
+                        done = highWatermarkAdvancedLocked();
+                    }
+                }
+                catch (final IllegalStateException e)
+                {
+                    LOG.error("{}: ignoring partition state {}: {}", topicPartition, state, e.getMessage());
+                }
+            }
+            else
+            {
+                if (!state.isr().contains(localBrokerId))
+                {
+                    LOG.error("{}: named leader at epoch {} but not in the ISR {}; not leading", topicPartition,
+                        state.leaderEpoch(), state.isr());
+                    return;
+                }
+                done = drainAllLocked(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+                log.assignLeaderEpoch(state.leaderEpoch());
+                final long startHw = followerState != null ? followerState.highWatermark() : highWatermark;
+                leaderState = new LeaderReplicaState(localBrokerId, state.leaderEpoch(), state.partitionEpoch(), state.replicas(),
+                    state.isr(), log.logEndOffset(), startHw, nowMs);
+                followerState = null;
+                publishHighWatermarkLocked();
+                LOG.info("{}: leader at epoch {} from offset {} (high watermark {}), ISR {}", topicPartition, state.leaderEpoch(),
+                    log.logEndOffset(), leaderState.highWatermark(), state.isr());
+            }
+        }
+        completeAll(done);
+        onNewData();
+    }
+
+    private void becomeFollower(final PartitionInfo state, final long nowMs)
+    {
+        final List<DelayedProduce> failed;
+        synchronized (replicaLock)
+        {
+            failed = drainAllLocked(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+            if (leaderState != null)
+            {
+                LOG.info("{}: no longer leader (epoch {} -> {}, leader {})", topicPartition, leaderState.leaderEpoch(),
+                    state.leaderEpoch(), state.leader());
+            }
+            leaderState = null;
+            if (followerState == null || followerState.leaderEpoch() != state.leaderEpoch() ||
+                followerState.leaderId() != state.leader())
+            {
+                followerState = new FollowerState(state.leader(), state.leaderEpoch(), highWatermark, log.logEndOffset());
+            }
+        }
+        completeAll(failed);
+        onNewData();
+    }
+
+    // ---------------------------------------------------------------- leader: appends (agent thread)
+
+    /** The leader epoch this node leads in, or -1; agent thread. */
+    int leaderEpochOnAgent()
+    {
+        final LeaderReplicaState s = leaderState;
+        return s == null ? -1 : s.leaderEpoch();
+    }
+
+    /** acks=all before the append: NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas; agent thread. */
+    ErrorCode checkEnoughReplicas()
+    {
+        synchronized (replicaLock)
+        {
+            return leaderState == null ? ErrorCode.NOT_LEADER_OR_FOLLOWER :
+                leaderState.checkEnoughReplicasBeforeAppend(minInsyncReplicas);
+        }
+    }
+
+    /**
+     * Appends one batch as leader, in the epoch this node leads in (the group coordinator's
+     * path). Agent thread.
+     *
+     * @throws io.osprey.common.OspreyException NOT_LEADER_OR_FOLLOWER when this node does not lead
+     */
+    public LogAppendInfo appendAsLeader(final ByteBuffer records, final long nowMs)
+    {
+        final int epoch = leaderEpochOnAgent();
+        if (epoch < 0)
+        {
+            throw new io.osprey.common.OspreyException(ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                "This server is not the leader of " + topicPartition);
+        }
+        return appendAsLeader(records, epoch, nowMs);
+    }
+
+    /** Appends as leader in the current epoch and moves the leader's end in the replication state; agent thread. */
+    LogAppendInfo appendAsLeader(final ByteBuffer records, final int epoch, final long nowMs)
+    {
+        final LogAppendInfo info = log.appendAsLeader(records, epoch, nowMs);
+        if (!info.duplicate())
+        {
+            onLeaderAppend();
+        }
+        return info;
+    }
+
+    /** The log end moved on the leader (its own appends, the group coordinator's); agent thread. */
+    public void onLeaderAppend()
+    {
+        List<DelayedProduce> done = null;
+        synchronized (replicaLock)
+        {
+            if (leaderState != null && leaderState.onLeaderAppend(log.logEndOffset()))
+            {
+                done = highWatermarkAdvancedLocked();
+            }
+        }
+        if (done != null)
+        {
+            completeAll(done);
+            onNewData();
+        }
+    }
+
+    /**
+     * Calls {@code callback} once the high watermark passes {@code lastOffset} (NONE, or
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR fell below min.insync.replicas meanwhile),
+     * or with NOT_LEADER_OR_FOLLOWER when leadership moves first, or REQUEST_TIMED_OUT after
+     * {@code timeoutMs}. Any thread; the callback runs on whichever thread settles it.
+     */
+    public void awaitHighWatermark(final long lastOffset, final long timeoutMs, final Consumer<ErrorCode> callback)
+    {
+        final DelayedProduce d = new DelayedProduce(lastOffset, callback);
+        synchronized (replicaLock)
+        {
+            if (leaderState == null)
+            {
+                d.result = deleted ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NOT_LEADER_OR_FOLLOWER;
+            }
+            else if (leaderState.isCommitted(lastOffset))
+            {
+                d.result = leaderState.checkEnoughReplicasAfterAppend(minInsyncReplicas);
+            }
+            else
+            {
+                awaitingHighWatermark.add(d);
+                d.timeout = timer.newTimeout(t -> expire(d), Math.max(1, timeoutMs), TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        d.complete();
+    }
+
+    private void expire(final DelayedProduce d)
+    {
+        synchronized (replicaLock)
+        {
+            if (!awaitingHighWatermark.remove(d))
+            {
+                return;
+            }
+            d.result = ErrorCode.REQUEST_TIMED_OUT;
+        }
+        d.complete();
+    }
+
+    /** Maintenance on the agent: proposes followers that lag {@code replicaLagTimeMaxMs} out of the ISR. */
+    void maybeShrinkIsr(final long nowMs, final long replicaLagTimeMaxMs)
+    {
+        final LeaderReplicaState state;
+        final IsrProposal proposal;
+        synchronized (replicaLock)
+        {
+            state = leaderState;
+            proposal = state == null ? null : state.maybeProposeShrink(nowMs, replicaLagTimeMaxMs);
+        }
+        if (proposal != null)
+        {
+            LOG.info("{}: proposing ISR shrink {} -> {} (followers behind for {} ms)", topicPartition, state.isr(),
+                proposal.newIsr(), replicaLagTimeMaxMs);
+            control.alterPartition(this, state, proposal);
+        }
+    }
+
+    /** The controller answered an ISR proposal; any thread. */
+    void onAlterPartitionResult(final LeaderReplicaState state, final IsrProposal proposal, final ErrorCode error)
+    {
+        List<DelayedProduce> done = null;
+        synchronized (replicaLock)
+        {
+            if (leaderState != state)
+            {
+                return;
+            }
+            if (state.onAlterPartitionResponse(proposal, error))
+            {
+                done = highWatermarkAdvancedLocked();
+            }
+        }
+        if (error != ErrorCode.NONE)
+        {
+            LOG.info("{}: ISR proposal {} refused: {}", topicPartition, proposal.newIsr(), error);
+        }
+        if (done != null)
+        {
+            completeAll(done);
+            onNewData();
+        }
+    }
+
+    // ---------------------------------------------------------------- leader: follower fetches (network threads)
+
+    /**
+     * One partition of a follower's Fetch on the leader: checks it, records the follower's
+     * position (which may move the high watermark and complete waiting writes) and proposes the
+     * follower into the ISR once it has caught up.
+     */
+    FollowerFetch onFollowerFetch(final int replicaId, final long replicaBrokerEpoch, final int currentLeaderEpoch,
+        final int lastFetchedEpoch, final long fetchOffset, final long nowMs)
+    {
+        final FollowerFetch result;
+        List<DelayedProduce> done = null;
+        IsrProposal proposal = null;
+        final LeaderReplicaState state;
+        synchronized (replicaLock)
+        {
+            state = leaderState;
+            if (state == null)
+            {
+                return new FollowerFetch(ErrorCode.NOT_LEADER_OR_FOLLOWER, false, null, -1, -1);
+            }
+            final long hwBefore = state.highWatermark();
+            final FollowerFetchStatus status = state.onFollowerFetch(replicaId, replicaBrokerEpoch, currentLeaderEpoch,
+                lastFetchedEpoch, fetchOffset, log.leaderEpochCache(), nowMs);
+            if (status == FollowerFetchStatus.DIVERGING)
+            {
+                result = new FollowerFetch(ErrorCode.NONE, true, state.divergingEpoch(lastFetchedEpoch, log.leaderEpochCache()),
+                    state.logEndOffset(), state.highWatermark());
+            }
+            else
+            {
+                if (status == FollowerFetchStatus.ACCEPTED)
+                {
+                    if (state.highWatermark() > hwBefore)
+                    {
+                        done = highWatermarkAdvancedLocked();
+                    }
+                    proposal = state.maybeProposeExpand(control::isEligibleForIsr);
+                }
+                result = new FollowerFetch(status.errorCode(), false, null, state.logEndOffset(), state.highWatermark());
+            }
+        }
+        if (done != null)
+        {
+            completeAll(done);
+            onNewData();
+        }
+        if (proposal != null)
+        {
+            LOG.info("{}: proposing ISR expansion {} -> {}", topicPartition, state.isr(), proposal.newIsr());
+            control.alterPartition(this, state, proposal);
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- follower (agent thread, from the fetcher)
+
+    /** The leader epoch this node follows in, or -1; any thread. */
+    int followerEpoch()
+    {
+        synchronized (replicaLock)
+        {
+            return followerState == null ? -1 : followerState.leaderEpoch();
+        }
+    }
+
+    /**
+     * Appends the leader's batches (fetched in leader epoch {@code epoch}) and takes the
+     * leader's high watermark; false, appending nothing, when this node no longer follows in
+     * that epoch. Agent thread.
+     */
+    boolean appendAsFollower(final int epoch, final ByteBuffer records, final long leaderHighWatermark, final long nowMs)
+    {
+        if (followerEpoch() != epoch)
+        {
+            return false;
+        }
+        if (records != null && records.hasRemaining())
+        {
+            log.appendAsFollower(records, nowMs);
+        }
+        synchronized (replicaLock)
+        {
+            if (followerState != null && followerState.leaderEpoch() == epoch)
+            {
+                followerState.onFetchResponse(leaderHighWatermark, log.logEndOffset());
+                publishHighWatermarkLocked();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The leader said where this log diverges from its own: truncates there (batches go whole),
+     * so this replica never keeps records the leader does not have. Agent thread.
+     *
+     * @return the new log end offset, or -1 when this node no longer follows in {@code epoch}
+     */
+    long truncateAsFollower(final int epoch, final LeaderEpochCache.EpochEnd leaderAnswer)
+    {
+        if (followerEpoch() != epoch)
+        {
+            return -1;
+        }
+        final long before = log.logEndOffset();
+        final FollowerState.Truncation t = FollowerState.truncationFor(log.leaderEpochCache(), before, leaderAnswer);
+        // Also at the log end: truncation drops epochs that start there and hold no records.
+        final long end = t.offset() <= before ? log.truncateTo(t.offset()) : before;
+        synchronized (replicaLock)
+        {
+            if (followerState != null)
+            {
+                followerState.onTruncated(end);
+                publishHighWatermarkLocked();
+            }
+        }
+        if (end < before)
+        {
+            LOG.info("{}: truncated from {} to {} (leader epoch {} ends at {} on the leader)", topicPartition, before, end,
+                leaderAnswer.epoch(), leaderAnswer.endOffset());
+        }
+        return end;
+    }
+
+    /**
+     * The leader refused the fetch offset as out of range: below its log start, this replica
+     * starts over there; otherwise it keeps only what the leader has committed. Agent thread.
+     */
+    long resetAsFollower(final int epoch, final long fetchOffset, final long leaderLogStart, final long leaderHighWatermark,
+        final long nowMs)
+    {
+        if (followerEpoch() != epoch)
+        {
+            return -1;
+        }
+        if (leaderLogStart >= 0 && fetchOffset < leaderLogStart)
+        {
+            LOG.info("{}: behind the leader's log start {}; starting over there", topicPartition, leaderLogStart);
+            log.truncateFullyAndStartAt(leaderLogStart, nowMs);
+        }
+        else if (leaderHighWatermark >= 0 && leaderHighWatermark < log.logEndOffset())
+        {
+            LOG.info("{}: ahead of the leader; truncating from {} to its high watermark {}", topicPartition, log.logEndOffset(),
+                leaderHighWatermark);
+            log.truncateTo(leaderHighWatermark);
+        }
+        synchronized (replicaLock)
+        {
+            if (followerState != null)
+            {
+                followerState.onTruncated(log.logEndOffset());
+                publishHighWatermarkLocked();
+            }
+        }
+        return log.logEndOffset();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void publishHighWatermarkLocked()
+    {
+        final long hw = leaderState != null ? leaderState.highWatermark() :
+            followerState != null ? followerState.highWatermark() : highWatermark;
+        highWatermark = hw;
+        log.updateHighWatermark(hw);
+    }
+
+    /** Publishes the new high watermark and takes out the writes it satisfies. */
+    private List<DelayedProduce> highWatermarkAdvancedLocked()
+    {
+        publishHighWatermarkLocked();
+        if (awaitingHighWatermark.isEmpty())
+        {
+            return null;
+        }
+        List<DelayedProduce> done = null;
+        for (final Iterator<DelayedProduce> it = awaitingHighWatermark.iterator(); it.hasNext(); )
+        {
+            final DelayedProduce d = it.next();
+            if (leaderState.isCommitted(d.lastOffset))
+            {
+                it.remove();
+                d.result = leaderState.checkEnoughReplicasAfterAppend(minInsyncReplicas);
+                if (done == null)
+                {
+                    done = new ArrayList<>();
+                }
+                done.add(d);
+            }
+        }
+        return done;
+    }
+
+    private List<DelayedProduce> drainAllLocked(final ErrorCode error)
+    {
+        if (awaitingHighWatermark.isEmpty())
+        {
+            return null;
+        }
+        final List<DelayedProduce> out = new ArrayList<>(awaitingHighWatermark);
+        awaitingHighWatermark.clear();
+        for (final DelayedProduce d : out)
+        {
+            d.result = error;
+        }
+        return out;
+    }
+
+    private void completeAll(final List<DelayedProduce> done)
+    {
+        if (done == null)
+        {
+            return;
+        }
+        for (final DelayedProduce d : done)
+        {
+            try
+            {
+                d.complete();
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("{}: completing a waiting write failed", topicPartition, e);
+            }
+        }
     }
 
     void addWaiter(final DelayedFetch fetch)
@@ -128,5 +690,11 @@ public final class Partition
                 it.remove();
             }
         }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Partition(" + topicPartition + ", leader=" + leaderId + ", epoch=" + leaderEpoch + ", hw=" + highWatermark + ")";
     }
 }

@@ -11,12 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
+import io.netty.util.Timer;
+import io.osprey.controller.BrokerInfo;
+import io.osprey.controller.Command;
 import io.osprey.controller.MetadataImage;
+import io.osprey.controller.Response;
+import io.osprey.replication.IsrProposal;
+import io.osprey.replication.LeaderReplicaState;
 import io.osprey.controller.PartitionInfo;
 import io.osprey.controller.TopicInfo;
 import io.osprey.log.LogConfig;
@@ -31,12 +38,23 @@ import io.osprey.metrics.BrokerMetrics;
  * follow the image ({@link #applyImage}). Topic changes themselves are decided by the
  * controller quorum; this class only carries them out locally.
  * <p>
+ * Replication: each hosted partition's state in the image (leader, epochs, replicas, ISR) goes
+ * to its {@link Partition}, which becomes leader or follower on its log agent; followed
+ * partitions are fetched by the {@link ReplicaFetcherManager}; ISR changes the leaders propose
+ * go to the controller as AlterPartition and take effect when the committed state comes back.
+ * <p>
  * Thread-safety: lookups from any thread; {@link #applyImage} is serialized by this object's
  * lock (it runs on the metadata callback thread). Each log is touched only by its agent once
  * published; creation happens before publication.
  */
-public final class PartitionManager
+public final class PartitionManager implements Partition.ReplicaControl
 {
+    /** What replication needs from the broker; null parts only in tests that host no partitions. */
+    public record Replication(Timer timer, ReplicaFetcher.Settings fetcher, long replicaLagTimeMaxMs,
+        ToIntFunction<Map<String, String>> minInsyncReplicas, Function<Command, java.util.concurrent.CompletableFuture<Response>> controller)
+    {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PartitionManager.class);
     /** Kafka's limit: a topic name becomes a directory name with a partition suffix. */
     public static final int TOPIC_NAME_LENGTH_MAX = 249;
@@ -51,6 +69,8 @@ public final class PartitionManager
     private final Function<Map<String, String>, LogConfig> logConfigs;
     private final int nodeId;
     private final BrokerMetrics metrics;
+    private final Replication replication;
+    private final ReplicaFetcherManager fetchers;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** The topic configs last applied to the logs, by topic (lock held). */
     private final Map<String, SortedMap<String, String>> appliedConfigs = new HashMap<>();
@@ -60,9 +80,12 @@ public final class PartitionManager
      *                   {@link OspreyException} INVALID_CONFIG for a bad override
      */
     public PartitionManager(final LogManager logManager, final MetadataCache metadata, final LogAgent[] agents,
-        final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId, final BrokerMetrics metrics)
+        final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId, final BrokerMetrics metrics,
+        final Replication replication)
     {
         this.metrics = metrics;
+        this.replication = replication;
+        this.fetchers = replication == null ? null : new ReplicaFetcherManager(replication.fetcher(), this::endpointOf);
         this.logManager = logManager;
         this.metadata = metadata;
         this.agents = agents;
@@ -165,10 +188,7 @@ public final class PartitionManager
         logConfigs.apply(configs);
     }
 
-    /**
-     * Replication factor 1 only until replication lands: a larger one would be accepted by the
-     * controller and then not replicated, which is worse than a refusal.
-     */
+    /** Between 1 and the live brokers: a replica on each of several brokers. */
     public void validateReplicationFactor(final int replicationFactor)
     {
         final int live = metadata.image().liveBrokerIds().size();
@@ -177,11 +197,6 @@ public final class PartitionManager
             throw new OspreyException(ErrorCode.INVALID_REPLICATION_FACTOR,
                 "Replication factor " + replicationFactor + " is invalid: it must be between 1 and the " + live +
                 " available broker(s)");
-        }
-        if (replicationFactor > 1)
-        {
-            throw new OspreyException(ErrorCode.INVALID_REPLICATION_FACTOR,
-                "Replication factor " + replicationFactor + " refused: replication is not implemented yet; use replication.factor=1");
         }
     }
 
@@ -221,6 +236,7 @@ public final class PartitionManager
                 }
                 final TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
                 Partition p = partitions.get(tp);
+                final boolean created = p == null;
                 if (p == null)
                 {
                     p = open(tp, topic, config, state, nowMs);
@@ -234,8 +250,120 @@ public final class PartitionManager
                     final Partition target = p;
                     p.agent().submit(now -> target.log().updateConfig(config));
                 }
-                p.updateLeadership(state.leader() == nodeId, state.leaderEpoch());
+                if (created || configChanged)
+                {
+                    p.setMinInsyncReplicas(minInsyncReplicasOf(topic));
+                }
+                if (p.applyState(state))
+                {
+                    if (fetchers != null)
+                    {
+                        if (state.leader() != nodeId && state.hasLeader())
+                        {
+                            fetchers.follow(p, state.leader(), state.leaderEpoch());
+                        }
+                        else
+                        {
+                            fetchers.unfollow(tp);
+                        }
+                    }
+                }
             }
+        }
+        dropUnassigned(image);
+    }
+
+    /** Partitions this node hosts but the image no longer assigns to it (reassigned away): stop fetching them. */
+    private void dropUnassigned(final MetadataImage image)
+    {
+        if (fetchers == null)
+        {
+            return;
+        }
+        for (final Partition p : partitions.values())
+        {
+            final PartitionInfo state = image.partition(p.topicPartition().topic(), p.topicPartition().partition());
+            if (state != null && !state.replicas().contains(nodeId))
+            {
+                fetchers.unfollow(p.topicPartition());
+            }
+        }
+    }
+
+    private int minInsyncReplicasOf(final TopicInfo topic)
+    {
+        try
+        {
+            return replication == null ? 1 : replication.minInsyncReplicas().applyAsInt(topic.configs());
+        }
+        catch (final RuntimeException e)
+        {
+            return 1;
+        }
+    }
+
+    /** The first endpoint of {@code brokerId} in the current image, or null. */
+    private String endpointOf(final int brokerId)
+    {
+        final BrokerInfo b = metadata.image().broker(brokerId);
+        return b == null || b.endpoints().isEmpty() ? null : b.endpoints().get(0);
+    }
+
+    @Override
+    public boolean isEligibleForIsr(final int brokerId)
+    {
+        return metadata.image().isLive(brokerId);
+    }
+
+    @Override
+    public void alterPartition(final Partition partition, final LeaderReplicaState state, final IsrProposal proposal)
+    {
+        final TopicPartition tp = partition.topicPartition();
+        replication.controller().apply(new Command.AlterPartition("", 0, nodeId, tp.topic(), tp.partition(), proposal.leaderEpoch(),
+            proposal.partitionEpoch(), proposal.newIsr(), proposal.newIsrBrokerEpochs()))
+            .whenComplete((r, e) -> partition.onAlterPartitionResult(state, proposal,
+                e != null ? ErrorCode.REQUEST_TIMED_OUT : r.error()));
+    }
+
+    /**
+     * Preferred-leader election, broker-driven: asks the controller to move leadership of every
+     * partition whose preferred (first) replica is this broker back here, where this broker is
+     * live and in the ISR but another leads (after a failover). The controller checks again
+     * against the committed image. Returns the number of partitions asked for.
+     */
+    public int electPreferredLeaders()
+    {
+        final MetadataImage image = metadata.image();
+        if (replication == null || !image.isLive(nodeId))
+        {
+            return 0;
+        }
+        final List<TopicPartition> wanted = new ArrayList<>();
+        for (final TopicInfo topic : image.topics().values())
+        {
+            for (final Map.Entry<Integer, PartitionInfo> e : topic.partitions().entrySet())
+            {
+                final PartitionInfo p = e.getValue();
+                if (!p.replicas().isEmpty() && p.replicas().get(0) == nodeId && p.leader() != nodeId && p.isr().contains(nodeId))
+                {
+                    wanted.add(new TopicPartition(topic.name(), e.getKey()));
+                }
+            }
+        }
+        if (!wanted.isEmpty())
+        {
+            LOG.info("Asking the controller to make broker {} leader again of {} partition(s) it prefers", nodeId, wanted.size());
+            replication.controller().apply(new Command.ElectLeaders("", 0, wanted));
+        }
+        return wanted.size();
+    }
+
+    /** Stops the replica fetchers (broker shutdown, before the log agents stop). */
+    public void closeFetchers()
+    {
+        if (fetchers != null)
+        {
+            fetchers.close();
         }
     }
 
@@ -260,7 +388,7 @@ public final class PartitionManager
             final PartitionLog log = logManager.getOrCreate(tp.topic(), tp.partition(), config, nowMs);
             log.updateConfig(config);
             final Partition p = new Partition(tp, topic.id(), log, agentFor(tp), state.leaderEpoch(),
-                metrics.topic(tp.topic()));
+                metrics.topic(tp.topic()), nodeId, this, replication == null ? null : replication.timer());
             p.agent().addPeriodic(() -> maintain(p));
             partitions.put(tp, p);
             return p;
@@ -291,6 +419,10 @@ public final class PartitionManager
         for (final Partition p : removed)
         {
             partitions.remove(p.topicPartition());
+            if (fetchers != null)
+            {
+                fetchers.unfollow(p.topicPartition());
+            }
             appliedConfigs.remove(p.topicPartition().topic());
             metrics.removeTopic(p.topicPartition().topic());
             p.markDeleted();
@@ -340,10 +472,10 @@ public final class PartitionManager
 
     /**
      * Periodic work on the partition's agent: time-based flush, retention, delayed file
-     * deletion, producer-state expiry. Returns false once the partition is deleted, which
-     * removes the task.
+     * deletion, producer-state expiry, and (leaders) proposing lagging followers out of the
+     * ISR. Returns false once the partition is deleted, which removes the task.
      */
-    private static boolean maintain(final Partition p)
+    private boolean maintain(final Partition p)
     {
         if (p.isDeleted())
         {
@@ -352,6 +484,10 @@ public final class PartitionManager
         final long nowMs = System.currentTimeMillis();
         p.log().maybeFlush(nowMs);
         p.log().deleteRetainedSegments(nowMs);
+        if (replication != null)
+        {
+            p.maybeShrinkIsr(nowMs, replication.replicaLagTimeMaxMs());
+        }
         return true;
     }
 }

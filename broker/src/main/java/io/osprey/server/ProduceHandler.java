@@ -21,8 +21,12 @@ import io.osprey.protocol.message.ProduceResponse;
  * is sent when every partition has answered. Batches of one partition from one connection reach
  * the same agent queue in arrival order, so pipelined produces append in order.
  * <p>
- * Single node: the high watermark is the log end, so {@code acks=all} and {@code acks=1} are
- * both satisfied by the local append (and its flush when the flush policy asks for one).
+ * {@code acks=1} is answered after the leader's append (and its flush when the flush policy asks
+ * for one). {@code acks=all} is refused with NOT_ENOUGH_REPLICAS before the append when the ISR
+ * is smaller than {@code min.insync.replicas}; after the append it waits (the produce purgatory,
+ * {@link Partition#awaitHighWatermark}) until the high watermark passes the batch, that is
+ * until every in-sync replica holds it, and fails with NOT_ENOUGH_REPLICAS_AFTER_APPEND or
+ * REQUEST_TIMED_OUT when it cannot complete.
  */
 public final class ProduceHandler
 {
@@ -89,6 +93,7 @@ public final class ProduceHandler
             item.partition.agent().submit(new LogAgent.Task()
             {
                 private ProduceResponse.PartitionResponse result;
+                private long lastOffset;
 
                 @Override
                 public PartitionLog log()
@@ -99,7 +104,69 @@ public final class ProduceHandler
                 @Override
                 public void run(final long nowMs)
                 {
-                    result = append(item, nowMs);
+                    final LogAppendInfo info = append(item, request.acks(), nowMs);
+                    if (info != null)
+                    {
+                        lastOffset = info.lastOffset();
+                        result = new ProduceResponse.PartitionResponse(item.partition.topicPartition().partition(),
+                            ErrorCode.NONE.code, info.firstOffset(), info.logAppendTimeMs(), item.partition.log().logStartOffset(),
+                            List.of(), null, null);
+                    }
+                    else
+                    {
+                        result = failure;
+                    }
+                }
+
+                private ProduceResponse.PartitionResponse failure;
+
+                private LogAppendInfo append(final Pending item, final short acks, final long nowMs)
+                {
+                    final Partition partition = item.partition;
+                    final int index = partition.topicPartition().partition();
+                    if (partition.isDeleted())
+                    {
+                        failure = error(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                            "Topic " + partition.topicPartition().topic() + " was deleted");
+                        return null;
+                    }
+                    final int epoch = partition.leaderEpochOnAgent();
+                    if (epoch < 0)
+                    {
+                        failure = error(index, ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                            "This server is not the leader of " + partition.topicPartition());
+                        return null;
+                    }
+                    if (acks == -1)
+                    {
+                        final ErrorCode enough = partition.checkEnoughReplicas();
+                        if (enough != ErrorCode.NONE)
+                        {
+                            failure = error(index, enough, replicationErrorMessage(enough, partition));
+                            return null;
+                        }
+                    }
+                    try
+                    {
+                        final LogAppendInfo info = partition.appendAsLeader(item.records.buffer(), epoch, nowMs);
+                        if (!info.duplicate())
+                        {
+                            partition.metrics().onAppend(info.bytes(), info.lastOffset() - info.firstOffset() + 1);
+                        }
+                        return info;
+                    }
+                    catch (final OspreyException e)
+                    {
+                        LOG.info("Rejected produce to {}: {}", partition.topicPartition(), e.getMessage());
+                        failure = error(index, e.errorCode(), e.getMessage());
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        LOG.error("Append to {} failed", partition.topicPartition(), e);
+                        failure = error(index, ErrorCode.UNKNOWN_SERVER_ERROR,
+                            "Append to " + partition.topicPartition() + " failed: " + e);
+                    }
+                    return null;
                 }
 
                 @Override
@@ -113,11 +180,6 @@ public final class ProduceHandler
                 @Override
                 public void complete()
                 {
-                    results[item.topicIndex][item.partitionIndex] = result;
-                    if (outstanding.decrementAndGet() == 0)
-                    {
-                        respond(ctx, request, results);
-                    }
                     try
                     {
                         item.partition.onNewData();
@@ -125,6 +187,24 @@ public final class ProduceHandler
                     catch (final RuntimeException e)
                     {
                         LOG.error("Waking delayed fetches of {} failed", item.partition.topicPartition(), e);
+                    }
+                    if (request.acks() != -1 || result.errorCode() != ErrorCode.NONE.code)
+                    {
+                        finish(result);
+                        return;
+                    }
+                    final ProduceResponse.PartitionResponse appended = result;
+                    item.partition.awaitHighWatermark(lastOffset, request.timeoutMs(), error ->
+                        finish(error == ErrorCode.NONE ? appended : error(item.partition.topicPartition().partition(), error,
+                            replicationErrorMessage(error, item.partition))));
+                }
+
+                private void finish(final ProduceResponse.PartitionResponse r)
+                {
+                    results[item.topicIndex][item.partitionIndex] = r;
+                    if (outstanding.decrementAndGet() == 0)
+                    {
+                        respond(ctx, request, results);
                     }
                 }
             });
@@ -151,35 +231,21 @@ public final class ProduceHandler
             "acks must be -1 (all), 0 or 1, not " + request.acks();
     }
 
-    private static ProduceResponse.PartitionResponse append(final Pending item, final long nowMs)
+    /** The message for a replication failure, in Kafka's words where Kafka has them. */
+    static String replicationErrorMessage(final ErrorCode code, final Partition partition)
     {
-        final Partition partition = item.partition;
-        if (partition.isDeleted())
+        final List<Integer> isr = partition.isr();
+        return switch (code)
         {
-            return error(partition.topicPartition().partition(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-                "Topic " + partition.topicPartition().topic() + " was deleted");
-        }
-        try
-        {
-            final LogAppendInfo info = partition.log().appendAsLeader(item.records.buffer(), partition.leaderEpoch(), nowMs);
-            if (!info.duplicate())
-            {
-                partition.metrics().onAppend(info.bytes(), info.lastOffset() - info.firstOffset() + 1);
-            }
-            return new ProduceResponse.PartitionResponse(partition.topicPartition().partition(), ErrorCode.NONE.code,
-                info.firstOffset(), info.logAppendTimeMs(), partition.log().logStartOffset(), List.of(), null, null);
-        }
-        catch (final OspreyException e)
-        {
-            LOG.info("Rejected produce to {}: {}", partition.topicPartition(), e.getMessage());
-            return error(partition.topicPartition().partition(), e.errorCode(), e.getMessage());
-        }
-        catch (final RuntimeException e)
-        {
-            LOG.error("Append to {} failed", partition.topicPartition(), e);
-            return error(partition.topicPartition().partition(), ErrorCode.UNKNOWN_SERVER_ERROR,
-                "Append to " + partition.topicPartition() + " failed: " + e);
-        }
+            case NOT_ENOUGH_REPLICAS -> "The size of the current ISR " + isr + " is insufficient to satisfy the min.isr " +
+                "requirement of " + partition.minInsyncReplicas() + " for partition " + partition.topicPartition();
+            case NOT_ENOUGH_REPLICAS_AFTER_APPEND -> "The write to " + partition.topicPartition() + " was appended, but the ISR " +
+                isr + " shrank below min.insync.replicas=" + partition.minInsyncReplicas() + " before it was replicated";
+            case REQUEST_TIMED_OUT -> "The write to " + partition.topicPartition() + " was appended but not replicated to the " +
+                "ISR " + isr + " within the request timeout";
+            case NOT_LEADER_OR_FOLLOWER -> "Leadership of " + partition.topicPartition() + " moved before the write was replicated";
+            default -> code + " for " + partition.topicPartition();
+        };
     }
 
     /**

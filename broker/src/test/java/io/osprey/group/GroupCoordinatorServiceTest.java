@@ -34,7 +34,7 @@ import io.osprey.server.PartitionManager;
 class GroupCoordinatorServiceTest
 {
     private final AtomicLong clock = new AtomicLong(1_000_000);
-    private final GroupConfig config = new GroupConfig(1, 300_000, 0, 1000, 24L * 3600 * 1000, 600_000, 4096, 4, (short)1, 1 << 20);
+    private final GroupConfig config = new GroupConfig(1, 300_000, 0, 1000, 24L * 3600 * 1000, 600_000, 4096, 4, (short)1, 1 << 20, 5000);
     private final GroupCoordinatorService service = new GroupCoordinatorService(config, null, null, 1, clock::get);
 
     @AfterEach
@@ -93,7 +93,7 @@ class GroupCoordinatorServiceTest
         topics.put("t", new TopicInfo("t", UUID.randomUUID(), parts, new TreeMap<>()));
         final MetadataCache metadata = new MetadataCache();
         metadata.onImage(new MetadataImage(new TreeMap<>(), topics, 0L, 1L, new TreeMap<>()));
-        final PartitionManager partitions = new PartitionManager(null, metadata, null, null, 1, null);
+        final PartitionManager partitions = new PartitionManager(null, metadata, null, null, 1, null, null);
         final GroupCoordinatorService multiBroker = new GroupCoordinatorService(config, partitions, null, 1, clock::get);
         try
         {

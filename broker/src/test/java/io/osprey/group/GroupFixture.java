@@ -69,7 +69,7 @@ final class GroupFixture
 
     GroupFixture(final int initialDelayMs)
     {
-        config = new GroupConfig(1, 300_000, initialDelayMs, 1000, 24L * 3600 * 1000, 600_000, 4096, 4, (short)1, 1 << 20);
+        config = new GroupConfig(1, 300_000, initialDelayMs, 1000, 24L * 3600 * 1000, 600_000, 4096, 4, (short)1, 1 << 20, 5000);
         coordinator = new GroupCoordinator(config, this::append, tp -> !tp.topic().startsWith("missing"), () -> "id" + (ids++));
         coordinator.onTopicReady(4);
         for (int p = 0; p < 4; p++)

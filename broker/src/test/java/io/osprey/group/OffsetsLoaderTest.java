@@ -20,7 +20,7 @@ class OffsetsLoaderTest
     Path tmp;
 
     /** Builds batches as the broker does: one builder reused for every append. */
-    private final OffsetsTopicLog batches = new OffsetsTopicLog(null, completion -> { });
+    private final OffsetsTopicLog batches = new OffsetsTopicLog(null, completion -> { }, 5000);
 
     private void append(final PartitionLog log, final OffsetsRecord... records)
     {

@@ -119,14 +119,14 @@ class ClusterProcessTest
 
     @Test
     @Order(2)
-    void shouldRefuseReplicationUntilItIsImplemented() throws Exception
+    void shouldRefuseMoreReplicasThanBrokers() throws Exception
     {
         try (Admin admin = admin(nodes.get(2)))
         {
-            final var result = admin.createTopics(List.of(new NewTopic("replicated", 3, (short)3))).all();
+            final var result = admin.createTopics(List.of(new NewTopic("over-replicated", 3, (short)4))).all();
             final Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> result.get(30, TimeUnit.SECONDS));
             assertThat(failure).hasCauseInstanceOf(InvalidReplicationFactorException.class);
-            assertThat(failure.getCause()).hasMessageContaining("replication is not implemented yet; use replication.factor=1");
+            assertThat(failure.getCause()).hasMessageContaining("must be between 1 and the 3 available broker(s)");
         }
     }
 

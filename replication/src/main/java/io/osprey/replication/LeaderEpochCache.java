@@ -10,7 +10,9 @@ import java.util.List;
  * <p>
  * Replication uses it to find where a follower's log diverges from the leader's: the end
  * offset of epoch E is the start offset of the first epoch after E (or the log end offset for
- * the latest epoch). Pure and deterministic; not thread-safe: owned by the partition's writer.
+ * the latest epoch). Pure and deterministic. Written by the partition's writer; every method
+ * is synchronized because a leader answers followers' fetches from network threads while its
+ * writer appends and applies retention (uncontended in practice).
  * Persistence is the caller's job: {@link #entries()} gives what to write.
  */
 public final class LeaderEpochCache
@@ -51,7 +53,7 @@ public final class LeaderEpochCache
      *
      * @return true when the cache changed and should be persisted.
      */
-    public boolean assign(final int epoch, final long startOffset)
+    public synchronized boolean assign(final int epoch, final long startOffset)
     {
         if (epoch < 0 || startOffset < 0)
         {
@@ -73,12 +75,12 @@ public final class LeaderEpochCache
         return true;
     }
 
-    public int latestEpoch()
+    public synchronized int latestEpoch()
     {
         return entries.isEmpty() ? UNDEFINED_EPOCH : entries.get(entries.size() - 1).epoch();
     }
 
-    public int earliestEpoch()
+    public synchronized int earliestEpoch()
     {
         return entries.isEmpty() ? UNDEFINED_EPOCH : entries.get(0).epoch();
     }
@@ -88,7 +90,7 @@ public final class LeaderEpochCache
      * or {@code logEndOffset} for the latest one. {@link EpochEnd#UNDEFINED} when the requested
      * epoch is older than every entry.
      */
-    public EpochEnd endOffsetFor(final int requestedEpoch, final long logEndOffset)
+    public synchronized EpochEnd endOffsetFor(final int requestedEpoch, final long logEndOffset)
     {
         if (requestedEpoch == UNDEFINED_EPOCH || entries.isEmpty())
         {
@@ -123,7 +125,7 @@ public final class LeaderEpochCache
      * {@link #endOffsetFor} (Kafka's elected leader would answer the same, see above).
      * {@link EpochEnd#UNDEFINED} only for {@link #UNDEFINED_EPOCH}.
      */
-    public EpochEnd offsetForLeaderEpoch(final int requestedEpoch, final long logEndOffset)
+    public synchronized EpochEnd offsetForLeaderEpoch(final int requestedEpoch, final long logEndOffset)
     {
         if (requestedEpoch == UNDEFINED_EPOCH)
         {
@@ -144,7 +146,7 @@ public final class LeaderEpochCache
      * answers an older epoch or an end below {@code fetchOffset} (Kafka's diverging-epoch rule).
      * A follower with an empty log ({@link #UNDEFINED_EPOCH}) never diverges.
      */
-    public boolean followerDiverges(final int lastFetchedEpoch, final long fetchOffset, final long logEndOffset)
+    public synchronized boolean followerDiverges(final int lastFetchedEpoch, final long fetchOffset, final long logEndOffset)
     {
         if (lastFetchedEpoch == UNDEFINED_EPOCH)
         {
@@ -177,7 +179,7 @@ public final class LeaderEpochCache
     }
 
     /** The epoch that wrote {@code offset}, or {@link #UNDEFINED_EPOCH}. */
-    public int epochForOffset(final long offset)
+    public synchronized int epochForOffset(final long offset)
     {
         for (int i = entries.size() - 1; i >= 0; i--)
         {
@@ -194,7 +196,7 @@ public final class LeaderEpochCache
      *
      * @return true when the cache changed.
      */
-    public boolean truncateFromEnd(final long endOffset)
+    public synchronized boolean truncateFromEnd(final long endOffset)
     {
         boolean changed = false;
         while (!entries.isEmpty() && entries.get(entries.size() - 1).startOffset() >= endOffset)
@@ -211,7 +213,7 @@ public final class LeaderEpochCache
      *
      * @return true when the cache changed.
      */
-    public boolean truncateFromStart(final long startOffset)
+    public synchronized boolean truncateFromStart(final long startOffset)
     {
         boolean changed = false;
         while (entries.size() > 1 && entries.get(1).startOffset() <= startOffset)
@@ -227,18 +229,18 @@ public final class LeaderEpochCache
         return changed;
     }
 
-    public List<Entry> entries()
+    public synchronized List<Entry> entries()
     {
         return Collections.unmodifiableList(new ArrayList<>(entries));
     }
 
-    public void clear()
+    public synchronized void clear()
     {
         entries.clear();
     }
 
     @Override
-    public String toString()
+    public synchronized String toString()
     {
         return "LeaderEpochCache" + entries;
     }
