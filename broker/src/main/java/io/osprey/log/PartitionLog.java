@@ -887,6 +887,14 @@ public final class PartitionLog implements AutoCloseable
             {
                 break;
             }
+            // As Kafka: only segments wholly below the high watermark go. Records above it are not
+            // yet on every in-sync replica; deleting them would move followers past them and let an
+            // acks=all write count as replicated while no replica holds it.
+            final Map.Entry<Long, Segment> next = segments.higherEntry(oldest.baseOffset());
+            if (next == null || next.getKey() > highWatermark())
+            {
+                break;
+            }
             segments.remove(oldest.baseOffset());
             if (excess != Long.MIN_VALUE)
             {
