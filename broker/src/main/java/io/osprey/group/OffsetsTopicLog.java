@@ -78,6 +78,7 @@ final class OffsetsTopicLog implements GroupLog
         {
             private ErrorCode result = ErrorCode.NONE;
             private long lastOffset = -1;
+            private int epoch = -1;
 
             @Override
             public PartitionLog log()
@@ -93,8 +94,15 @@ final class OffsetsTopicLog implements GroupLog
                     result = ErrorCode.NOT_LEADER_OR_FOLLOWER;
                     return;
                 }
+                // As Kafka's coordinator (acks=-1): refused before the append when the ISR is too small.
+                if (partition.checkEnoughReplicas() != ErrorCode.NONE)
+                {
+                    result = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+                    return;
+                }
                 try
                 {
+                    epoch = partition.leaderEpochOnAgent();
                     lastOffset = partition.appendAsLeader(batch, agentNowMs).lastOffset();
                 }
                 catch (final OspreyException e)
@@ -127,7 +135,7 @@ final class OffsetsTopicLog implements GroupLog
                 }
                 // As acks=all: a commit is answered once every in-sync replica holds it (Kafka maps the
                 // replication failures to COORDINATOR_NOT_AVAILABLE, which the consumer retries).
-                partition.awaitHighWatermark(lastOffset, commitTimeoutMs, replicated ->
+                partition.awaitHighWatermark(epoch, lastOffset, commitTimeoutMs, replicated ->
                 {
                     final ErrorCode mapped = switch (replicated)
                     {

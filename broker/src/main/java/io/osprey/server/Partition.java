@@ -55,6 +55,16 @@ public final class Partition
 
         /** Whether the image lets {@code brokerId} join an ISR (registered, not fenced, not shutting down). */
         boolean isEligibleForIsr(int brokerId);
+
+        /** The committed ISR of a partition this broker leads changed size (metrics). */
+        default void onIsrChanged(final int oldSize, final int newSize)
+        {
+        }
+    }
+
+    /** Replication lag of a partition on its leader, for metrics: the largest follower lag in records. */
+    public record LeaderLag(long logEndOffset, long highWatermark, long maxFollowerLag, int isrSize, int replicas)
+    {
     }
 
     /** One partition of a follower's fetch as the leader judged it, for the fetch response. */
@@ -71,6 +81,8 @@ public final class Partition
     private final int localBrokerId;
     private final ReplicaControl control;
     private final Timer timer;
+    /** control::isEligibleForIsr, made once: the follower fetch path must not allocate it per fetch. */
+    private final java.util.function.IntPredicate eligibleForIsr;
     private final ConcurrentLinkedQueue<DelayedFetch> waiters = new ConcurrentLinkedQueue<>();
     private final Object replicaLock = new Object();
     /** Guarded by replicaLock; replaced only on the agent thread. */
@@ -79,8 +91,10 @@ public final class Partition
     private FollowerState followerState;
     /** Guarded by replicaLock. */
     private final List<DelayedProduce> awaitingHighWatermark = new ArrayList<>();
-    /** The image state last handed to the agent; metadata thread only. */
-    private PartitionInfo appliedState;
+    /** Guarded by replicaLock: the pending proposal whose request failed (no answer), to resend. */
+    private IsrProposal unanswered;
+    /** The image state last handed to the agent; written on the metadata thread, read by metrics. */
+    private volatile PartitionInfo appliedState;
     private volatile long highWatermark;
     private volatile int leaderEpoch;
     private volatile int leaderId = PartitionInfo.NO_LEADER;
@@ -100,7 +114,11 @@ public final class Partition
         this.localBrokerId = localBrokerId;
         this.control = control;
         this.timer = timer;
+        this.eligibleForIsr = control == null ? id -> false : control::isEligibleForIsr;
         this.highWatermark = Math.min(log.storedHighWatermark(), log.logEndOffset());
+        // From now on the log's high watermark is the replicated one (the cleaner stops below it),
+        // not its log end, even before this partition's role is known.
+        log.updateHighWatermark(highWatermark);
     }
 
     public TopicPartition topicPartition()
@@ -160,6 +178,39 @@ public final class Partition
     public int minInsyncReplicas()
     {
         return minInsyncReplicas;
+    }
+
+    /** This partition's replication lag if this node leads it, else null; any thread (metrics). */
+    public LeaderLag leaderLag()
+    {
+        synchronized (replicaLock)
+        {
+            final LeaderReplicaState s = leaderState;
+            if (s == null)
+            {
+                return null;
+            }
+            long maxLag = 0;
+            int replicas = 1;
+            for (final int r : appliedReplicas(s))
+            {
+                final io.osprey.replication.ReplicaProgress f = s.follower(r);
+                if (f != null)
+                {
+                    replicas++;
+                    // A follower not heard from in this epoch lags by everything the leader holds.
+                    final long followerEnd = Math.max(0, f.logEndOffset());
+                    maxLag = Math.max(maxLag, s.logEndOffset() - followerEnd);
+                }
+            }
+            return new LeaderLag(s.logEndOffset(), s.highWatermark(), maxLag, s.isr().size(), replicas);
+        }
+    }
+
+    private List<Integer> appliedReplicas(final LeaderReplicaState s)
+    {
+        final PartitionInfo applied = appliedState;
+        return applied == null ? s.isr() : applied.replicas();
     }
 
     /** The committed ISR as the leader holds it, or null when this node does not lead. */
@@ -232,10 +283,12 @@ public final class Partition
                 // Same leader epoch: an ISR or replica-set change the controller committed.
                 try
                 {
+                    final int before = leaderState.isr().size();
                     if (leaderState.onPartitionState(state.partitionEpoch(), state.replicas(), state.isr(), nowMs))
                     {
                         done = highWatermarkAdvancedLocked();
                     }
+                    control.onIsrChanged(before, leaderState.isr().size());
                 }
                 catch (final IllegalStateException e)
                 {
@@ -281,6 +334,7 @@ public final class Partition
                 followerState.leaderId() != state.leader())
             {
                 followerState = new FollowerState(state.leader(), state.leaderEpoch(), highWatermark, log.logEndOffset());
+                publishHighWatermarkLocked();
             }
         }
         completeAll(failed);
@@ -290,14 +344,14 @@ public final class Partition
     // ---------------------------------------------------------------- leader: appends (agent thread)
 
     /** The leader epoch this node leads in, or -1; agent thread. */
-    int leaderEpochOnAgent()
+    public int leaderEpochOnAgent()
     {
         final LeaderReplicaState s = leaderState;
         return s == null ? -1 : s.leaderEpoch();
     }
 
     /** acks=all before the append: NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas; agent thread. */
-    ErrorCode checkEnoughReplicas()
+    public ErrorCode checkEnoughReplicas()
     {
         synchronized (replicaLock)
         {
@@ -356,15 +410,19 @@ public final class Partition
      * Calls {@code callback} once the high watermark passes {@code lastOffset} (NONE, or
      * NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR fell below min.insync.replicas meanwhile),
      * or with NOT_LEADER_OR_FOLLOWER when leadership moves first, or REQUEST_TIMED_OUT after
-     * {@code timeoutMs}. Any thread; the callback runs on whichever thread settles it.
+     * {@code timeoutMs}. The batch must have been appended in {@code leaderEpoch}: if this node
+     * no longer leads in that epoch, the batch may have been truncated meanwhile, and the answer
+     * is NOT_LEADER_OR_FOLLOWER. Any thread; the callback runs on whichever thread settles it.
      */
-    public void awaitHighWatermark(final long lastOffset, final long timeoutMs, final Consumer<ErrorCode> callback)
+    public void awaitHighWatermark(final int leaderEpoch, final long lastOffset, final long timeoutMs,
+        final Consumer<ErrorCode> callback)
     {
         final DelayedProduce d = new DelayedProduce(lastOffset, callback);
         synchronized (replicaLock)
         {
-            if (leaderState == null)
+            if (leaderState == null || leaderState.leaderEpoch() != leaderEpoch)
             {
+                // Appended in another leader epoch: the batch may have been truncated since.
                 d.result = deleted ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NOT_LEADER_OR_FOLLOWER;
             }
             else if (leaderState.isCommitted(lastOffset))
@@ -394,20 +452,42 @@ public final class Partition
         d.complete();
     }
 
-    /** Maintenance on the agent: proposes followers that lag {@code replicaLagTimeMaxMs} out of the ISR. */
+    /**
+     * Maintenance on the agent: proposes followers that lag {@code replicaLagTimeMaxMs} out of the
+     * ISR, and resends a pending proposal whose request got no answer (it stays pending: it may
+     * have taken effect).
+     */
     void maybeShrinkIsr(final long nowMs, final long replicaLagTimeMaxMs)
     {
         final LeaderReplicaState state;
-        final IsrProposal proposal;
+        IsrProposal proposal;
+        boolean resend = false;
         synchronized (replicaLock)
         {
             state = leaderState;
-            proposal = state == null ? null : state.maybeProposeShrink(nowMs, replicaLagTimeMaxMs);
+            if (state == null)
+            {
+                return;
+            }
+            proposal = state.maybeProposeShrink(nowMs, replicaLagTimeMaxMs);
+            if (proposal == null && unanswered != null && unanswered == state.pendingProposal())
+            {
+                proposal = unanswered;
+                resend = true;
+            }
+            unanswered = null;
         }
         if (proposal != null)
         {
-            LOG.info("{}: proposing ISR shrink {} -> {} (followers behind for {} ms)", topicPartition, state.isr(),
-                proposal.newIsr(), replicaLagTimeMaxMs);
+            if (resend)
+            {
+                LOG.info("{}: resending ISR proposal {} (its request got no answer)", topicPartition, proposal.newIsr());
+            }
+            else
+            {
+                LOG.info("{}: proposing ISR shrink {} -> {} (followers behind for {} ms)", topicPartition, state.isr(),
+                    proposal.newIsr(), replicaLagTimeMaxMs);
+            }
             control.alterPartition(this, state, proposal);
         }
     }
@@ -422,14 +502,20 @@ public final class Partition
             {
                 return;
             }
-            if (state.onAlterPartitionResponse(proposal, error))
+            if (error == ErrorCode.REQUEST_TIMED_OUT)
+            {
+                // No answer: the controller may or may not have applied it. Keep it pending; maintenance resends it.
+                unanswered = proposal;
+            }
+            else if (state.onAlterPartitionResponse(proposal, error))
             {
                 done = highWatermarkAdvancedLocked();
             }
         }
         if (error != ErrorCode.NONE)
         {
-            LOG.info("{}: ISR proposal {} refused: {}", topicPartition, proposal.newIsr(), error);
+            LOG.info("{}: ISR proposal {} not applied: {}{}", topicPartition, proposal.newIsr(), error,
+                LeaderReplicaState.isDefiniteRefusal(error) ? "" : " (kept pending until newer metadata arrives)");
         }
         if (done != null)
         {
@@ -459,6 +545,11 @@ public final class Partition
             {
                 return new FollowerFetch(ErrorCode.NOT_LEADER_OR_FOLLOWER, false, null, -1, -1);
             }
+            if (fetchOffset < log.logStartOffset())
+            {
+                // As Kafka: a read that cannot be served records no position; the follower starts over at the log start.
+                return new FollowerFetch(ErrorCode.OFFSET_OUT_OF_RANGE, false, null, state.logEndOffset(), state.highWatermark());
+            }
             final long hwBefore = state.highWatermark();
             final FollowerFetchStatus status = state.onFollowerFetch(replicaId, replicaBrokerEpoch, currentLeaderEpoch,
                 lastFetchedEpoch, fetchOffset, log.leaderEpochCache(), nowMs);
@@ -475,7 +566,7 @@ public final class Partition
                     {
                         done = highWatermarkAdvancedLocked();
                     }
-                    proposal = state.maybeProposeExpand(control::isEligibleForIsr);
+                    proposal = state.maybeProposeExpand(eligibleForIsr);
                 }
                 result = new FollowerFetch(status.errorCode(), false, null, state.logEndOffset(), state.highWatermark());
             }
@@ -483,7 +574,9 @@ public final class Partition
         if (done != null)
         {
             completeAll(done);
-            onNewData();
+            // Not inline: this may run inside a delayed fetch's attempt (its re-read), and waking the
+            // waiters from there would re-enter that fetch (a second response) or lock two of them.
+            wakeWaitersLater();
         }
         if (proposal != null)
         {
@@ -578,11 +671,16 @@ public final class Partition
             LOG.info("{}: behind the leader's log start {}; starting over there", topicPartition, leaderLogStart);
             log.truncateFullyAndStartAt(leaderLogStart, nowMs);
         }
-        else if (leaderHighWatermark >= 0 && leaderHighWatermark < log.logEndOffset())
+        else
         {
-            LOG.info("{}: ahead of the leader; truncating from {} to its high watermark {}", topicPartition, log.logEndOffset(),
-                leaderHighWatermark);
-            log.truncateTo(leaderHighWatermark);
+            // A new leader's high watermark may lag what was committed; never drop below what this
+            // replica already knew to be committed (every ISR member, the leader included, holds it).
+            final long keep = Math.max(leaderHighWatermark, highWatermark);
+            if (keep >= 0 && keep < log.logEndOffset())
+            {
+                LOG.info("{}: ahead of the leader; truncating from {} to {}", topicPartition, log.logEndOffset(), keep);
+                log.truncateTo(keep);
+            }
         }
         synchronized (replicaLock)
         {
@@ -662,6 +760,15 @@ public final class Partition
             {
                 LOG.error("{}: completing a waiting write failed", topicPartition, e);
             }
+        }
+    }
+
+    /** Wakes the delayed fetches from the log agent's thread; dropped when its queue is full (they time out instead). */
+    private void wakeWaitersLater()
+    {
+        if (!waiters.isEmpty())
+        {
+            agent.offer(nowMs -> onNewData());
         }
     }
 

@@ -310,6 +310,15 @@ public final class PartitionManager implements Partition.ReplicaControl
     }
 
     @Override
+    public void onIsrChanged(final int oldSize, final int newSize)
+    {
+        if (metrics != null)
+        {
+            metrics.onIsrChange(oldSize, newSize);
+        }
+    }
+
+    @Override
     public boolean isEligibleForIsr(final int brokerId)
     {
         return metadata.image().isLive(brokerId);

@@ -94,6 +94,7 @@ public final class ProduceHandler
             {
                 private ProduceResponse.PartitionResponse result;
                 private long lastOffset;
+                private int appendEpoch;
 
                 @Override
                 public PartitionLog log()
@@ -148,6 +149,7 @@ public final class ProduceHandler
                     }
                     try
                     {
+                        appendEpoch = epoch;
                         final LogAppendInfo info = partition.appendAsLeader(item.records.buffer(), epoch, nowMs);
                         if (!info.duplicate())
                         {
@@ -194,7 +196,7 @@ public final class ProduceHandler
                         return;
                     }
                     final ProduceResponse.PartitionResponse appended = result;
-                    item.partition.awaitHighWatermark(lastOffset, request.timeoutMs(), error ->
+                    item.partition.awaitHighWatermark(appendEpoch, lastOffset, request.timeoutMs(), error ->
                         finish(error == ErrorCode.NONE ? appended : error(item.partition.topicPartition().partition(), error,
                             replicationErrorMessage(error, item.partition))));
                 }

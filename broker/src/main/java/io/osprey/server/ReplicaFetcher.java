@@ -75,7 +75,9 @@ final class ReplicaFetcher implements Runnable
     private final Object wakeup = new Object();
     private final Thread thread;
     private volatile boolean running = true;
-    private ReplicaConnection connection;
+    private volatile ReplicaConnection connection;
+    /** Where the next round starts in the partition list: rotating it keeps a busy partition from starving the rest. */
+    private int rotation;
 
     ReplicaFetcher(final int sourceBrokerId, final Settings settings, final IntFunction<String> endpoints)
     {
@@ -130,14 +132,8 @@ final class ReplicaFetcher implements Runnable
         {
             c.close();
         }
-        try
-        {
-            thread.join(5_000);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
+        // No join: this runs on the metadata thread, which must not wait for a fetch in flight;
+        // the thread sees running=false and ends by itself.
     }
 
     @Override
@@ -186,10 +182,16 @@ final class ReplicaFetcher implements Runnable
     private boolean fetchOnce() throws IOException, InterruptedException
     {
         final long nowMs = System.currentTimeMillis();
-        final Map<String, List<FetchRequest.FetchPartition>> byTopic = new HashMap<>();
+        final Map<String, List<FetchRequest.FetchPartition>> byTopic = new java.util.LinkedHashMap<>();
         final Map<TopicPartition, FetchState> sent = new HashMap<>();
-        for (final FetchState st : partitions.values())
+        final List<FetchState> all = new ArrayList<>(partitions.values());
+        final int n = all.size();
+        rotation = n == 0 ? 0 : (rotation + 1) % n;
+        for (int i = 0; i < n; i++)
         {
+            // The leader fills the response in request order up to its byte budget: start at another
+            // partition each round so that the last ones are not always left out.
+            final FetchState st = all.get((rotation + i) % n);
             if (st.retryAtMs > nowMs || st.partition.isDeleted())
             {
                 continue;
@@ -245,13 +247,26 @@ final class ReplicaFetcher implements Runnable
                     if (diverging != null && (diverging.epoch() >= 0 || diverging.endOffset() >= 0))
                     {
                         final LeaderEpochCache.EpochEnd answer = new LeaderEpochCache.EpochEnd(diverging.epoch(), diverging.endOffset());
-                        tasks.add(() -> st.partition.truncateAsFollower(st.leaderEpoch, answer));
+                        tasks.add(() ->
+                        {
+                            if (st.partition.truncateAsFollower(st.leaderEpoch, answer) < 0)
+                            {
+                                st.retryAtMs = System.currentTimeMillis() + Math.min(settings.backoffMs(), 200);
+                            }
+                        });
                     }
                     else
                     {
                         final ByteBuffer records = pd.records() instanceof MemoryRecords m ? m.buffer() : null;
                         final long hw = pd.highWatermark();
-                        tasks.add(() -> st.partition.appendAsFollower(st.leaderEpoch, records, hw, System.currentTimeMillis()));
+                        tasks.add(() ->
+                        {
+                            if (!st.partition.appendAsFollower(st.leaderEpoch, records, hw, System.currentTimeMillis()))
+                            {
+                                // The agent has not taken the new role yet (or dropped it): do not refetch at once.
+                                st.retryAtMs = System.currentTimeMillis() + Math.min(settings.backoffMs(), 200);
+                            }
+                        });
                     }
                     targets.add(st);
                 }

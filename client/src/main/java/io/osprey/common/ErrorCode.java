@@ -88,6 +88,8 @@ public enum ErrorCode
     INCONSISTENT_TOPIC_ID(103, true),
     UNKNOWN_TOPIC_ID(100, true),
     INCONSISTENT_CLUSTER_ID(104, false),
+    /** Kafka: AlterPartition based on a stale partition epoch ("The given version is stale"). */
+    INVALID_UPDATE_VERSION(95, false),
     /** Kafka: "The new ISR contains at least one ineligible replica." (AlterPartition, KIP-903). */
     INELIGIBLE_REPLICA(107, false),
     FENCED_MEMBER_EPOCH(110, false),

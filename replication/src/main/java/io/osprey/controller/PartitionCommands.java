@@ -21,7 +21,7 @@ final class PartitionCommands
      * Kafka answers a stale partition epoch with INVALID_UPDATE_VERSION (95), which
      * {@link ErrorCode} does not list yet; INVALID_REQUEST with a message stands in until it does.
      */
-    static final ErrorCode STALE_PARTITION_EPOCH = ErrorCode.INVALID_REQUEST;
+    static final ErrorCode STALE_PARTITION_EPOCH = ErrorCode.INVALID_UPDATE_VERSION;
 
     /**
      * Applies a leader's ISR proposal. Refused when the proposer's leader epoch is old (a newer

@@ -22,7 +22,7 @@ import java.util.function.IntPredicate;
  *     high watermark and at least the offset where this leader epoch began (so it holds every
  *     record the new leader inherited).</li>
  * <li>At most one proposal is in flight. It takes effect only when the committed partition state
- *     arrives ({@link #onPartitionState}); a refusal drops it.</li>
+ *     arrives ({@link #onPartitionState}); only a definite refusal drops it.</li>
  * </ul>
  * Protocol: Kafka's follower Fetch (replica id, current leader epoch, last fetched epoch) and
  * AlterPartition. Not thread-safe: owned by the partition's log agent, which must also apply
@@ -329,21 +329,35 @@ public final class LeaderReplicaState
     }
 
     /**
-     * The controller answered {@code proposal}. A refusal drops it (the controller changed nothing,
-     * and a resend with the same sequence gets the same refusal); an acceptance changes nothing
-     * here, since the committed partition state arrives on its own. An answer to anything but
-     * the pending proposal is ignored.
+     * The controller answered {@code proposal}. Only a definite refusal drops it
+     * ({@link #isDefiniteRefusal}: the controller changed nothing and nothing newer is on its way
+     * that settles it); an acceptance changes nothing here, since the committed partition state
+     * arrives on its own. Any other error (a stale partition or leader epoch, a timeout) keeps it
+     * pending until a newer partition state arrives, as Kafka does: the proposal may have taken
+     * effect (a resend under a new sequence is refused as stale), and dropping it would let the
+     * high watermark pass a member the controller's ISR may already hold. An answer to anything
+     * but the pending proposal is ignored.
      *
      * @return true when the high watermark advanced: a refused expansion's members no longer hold it.
      */
     public boolean onAlterPartitionResponse(final IsrProposal proposal, final ErrorCode error)
     {
-        if (proposal != pending || error == ErrorCode.NONE)
+        if (proposal != pending || error == ErrorCode.NONE || !isDefiniteRefusal(error))
         {
             return false;
         }
         clearPending();
         return maybeIncrementHighWatermark();
+    }
+
+    /**
+     * Errors that prove the controller did not apply a proposal and will publish no state for
+     * it: an ineligible member (KIP-903) or a malformed ISR. Stale epochs are not among them: the
+     * proposal (or a resend of it) may have been applied, and the newer state is coming.
+     */
+    public static boolean isDefiniteRefusal(final ErrorCode error)
+    {
+        return error == ErrorCode.INELIGIBLE_REPLICA || error == ErrorCode.INVALID_REQUEST;
     }
 
     /**
