@@ -72,6 +72,10 @@ final class NodeStatus
         }
         final MetadataImage image = broker != null ? broker.metadata().image() : controller.image();
         writePartitionGauges(out, image, broker != null ? node.config().nodeId() : -1);
+        if (broker != null)
+        {
+            writeReplicationGauges(out, broker.partitions());
+        }
         out.family("osprey_metadata_last_applied_offset", "gauge", "Offset of the last metadata record this node applied.");
         out.sample("osprey_metadata_last_applied_offset", "", image.lastAppliedOffset());
         out.family("osprey_active_controller", "gauge", "1 when this node's controller voter leads the quorum, else 0.");
@@ -83,6 +87,28 @@ final class NodeStatus
             out.sample("osprey_controller_elections_total", "", controller.electionCount());
         }
         return out.toString();
+    }
+
+    /** Follower lag of the partitions this broker leads, from the leaders' replication state. */
+    private static void writeReplicationGauges(final PrometheusText out, final PartitionManager partitions)
+    {
+        long maxLag = 0;
+        long sumLag = 0;
+        for (final Partition p : partitions.partitions())
+        {
+            final Partition.LeaderLag lag = p.leaderLag();
+            if (lag != null)
+            {
+                maxLag = Math.max(maxLag, lag.maxFollowerLag());
+                sumLag += lag.maxFollowerLag();
+            }
+        }
+        out.family("osprey_replica_max_lag_records", "gauge",
+            "Largest follower lag, in records behind the leader's log end, over the partitions this broker leads.");
+        out.sample("osprey_replica_max_lag_records", "", maxLag);
+        out.family("osprey_replica_lag_records_sum", "gauge",
+            "Sum over the partitions this broker leads of their most lagging follower's lag, in records.");
+        out.sample("osprey_replica_lag_records_sum", "", sumLag);
     }
 
     /** Partition counts from {@code image}; leader-based ones only when {@code brokerId} is a broker on this node. */

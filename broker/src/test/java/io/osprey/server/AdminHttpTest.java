@@ -135,6 +135,10 @@ class AdminHttpTest
         assertThat(sample(body, "osprey_topic_bytes_out_total{topic=\"" + TOPIC + "\"}")).isGreaterThan(0);
         assertThat(sample(body, "osprey_offline_partitions")).isZero();
         assertThat(sample(body, "osprey_under_replicated_partitions")).isZero();
+        // One replica: nothing to shrink, expand or lag behind.
+        assertThat(sample(body, "osprey_isr_shrinks_total")).isZero();
+        assertThat(sample(body, "osprey_isr_expands_total")).isZero();
+        assertThat(sample(body, "osprey_replica_max_lag_records")).isZero();
         assertThat(sample(body, "osprey_active_controller")).isEqualTo(1);
         assertThat(body).contains("# TYPE osprey_log_flush_time_seconds histogram");
     }
