@@ -36,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * its own embedded media driver.
  * <p>
  * Commands: {@link #submit} stamps the command with this client's id and the next sequence and
- * returns a future of the committed response. Commands go one at a time, in submission order:
+ * returns a future of the committed response. Commands go one at a time, in submission order
+ * (broker heartbeats excepted: they go ahead of queued commands, so a lease is renewed in time):
  * the quorum deduplicates by the last sequence per client id, so a resend is only safe while
  * it is the newest command. An unanswered command is resent after a leader change, after a
  * reconnect, and every {@code resendIntervalMs}; the state machine answers a resend from its
@@ -306,7 +307,17 @@ public final class ControllerClient implements AutoCloseable
                 work++;
                 if (o instanceof Pending p)
                 {
-                    waiting.add(p);
+                    if (p.command() instanceof Command.BrokerHeartbeat)
+                    {
+                        // A lease renewal jumps the queue: a burst of ISR changes (a broker rejoining
+                        // dozens of partitions) must not hold it past the session timeout and fence
+                        // the very broker sending them. It still waits for the command in flight.
+                        waiting.addFirst(p);
+                    }
+                    else
+                    {
+                        waiting.add(p);
+                    }
                 }
                 else if (o instanceof Subscription s)
                 {
