@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of Apache Kafka and Osprey on this machine, single node each.
+# Side-by-side benchmark of Apache Kafka and Osprey on this machine: single node each, or
+# three-node clusters with replication factor 3.
 #
-#   scripts/bench-vs-kafka.sh [--quick] [--records N] [--rate-seconds S] [--out FILE] [--keep] [--nodes 1]
+#   scripts/bench-vs-kafka.sh [--quick] [--records N] [--rate-seconds S] [--out FILE] [--keep] [--nodes 1|3]
 #
 #   --quick           a small matrix for a smoke run (about 2-3 minutes once Kafka is cached)
 #   --records N       records per maximum-rate producer run (default 1,000,000; --quick 200,000)
 #   --rate-seconds S  length of each fixed-rate (50,000 records/s) run (default 10; --quick 2)
 #   --out FILE        also write the table as markdown to FILE
 #   --keep            keep the work directory (configs, broker logs, GC logs, every tool's output)
-#   --nodes 3         three-node clusters: not available until replication lands
+#   --nodes 3         three combined broker+controller nodes per system, default.replication.factor=3 and
+#                     min.insync.replicas=2 (acks=all waits for two replicas); CPU and RSS summed, GC
+#                     maxed over the three brokers
 #
 # What it does, in order, everything on 127.0.0.1 and bounded in time:
 #   1. Fetches Apache Kafka $KAFKA_VERSION (default 4.3.1: the broker, kafka_2.13, and its tools,
@@ -16,17 +19,17 @@
 #      ${OSPREY_BENCH_CACHE:-~/.cache/osprey-bench}/kafka-<version>/libs, once, with the Maven
 #      that ./mvnw installs and a small generated pom (outside the repository).
 #   2. Builds benchmarks/target/benchmarks.jar and the broker if they are older than the sources.
-#   3. Formats and starts a single-node KRaft Kafka (broker and controller in one process) on
-#      ports $KAFKA_PORT/$KAFKA_CONTROLLER_PORT with its data under a temp dir, runs the matrix,
-#      stops it by PID; then does the same with an Osprey node on $OSPREY_PORT.
+#   3. Formats and starts a KRaft Kafka (broker and controller in one process per node) on
+#      ports $KAFKA_PORT/$KAFKA_CONTROLLER_PORT (node i: +2(i-1)) with its data under a temp dir,
+#      runs the matrix, stops it by PID; then does the same with Osprey on $OSPREY_PORT (node i: +i-1).
 #      Both brokers run with the same JVM flags (1 GiB heap, $BROKER_HEAP, and G1 with Kafka's
 #      start-script settings), the same thread counts (3 network, 8 I/O), partitions, replication
-#      factor 1, no fsync policy (both defaults: durability from the page cache), and
+#      factor (1, or 3 with --nodes 3), no fsync policy (both defaults: durability from the page cache), and
 #      -Xlog:gc into the work directory.
 #   4. Prints one table: each figure for Kafka and for Osprey and the ratio Osprey/Kafka.
 #
-# Per scenario it also samples the broker's CPU time (utime+stime from /proc/<pid>/stat) before
-# and after, and reports it per record in microseconds. After each broker's matrix it reads its
+# Per scenario it also samples the brokers' CPU time (utime+stime from /proc/<pid>/stat, summed
+# over the nodes) before and after, and reports it per record in microseconds. After each broker's matrix it reads its
 # peak RSS (VmHWM) and its longest GC pause from the GC log. docs/performance.md explains every
 # row. Only processes this script started are stopped, by PID (also on Ctrl-C or error): the
 # broker under test and the load generator running at the time.
@@ -60,11 +63,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$nodes" != 1 ]; then
-  echo "bench-vs-kafka.sh: --nodes $nodes is not available until replication lands: Osprey cannot yet run a multi-node" \
-    "cluster with replication factor 3, so only the single-node comparison (--nodes 1, the default) exists." >&2
-  exit 2
-fi
+[ "$nodes" = 1 ] || [ "$nodes" = 3 ] || die "--nodes takes 1 or 3, got '$nodes'"
+if [ "$nodes" = 3 ]; then replication=3; min_isr=2; else replication=1; min_isr=1; fi
 [[ -z "$records" || "$records" =~ ^[0-9]+$ ]] || die "--records takes a whole number, got '$records'"
 [[ -z "$rate_seconds" || "$rate_seconds" =~ ^[0-9]+$ ]] || die "--rate-seconds takes a whole number, got '$rate_seconds'"
 if $quick; then
@@ -85,6 +85,7 @@ kafka_port="${KAFKA_PORT:-19092}"
 kafka_controller_port="${KAFKA_CONTROLLER_PORT:-19093}"
 osprey_port="${OSPREY_PORT:-29092}"
 osprey_admin_port="${OSPREY_ADMIN_PORT:-29080}"
+osprey_controller_port="${OSPREY_CONTROLLER_PORT:-29192}"
 broker_heap="${BROKER_HEAP:-1g}"
 tool_heap="${TOOL_HEAP:-512m}"
 step_timeout="${STEP_TIMEOUT:-240}"
@@ -98,26 +99,27 @@ case "$root" in "$cache"*) die "the cache directory must be outside the reposito
 work=$(mktemp -d "${TMPDIR:-/tmp}/osprey-bench-vs-kafka.XXXXXX")
 results="$work/results.tsv"
 : > "$results"
-broker_pid=""
+broker_pids=()
 tool_pid=""
 
-# ---- cleanup: only the broker this script started, by PID -------------------------------------
+# ---- cleanup: only the brokers this script started, by PID ------------------------------------
 
 stop_broker() {
-  local pid="$broker_pid"
-  [ -n "$pid" ] || return 0
-  broker_pid=""
-tool_pid=""
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
+  local pids=("${broker_pids[@]}")
+  broker_pids=()
+  local pid
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for pid in "${pids[@]}"; do
     local deadline=$((SECONDS + 30))
     while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
       log "broker pid $pid did not stop within 30 s; SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
-  fi
-  wait "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
 }
 
 cleanup() {
@@ -202,35 +204,57 @@ build_osprey() {
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$broker_pid/stat"; }
-# proc_status_kib <field>: VmHWM (peak resident set), RssAnon (heap and other private memory), RssFile (mapped files)
-proc_status_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$broker_pid/status"; }
+# CPU ticks of every broker process, summed.
+cpu_ticks() {
+  local pid t=0
+  for pid in "${broker_pids[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$t"
+}
+# proc_status_kib <field>: VmHWM (peak resident set), RssAnon (heap and other private memory), RssFile (mapped files),
+# summed over the broker processes.
+proc_status_kib() {
+  local pid
+  for pid in "${broker_pids[@]}"; do awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; done | awk '{s += $1} END {print s}'
+}
 
+# wait_serving <name> <port> <log file> [brokers]: until the node answers Metadata (listing that many live brokers).
 wait_serving() {
-  local name=$1 port=$2 logfile=$3 deadline=$((SECONDS + 90))
+  local name=$1 port=$2 logfile=$3 brokers=${4:-0} deadline=$((SECONDS + 90))
   until java -Xmx64m -Dlogback.configurationFile="$root/conf/logback-cli.xml" -cp "$bench_jar" io.osprey.tools.Probe \
-      "127.0.0.1:$port" --quiet > /dev/null 2>&1; do
-    if ! kill -0 "$broker_pid" 2>/dev/null; then
-      tail -n 40 "$logfile" >&2 || true
-      die "$name exited during start-up (log: $logfile)"
-    fi
+      "127.0.0.1:$port" --quiet --brokers "$brokers" > /dev/null 2>&1; do
+    local pid
+    for pid in "${broker_pids[@]}"; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        tail -n 40 "$logfile" >&2 || true
+        die "$name exited during start-up (log: $logfile)"
+      fi
+    done
     [ $SECONDS -lt $deadline ] || die "$name did not serve on port $port within 90 s (log: $logfile)"
     sleep 0.5
   done
 }
 
+kafka_client_port() { echo $((kafka_port + 2 * ($1 - 1))); }
+kafka_ctl_port() { echo $((kafka_controller_port + 2 * ($1 - 1))); }
+
 start_kafka() {
-  local dir="$work/kafka"
-  mkdir -p "$dir/data"
-  port_taken "$kafka_port" && die "port $kafka_port is in use; set KAFKA_PORT"
-  port_taken "$kafka_controller_port" && die "port $kafka_controller_port is in use; set KAFKA_CONTROLLER_PORT"
-  cat > "$dir/server.properties" <<EOF
-# Generated by scripts/bench-vs-kafka.sh: single-node KRaft, settings matched to Osprey's conf/server.properties.
+  local i voters="" cid=""
+  for i in $(seq 1 "$nodes"); do
+    port_taken "$(kafka_client_port "$i")" && die "port $(kafka_client_port "$i") is in use; set KAFKA_PORT"
+    port_taken "$(kafka_ctl_port "$i")" && die "port $(kafka_ctl_port "$i") is in use; set KAFKA_CONTROLLER_PORT"
+    voters="${voters:+$voters,}$i@127.0.0.1:$(kafka_ctl_port "$i")"
+  done
+  local cp="$cache/libs/*"
+  for i in $(seq 1 "$nodes"); do
+    local dir="$work/kafka/node-$i"
+    mkdir -p "$dir/data"
+    cat > "$dir/server.properties" <<EOF
+# Generated by scripts/bench-vs-kafka.sh: KRaft node $i of $nodes, settings matched to Osprey's conf/server.properties.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$kafka_controller_port
-listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$kafka_controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+node.id=$i
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$(kafka_client_port "$i"),CONTROLLER://127.0.0.1:$(kafka_ctl_port "$i")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(kafka_client_port "$i")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
@@ -241,21 +265,21 @@ socket.send.buffer.bytes=102400
 socket.receive.buffer.bytes=102400
 socket.request.max.bytes=104857600
 num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
 auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+offsets.topic.replication.factor=$replication
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$replication
+share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
 log.segment.bytes=1073741824
 log.retention.hours=168
 log.retention.check.interval.ms=300000
 # No log.flush.* keys: Kafka's default, as Osprey's, never fsyncs on a schedule.
 EOF
-  cat > "$dir/log4j2.properties" <<EOF
+    cat > "$dir/log4j2.properties" <<EOF
 status = warn
 appender.file.type = File
 appender.file.name = FILE
@@ -265,45 +289,58 @@ appender.file.layout.pattern = [%d] %p %m (%c)%n
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = FILE
 EOF
-  local cp="$cache/libs/*"
-  local cid
-  cid=$(java -Xmx128m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool random-uuid)
-  java -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool format \
-    -t "$cid" -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting Kafka failed"; }
-  # shellcheck disable=SC2086
-  java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-    -Dkafka.logs.dir="$dir" -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/stdout.log" 2>&1 < /dev/null &
-  broker_pid=$!
-  log "Kafka $kafka_version started, pid $broker_pid, port $kafka_port"
-  wait_serving "Kafka" "$kafka_port" "$dir/server.log"
+    [ -n "$cid" ] || cid=$(java -Xmx128m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool random-uuid)
+    java -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool format \
+      -t "$cid" -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting Kafka failed"; }
+    # shellcheck disable=SC2086
+    java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+      -Dkafka.logs.dir="$dir" -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/stdout.log" 2>&1 < /dev/null &
+    broker_pids+=($!)
+    log "Kafka $kafka_version node $i started, pid $!, port $(kafka_client_port "$i")"
+  done
+  for i in $(seq 1 "$nodes"); do
+    wait_serving "Kafka node $i" "$(kafka_client_port "$i")" "$work/kafka/node-$i/server.log" "$nodes"
+  done
 }
 
 start_osprey() {
-  local dir="$work/osprey"
-  mkdir -p "$dir/data"
-  port_taken "$osprey_port" && die "port $osprey_port is in use; set OSPREY_PORT"
-  port_taken "$osprey_admin_port" && die "port $osprey_admin_port is in use; set OSPREY_ADMIN_PORT"
-  {
-    echo "# Generated by scripts/bench-vs-kafka.sh from conf/server.properties."
-    grep -v -E '^(node\.id|listeners|advertised\.listeners|log\.dirs?|osprey\.admin\.http\.listener|group\.initial\.rebalance\.delay\.ms)=' \
-      conf/server.properties
-    echo "node.id=1"
-    echo "listeners=PLAINTEXT://127.0.0.1:$osprey_port"
-    echo "log.dirs=$dir/data"
-    echo "osprey.admin.http.listener=127.0.0.1:$osprey_admin_port"
-    echo "group.initial.rebalance.delay.ms=0"
-  } > "$dir/server.properties"
+  local i voters=""
+  for i in $(seq 1 "$nodes"); do
+    port_taken $((osprey_port + i - 1)) && die "port $((osprey_port + i - 1)) is in use; set OSPREY_PORT"
+    port_taken $((osprey_admin_port + i - 1)) && die "port $((osprey_admin_port + i - 1)) is in use; set OSPREY_ADMIN_PORT"
+    voters="${voters:+$voters,}$i@127.0.0.1:$((osprey_controller_port + 10 * (i - 1)))"
+  done
   local cp; cp="$(broker_jar):$root/broker/target/lib/*"
   local flags=(--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile="$root/conf/logback.xml")
   local cid; cid=$(java -Xmx64m "${flags[@]}" -cp "$cp" io.osprey.tools.ClusterId)
-  java -Xmx256m "${flags[@]}" -cp "$cp" io.osprey.Node format "$dir/server.properties" --cluster-id "$cid" > "$dir/format.log" 2>&1 \
-    || { cat "$dir/format.log" >&2; die "formatting Osprey failed"; }
-  # shellcheck disable=SC2086
-  java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
-    > "$dir/server.log" 2>&1 < /dev/null &
-  broker_pid=$!
-  log "Osprey started, pid $broker_pid, port $osprey_port"
-  wait_serving "Osprey" "$osprey_port" "$dir/server.log"
+  for i in $(seq 1 "$nodes"); do
+    local dir="$work/osprey/node-$i"
+    mkdir -p "$dir/data"
+    {
+      echo "# Generated by scripts/bench-vs-kafka.sh from conf/server.properties: node $i of $nodes."
+      grep -v -E '^(node\.id|listeners|advertised\.listeners|log\.dirs?|osprey\.admin\.http\.listener|group\.initial\.rebalance\.delay\.ms|controller\.quorum\.voters|default\.replication\.factor|min\.insync\.replicas|offsets\.topic\.replication\.factor)=' \
+        conf/server.properties
+      echo "node.id=$i"
+      echo "listeners=PLAINTEXT://127.0.0.1:$((osprey_port + i - 1))"
+      echo "log.dirs=$dir/data"
+      echo "osprey.admin.http.listener=127.0.0.1:$((osprey_admin_port + i - 1))"
+      echo "group.initial.rebalance.delay.ms=0"
+      echo "default.replication.factor=$replication"
+      echo "min.insync.replicas=$min_isr"
+      echo "offsets.topic.replication.factor=$replication"
+      [ "$nodes" = 1 ] || echo "controller.quorum.voters=$voters"
+    } > "$dir/server.properties"
+    java -Xmx256m "${flags[@]}" -cp "$cp" io.osprey.Node format "$dir/server.properties" --cluster-id "$cid" > "$dir/format.log" 2>&1 \
+      || { cat "$dir/format.log" >&2; die "formatting Osprey failed"; }
+    # shellcheck disable=SC2086
+    java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
+      > "$dir/server.log" 2>&1 < /dev/null &
+    broker_pids+=($!)
+    log "Osprey node $i started, pid $!, port $((osprey_port + i - 1))"
+  done
+  for i in $(seq 1 "$nodes"); do
+    wait_serving "Osprey node $i" $((osprey_port + i - 1)) "$work/osprey/node-$i/server.log" "$nodes"
+  done
 }
 
 # ---- results ---------------------------------------------------------------------------------
@@ -480,11 +517,11 @@ run_matrix() {
   record "$b" "broker process (whole run)" "RSS at end: anonymous (MiB)" lower "$(awk -v k="$(proc_status_kib RssAnon)" 'BEGIN{printf "%.0f", k/1024}')"
   record "$b" "broker process (whole run)" "RSS at end: file mappings (MiB)" lower "$(awk -v k="$(proc_status_kib RssFile)" 'BEGIN{printf "%.0f", k/1024}')"
   stop_broker
-  local gc="$dir/gc.log"
+  local gc=("$dir"/node-*/gc.log)
   record "$b" "broker process (whole run)" "longest GC pause (ms)" lower \
-    "$(grep -h 'Pause' "$gc"* 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
+    "$(grep -h 'Pause' "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
   record "$b" "broker process (whole run)" "GC pauses, total (ms)" lower \
-    "$(grep -h 'Pause' "$gc"* 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
+    "$(grep -h 'Pause' "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
 }
 
 # copy_rows <broker> <from scenario> <to scenario>: the Kafka client on Kafka is both "same client" and "own client".
@@ -545,17 +582,27 @@ kafka_tool=(java "-Xmx$tool_heap" -Dlog4j2.configurationFile="$work/tools-log4j2
 
 log "matrix: $records records per max-rate run, $fixed_rate records/s for ${rate_seconds} s per fixed-rate run," \
   "$e2e_records end-to-end records at $e2e_rate/s$($quick && echo ' (quick)'); work dir $work"
+kafka_bootstrap=""; osprey_bootstrap=""
+for i in $(seq 1 "$nodes"); do
+  kafka_bootstrap="${kafka_bootstrap:+$kafka_bootstrap,}127.0.0.1:$(kafka_client_port "$i")"
+  osprey_bootstrap="${osprey_bootstrap:+$osprey_bootstrap,}127.0.0.1:$((osprey_port + i - 1))"
+done
+if [ "$nodes" = 1 ]; then
+  layout="single node each"
+else
+  layout="$nodes nodes each, replication factor $replication, min.insync.replicas $min_isr (broker CPU and RSS summed over the $nodes brokers)"
+fi
 start_kafka
-run_matrix kafka "127.0.0.1:$kafka_port"
+run_matrix kafka "$kafka_bootstrap"
 start_osprey
-run_matrix osprey "127.0.0.1:$osprey_port"
+run_matrix osprey "$osprey_bootstrap"
 
 echo
-echo "Apache Kafka $kafka_version vs Osprey, single node each, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix')"
+echo "Apache Kafka $kafka_version vs Osprey, $layout, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix')"
 print_table
 if [ -n "$out" ]; then
   {
-    echo "Apache Kafka $kafka_version vs Osprey, single node each, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix'), $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "Apache Kafka $kafka_version vs Osprey, $layout, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix'), $(date -u +%Y-%m-%dT%H:%MZ)"
     echo
     print_table md
   } > "$out"

@@ -3,6 +3,7 @@ package io.osprey.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
@@ -37,7 +38,7 @@ final class KafkaPerfClient implements PerfClient
             }
             try
             {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short)1))).all().get();
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
             }
             catch (final ExecutionException e)
             {

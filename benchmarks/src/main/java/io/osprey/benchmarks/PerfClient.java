@@ -17,7 +17,7 @@ interface PerfClient
     /** {@code osprey} or {@code kafka}. */
     String name();
 
-    /** Creates {@code topic} with {@code partitions} partitions (replication factor 1) unless it exists. */
+    /** Creates {@code topic} with {@code partitions} partitions (the broker's default.replication.factor) unless it exists. */
     void ensureTopic(String bootstrapServers, String topic, int partitions) throws Exception;
 
     Producer producer(Map<String, Object> config);
