@@ -1659,6 +1659,23 @@ public final class GroupCoordinator
         return g == null ? null : g.leaderId;
     }
 
+    /** Every group's committed offsets, copied (metrics). Coordinator thread. */
+    public Map<String, Map<TopicPartition, Long>> committedOffsets()
+    {
+        final Map<String, Map<TopicPartition, Long>> out = new TreeMap<>();
+        for (final ClassicGroup g : groups.values())
+        {
+            if (g.offsets.isEmpty())
+            {
+                continue;
+            }
+            final Map<TopicPartition, Long> offsets = new HashMap<>();
+            g.offsets.forEach((tp, o) -> offsets.put(tp, o.offset()));
+            out.put(g.groupId, offsets);
+        }
+        return out;
+    }
+
     public CommittedOffset committed(final String groupId, final TopicPartition tp)
     {
         final ClassicGroup g = groups.get(groupId);

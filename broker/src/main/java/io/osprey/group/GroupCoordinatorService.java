@@ -191,6 +191,18 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
         return true;
     }
 
+    /** The committed offsets of the groups this broker coordinates, copied on the coordinator thread (metrics). */
+    public java.util.concurrent.CompletableFuture<Map<String, Map<io.osprey.common.TopicPartition, Long>>> committedOffsets()
+    {
+        final java.util.concurrent.CompletableFuture<Map<String, Map<io.osprey.common.TopicPartition, Long>>> f =
+            new java.util.concurrent.CompletableFuture<>();
+        if (!submit(now -> f.complete(coordinator.committedOffsets())))
+        {
+            f.complete(Map.of());
+        }
+        return f;
+    }
+
     private void complete(final LongConsumer completion)
     {
         completions.add(completion);

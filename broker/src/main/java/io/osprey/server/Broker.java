@@ -239,6 +239,12 @@ public final class Broker implements AutoCloseable
         return clusterId;
     }
 
+    /** The group coordinator of this broker. */
+    public GroupCoordinatorService groups()
+    {
+        return groups;
+    }
+
     public PartitionManager partitions()
     {
         return partitions;

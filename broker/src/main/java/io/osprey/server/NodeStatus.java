@@ -1,5 +1,12 @@
 package io.osprey.server;
 
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.osprey.common.TopicPartition;
+
 import io.aeron.cluster.service.Cluster;
 import io.osprey.controller.BrokerInfo;
 import io.osprey.controller.MetadataImage;
@@ -75,6 +82,7 @@ final class NodeStatus
         if (broker != null)
         {
             writeReplicationGauges(out, broker.partitions());
+            writeGroupLag(out, broker);
         }
         out.family("osprey_metadata_last_applied_offset", "gauge", "Offset of the last metadata record this node applied.");
         out.sample("osprey_metadata_last_applied_offset", "", image.lastAppliedOffset());
@@ -109,6 +117,57 @@ final class NodeStatus
         out.family("osprey_replica_lag_records_sum", "gauge",
             "Sum over the partitions this broker leads of their most lagging follower's lag, in records.");
         out.sample("osprey_replica_lag_records_sum", "", sumLag);
+    }
+
+    /**
+     * Consumer-group offsets and lag: the committed offsets of the groups this broker coordinates,
+     * the high watermarks of the partitions it leads, and the lag where both are here. A group's
+     * partitions are usually led by several brokers, so its whole lag is the join of the first two
+     * series over the cluster (docs/operations.md has the query).
+     */
+    private static void writeGroupLag(final PrometheusText out, final Broker broker)
+    {
+        Map<String, Map<TopicPartition, Long>> committed;
+        try
+        {
+            committed = broker.groups().committedOffsets().get(2, TimeUnit.SECONDS);
+        }
+        catch (final Exception e)
+        {
+            committed = Map.of();
+        }
+        final Map<TopicPartition, Long> hws = new TreeMap<>(Comparator.comparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition));
+        for (final Partition p : broker.partitions().partitions())
+        {
+            if (p.isLeader() && !p.isDeleted() && !p.topicPartition().topic().startsWith("__"))
+            {
+                hws.put(p.topicPartition(), p.highWatermark());
+            }
+        }
+        out.family("osprey_partition_high_watermark", "gauge", "High watermark of each partition this broker leads.");
+        hws.forEach((tp, hw) -> out.sample("osprey_partition_high_watermark", partitionLabels(tp), hw));
+        out.family("osprey_consumer_group_committed_offset", "gauge",
+            "Committed offset of each partition of the groups this broker coordinates.");
+        committed.forEach((group, offsets) -> offsets.forEach((tp, offset) -> out.sample(
+            "osprey_consumer_group_committed_offset", PrometheusText.label("group", group) + "," + partitionLabels(tp), offset)));
+        out.family("osprey_consumer_group_lag", "gauge",
+            "Records between a group's committed offset and the high watermark, for the partitions this broker both " +
+            "coordinates the group of and leads.");
+        committed.forEach((group, offsets) -> offsets.forEach((tp, offset) ->
+        {
+            final Long hw = hws.get(tp);
+            if (hw != null)
+            {
+                out.sample("osprey_consumer_group_lag", PrometheusText.label("group", group) + "," + partitionLabels(tp),
+                    Math.max(0, hw - offset));
+            }
+        }));
+    }
+
+    private static String partitionLabels(final TopicPartition tp)
+    {
+        return PrometheusText.label("topic", tp.topic()) + "," + PrometheusText.label("partition", Integer.toString(tp.partition()));
     }
 
     /** Partition counts from {@code image}; leader-based ones only when {@code brokerId} is a broker on this node. */

@@ -120,6 +120,7 @@ class AdminHttpTest
                 seen += records.count();
             }
             assertThat(seen).isEqualTo(10);
+            consumer.commitSync();
         }
 
         final HttpResponse<String> r = get("/metrics");
@@ -139,6 +140,15 @@ class AdminHttpTest
         assertThat(sample(body, "osprey_isr_shrinks_total")).isZero();
         assertThat(sample(body, "osprey_isr_expands_total")).isZero();
         assertThat(sample(body, "osprey_replica_max_lag_records")).isZero();
+        // The group committed everything it read: every partition it committed shows lag 0; the
+        // topic's high watermarks add up to the 10 records.
+        final List<String> lagLines = body.lines()
+            .filter(l -> l.startsWith("osprey_consumer_group_lag{group=\"admin-http-group\",topic=\"" + TOPIC + "\""))
+            .toList();
+        assertThat(lagLines).isNotEmpty().allSatisfy(l -> assertThat(l).endsWith(" 0"));
+        assertThat(body.lines().filter(l -> l.startsWith("osprey_partition_high_watermark{topic=\"" + TOPIC + "\""))
+            .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum()).isEqualTo(10);
+        assertThat(body).contains("osprey_consumer_group_committed_offset{group=\"admin-http-group\",topic=\"" + TOPIC + "\"");
         assertThat(sample(body, "osprey_active_controller")).isEqualTo(1);
         assertThat(body).contains("# TYPE osprey_log_flush_time_seconds histogram");
     }
