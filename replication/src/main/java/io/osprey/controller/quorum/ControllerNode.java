@@ -60,7 +60,7 @@ public final class ControllerNode implements AutoCloseable
     private final DataDirLock dataDirLock;
     private long lastSnapshotCount;
     private long lastSnapshotNs = System.nanoTime();
-    private boolean closed;
+    private volatile boolean closed;
 
     private ControllerNode(final QuorumConfig config)
     {
@@ -145,7 +145,7 @@ public final class ControllerNode implements AutoCloseable
             CloseHelper.quietCloseAll(launchedDriver, dataDirLock);
             throw e;
         }
-        this.lastSnapshotCount = snapshotCounter().get();
+        this.lastSnapshotCount = snapshotCountIfOpen();
         this.snapshotTimer = Executors.newSingleThreadScheduledExecutor(r ->
         {
             final Thread t = new Thread(r, "osprey-controller-" + config.nodeId() + "-snapshots");
@@ -187,7 +187,7 @@ public final class ControllerNode implements AutoCloseable
     /** Snapshots taken (or loaded at start) by this node's consensus module. */
     public long snapshotCount()
     {
-        return snapshotCounter().get();
+        return Math.max(0, snapshotCountIfOpen());
     }
 
     /** True once the cluster terminated this node (for instance a cluster-wide shutdown). */
@@ -207,14 +207,14 @@ public final class ControllerNode implements AutoCloseable
         {
             return false;
         }
-        final long before = snapshotCounter().get();
+        final long before = snapshotCountIfOpen();
         final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
-        if (!ClusterControl.ToggleState.SNAPSHOT.toggle(toggle))
+        if (before < 0 || toggle.isClosed() || !ClusterControl.ToggleState.SNAPSHOT.toggle(toggle))
         {
             return false;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (snapshotCounter().get() == before)
+        while (snapshotCountIfOpen() == before)
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
@@ -258,7 +258,11 @@ public final class ControllerNode implements AutoCloseable
         try
         {
             final long nowNs = System.nanoTime();
-            final long count = snapshotCounter().get();
+            final long count = snapshotCountIfOpen();
+            if (count < 0 || closed)
+            {
+                return;
+            }
             if (count != lastSnapshotCount)
             {
                 lastSnapshotCount = count;
@@ -270,7 +274,10 @@ public final class ControllerNode implements AutoCloseable
             if (due && service.role() == Cluster.Role.LEADER)
             {
                 final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
-                ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+                if (!toggle.isClosed())
+                {
+                    ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+                }
             }
         }
         catch (final RuntimeException e)
@@ -299,6 +306,17 @@ public final class ControllerNode implements AutoCloseable
     private Counter snapshotCounter()
     {
         return clusteredDriver.consensusModule().context().snapshotCounter();
+    }
+
+    /**
+     * The snapshot count, or -1 once the consensus module has closed its counters. A closed
+     * counter's memory may be unmapped (the module's Aeron client closes with it): reading it
+     * then crashes the JVM (SIGSEGV), which a chaos run hit on a voter cut off from the others.
+     */
+    private long snapshotCountIfOpen()
+    {
+        final Counter c = snapshotCounter();
+        return c.isClosed() ? -1 : c.get();
     }
 
     private ErrorHandler errors(final String component)
