@@ -57,6 +57,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ControllerClient implements AutoCloseable
 {
+    static
+    {
+        // Before any Aeron class: pauses longer than Aeron's 10 s liveness default must not kill the node.
+        AeronDefaults.apply();
+    }
+
     /** Submissions and subscriptions waiting for the agent: callers get an error beyond this. */
     static final int INBOX_CAPACITY = 1024;
     private static final long RECONNECT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(200);

@@ -45,6 +45,12 @@ import java.util.function.Supplier;
  */
 public final class ControllerNode implements AutoCloseable
 {
+    static
+    {
+        // Before any Aeron class: pauses longer than Aeron's 10 s liveness default must not kill the node.
+        AeronDefaults.apply();
+    }
+
     /** Publication and IPC terms of this node's driver (egress, snapshots, control streams): metadata is small. */
     private static final int PUBLICATION_TERM_BYTES = 1024 * 1024;
     private static final int ARCHIVE_SEGMENT_BYTES_MIN = 16 * 1024 * 1024;
