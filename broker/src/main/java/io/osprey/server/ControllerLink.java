@@ -67,6 +67,12 @@ public final class ControllerLink implements AutoCloseable
         return incarnationId;
     }
 
+    /** Whether this broker's client holds a session with the controller quorum. */
+    public boolean isConnected()
+    {
+        return client.isConnected();
+    }
+
     /** The voter that leads the quorum, as this broker last heard, or -1. */
     public int activeControllerId()
     {

@@ -24,9 +24,11 @@ import io.osprey.metrics.PrometheusText;
  *   <li>with a broker (broker-only or combined): the client listener is bound, and the broker's
  *   metadata image holds this process's registration (same incarnation), unfenced. Registration
  *   waits for the controller to commit it, so an image that holds it has caught up at least to
- *   the registration. The broker does not wait for its own controller voter: brokers keep serving
- *   through a controller election, and a broker cut off from the quorum is fenced anyway;</li>
- *   <li>controller-only: the quorum has a leader, as this voter sees it.</li>
+ *   the registration; and its controller client holds a session with the quorum (a stale image
+ *   would otherwise still show the registration). The broker does not wait for an election:
+ *   brokers keep serving through one, and a broker cut off from the quorum is fenced anyway;</li>
+ *   <li>controller-only: the quorum has a leader, as this voter sees it;</li>
+ *   <li>either way, a node whose controller voter has terminated is not ready.</li>
  * </ul>
  * Thread-safety: reads volatile state only; any thread.
  */
@@ -58,12 +60,44 @@ final class NodeStatus
             {
                 return "broker " + id + " is fenced by the controller";
             }
+            if (!broker.controller().isConnected())
+            {
+                // Its image may be stale: a registration seen before the link broke says nothing now.
+                return "broker " + id + " has no session with the controller quorum";
+            }
+            final String voter = voterProblem(node.controller());
+            if (voter != null)
+            {
+                return voter;
+            }
             return null;
         }
         final ControllerNode controller = node.controller();
+        final String voter = voterProblem(controller);
+        if (voter != null)
+        {
+            return voter;
+        }
         if (controller != null && !controller.hasLeader())
         {
             return "the controller quorum has no leader";
+        }
+        return null;
+    }
+
+    /** A combined or controller node whose voter has terminated (it never comes back without a restart). */
+    private static String voterProblem(final ControllerNode controller)
+    {
+        try
+        {
+            if (controller != null && controller.awaitTermination(0, java.util.concurrent.TimeUnit.MILLISECONDS))
+            {
+                return "the controller voter of this node has terminated; restart the node";
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
         return null;
     }
