@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 abstract class AdminCommand
 {
-    @Option(names = "--bootstrap-server", scope = ScopeType.INHERIT, defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-server", scope = ScopeType.INHERIT, defaultValue = "${env:BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
     String bootstrapServer;
 
     @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text", description = "text (default) or json.")

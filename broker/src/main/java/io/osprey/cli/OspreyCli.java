@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "osprey", mixinStandardHelpOptions = true, version = "osprey 0.1.0",
     description = "Osprey command-line tool.",
     subcommands = {TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, DumpLogCommand.class, GroupCommand.class,
-        ClusterCommand.class, StorageCommand.class})
+        ClusterCommand.class, StorageCommand.class, LeaderCommand.class, ReassignCommand.class})
 public final class OspreyCli
 {
     private OspreyCli()

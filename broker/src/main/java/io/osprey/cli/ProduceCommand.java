@@ -30,7 +30,7 @@ final class ProduceCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-server", defaultValue = "${env:BOOTSTRAP_SERVERS:-127.0.0.1:9092}", description = "Broker to connect to (default ${DEFAULT-VALUE}).")
     String bootstrapServer;
 
     @Option(names = "--topic", required = true)

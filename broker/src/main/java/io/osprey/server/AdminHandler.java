@@ -484,6 +484,12 @@ public final class AdminHandler
                 final int index = results.size();
                 results.add(new IncrementalAlterConfigsResponse.AlterConfigsResourceResponse(ErrorCode.NONE.code, null, r.resourceType(),
                     r.resourceName()));
+                if (r.resourceType() == RESOURCE_BROKER && onlyDeletes(r))
+                {
+                    // Osprey has no dynamic broker configs: deleting one removes nothing, as in Kafka
+                    // for a key never set. Kafka's reassignment tool clears its throttles this way.
+                    continue;
+                }
                 final Command.AlterConfigs command;
                 try
                 {
@@ -513,6 +519,11 @@ public final class AdminHandler
             }
             chain.whenComplete((v, e) -> ctx.respond(new IncrementalAlterConfigsResponse(0, results)));
         });
+    }
+
+    private static boolean onlyDeletes(final IncrementalAlterConfigsRequest.AlterConfigsResource r)
+    {
+        return r.configs().stream().allMatch(c -> c.configOperation() == OP_DELETE);
     }
 
     /** Checks one resource's changes and returns the controller command that makes them. */

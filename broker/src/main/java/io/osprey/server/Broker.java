@@ -28,6 +28,7 @@ import io.osprey.metrics.BrokerMetrics;
 import io.osprey.network.OspreyServer;
 import io.osprey.controller.BrokerInfo;
 import io.osprey.controller.MetadataImage;
+import io.osprey.controller.PartitionInfo;
 import io.osprey.controller.TopicInfo;
 import io.osprey.controller.quorum.ControllerClient;
 
@@ -110,7 +111,7 @@ public final class Broker implements AutoCloseable
         final long nowMs = System.currentTimeMillis();
         final TopicConfigs topicConfigs = config.topicConfigs();
         logManager = new LogManager(logDir, dirName -> topicConfigs.logConfig(overridesFor(image, dirName)),
-            dirName -> isKnownPartition(image, dirName), nowMs);
+            dirName -> isAssignedPartition(image, dirName, config.nodeId()), nowMs);
         logManager.startCleaner(config.cleanerConfig());
 
         final LogAgent[] agents = new LogAgent[config.numIoThreads()];
@@ -157,6 +158,7 @@ public final class Broker implements AutoCloseable
             new MetadataHandler(partitions, controller, settings),
             new ListOffsetsHandler(partitions),
             new AdminHandler(partitions, controller, settings, config, topicConfigs, adminExecutor),
+            new PartitionAdminHandler(partitions, controller, adminExecutor),
             new GroupHandler(groups),
             metrics.requests());
         server = new OspreyServer(listener.address().host(), listener.address().port(), config.numNetworkThreads(),
@@ -173,13 +175,24 @@ public final class Broker implements AutoCloseable
             listener.address(), advertised.address(), logDir);
     }
 
-    /** A partition directory is kept when its topic exists in the image and has that partition. */
-    private static boolean isKnownPartition(final MetadataImage image, final String dirName)
+    /**
+     * A partition directory is kept when its topic exists in the image, has that partition, and
+     * the partition's replicas include this node. The others are leftovers: of a topic whose
+     * deletion was cut short, or of a partition moved off this node while it was down (a
+     * reassignment finishes without the replicas it removes).
+     */
+    private static boolean isAssignedPartition(final MetadataImage image, final String dirName, final int nodeId)
     {
         final int dash = dirName.lastIndexOf('-');
         try
         {
-            return image.partition(dirName.substring(0, dash), Integer.parseInt(dirName.substring(dash + 1))) != null;
+            final PartitionInfo p = image.partition(dirName.substring(0, dash), Integer.parseInt(dirName.substring(dash + 1)));
+            if (p != null && !p.replicas().contains(nodeId))
+            {
+                LOG.info("{} was moved off broker {} (replicas now {}); deleting the local copy", dirName, nodeId, p.replicas());
+                return false;
+            }
+            return p != null;
         }
         catch (final NumberFormatException e)
         {

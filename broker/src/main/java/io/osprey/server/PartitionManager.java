@@ -99,6 +99,12 @@ public final class PartitionManager implements Partition.ReplicaControl
         return metadata;
     }
 
+    /** This node's log directory. */
+    public java.nio.file.Path logDir()
+    {
+        return logManager.logDir();
+    }
+
     public Partition partition(final TopicPartition tp)
     {
         return partitions.get(tp);
@@ -273,20 +279,31 @@ public final class PartitionManager implements Partition.ReplicaControl
         dropUnassigned(image);
     }
 
-    /** Partitions this node hosts but the image no longer assigns to it (reassigned away): stop fetching them. */
+    /**
+     * Partitions this node hosts that the image no longer assigns to it: a reassignment moved
+     * them away, which the controller finishes only once the new replicas are in sync. Each one
+     * takes the image's state first (a former leader steps down, failing its waiting produces
+     * with NOT_LEADER_OR_FOLLOWER, so it no longer takes writes or serves reads), stops
+     * fetching, leaves this node and has its log deleted, as Kafka's StopReplica with deletion.
+     * A later move back here starts from an empty log and copies it again.
+     */
     private void dropUnassigned(final MetadataImage image)
     {
-        if (fetchers == null)
-        {
-            return;
-        }
+        final List<Partition> removed = new ArrayList<>();
         for (final Partition p : partitions.values())
         {
             final PartitionInfo state = image.partition(p.topicPartition().topic(), p.topicPartition().partition());
             if (state != null && !state.replicas().contains(nodeId))
             {
-                fetchers.unfollow(p.topicPartition());
+                p.applyState(state);
+                removed.add(p);
             }
+        }
+        if (!removed.isEmpty())
+        {
+            deleteLocal(removed, false);
+            LOG.info("Deleted the logs of {} partition(s) moved off broker {}: {}", removed.size(), nodeId,
+                removed.stream().map(p -> p.topicPartition().toString()).toList());
         }
     }
 
@@ -424,6 +441,18 @@ public final class PartitionManager implements Partition.ReplicaControl
         {
             return;
         }
+        deleteLocal(removed, true);
+        LOG.info("Deleted the logs of {} partition(s) of deleted topics", removed.size());
+    }
+
+    /**
+     * Drops {@code removed} from this node: stops fetching them, fails what waits on them, and
+     * deletes their logs on their agents, waiting up to {@value #DELETE_WAIT_MS} ms, then writes
+     * the checkpoints once. {@code topicGone}: their topics were deleted, so the topics' configs
+     * and metrics go too.
+     */
+    private void deleteLocal(final List<Partition> removed, final boolean topicGone)
+    {
         final CountDownLatch done = new CountDownLatch(removed.size());
         for (final Partition p : removed)
         {
@@ -432,8 +461,11 @@ public final class PartitionManager implements Partition.ReplicaControl
             {
                 fetchers.unfollow(p.topicPartition());
             }
-            appliedConfigs.remove(p.topicPartition().topic());
-            metrics.removeTopic(p.topicPartition().topic());
+            if (topicGone)
+            {
+                appliedConfigs.remove(p.topicPartition().topic());
+                metrics.removeTopic(p.topicPartition().topic());
+            }
             p.markDeleted();
             // Here, not on the agent: stopping a cleaner pass may take a while, the agent serves other partitions.
             logManager.abortCleaning(p.log());
@@ -476,7 +508,6 @@ public final class PartitionManager implements Partition.ReplicaControl
         {
             LOG.error("Could not write the checkpoints after deleting partition logs", e);
         }
-        LOG.info("Deleted the logs of {} partition(s) of deleted topics", removed.size());
     }
 
     /**

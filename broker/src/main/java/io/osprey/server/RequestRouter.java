@@ -17,6 +17,7 @@ import io.osprey.protocol.Message;
 import io.osprey.protocol.ProtocolException;
 import io.osprey.protocol.ProtocolReader;
 import io.osprey.protocol.RequestHeader;
+import io.osprey.protocol.message.AlterPartitionReassignmentsRequest;
 import io.osprey.protocol.message.ApiVersionsRequest;
 import io.osprey.protocol.message.ApiVersionsResponse;
 import io.osprey.protocol.message.CreatePartitionsRequest;
@@ -24,10 +25,13 @@ import io.osprey.protocol.message.CreateTopicsRequest;
 import io.osprey.protocol.message.DeleteTopicsRequest;
 import io.osprey.protocol.message.DescribeClusterRequest;
 import io.osprey.protocol.message.DescribeConfigsRequest;
+import io.osprey.protocol.message.DescribeLogDirsRequest;
+import io.osprey.protocol.message.ElectLeadersRequest;
 import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.IncrementalAlterConfigsRequest;
 import io.osprey.protocol.message.InitProducerIdRequest;
 import io.osprey.protocol.message.ListOffsetsRequest;
+import io.osprey.protocol.message.ListPartitionReassignmentsRequest;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.ProduceRequest;
 import io.osprey.protocol.message.DeleteGroupsRequest;
@@ -61,12 +65,15 @@ public final class RequestRouter implements RequestDispatcher
     private final MetadataHandler metadata;
     private final ListOffsetsHandler listOffsets;
     private final AdminHandler admin;
+    private final PartitionAdminHandler partitionAdmin;
     private final GroupHandler groups;
     private final RequestMetrics metrics;
 
     public RequestRouter(final ProduceHandler produce, final FetchHandler fetch, final MetadataHandler metadata,
-        final ListOffsetsHandler listOffsets, final AdminHandler admin, final GroupHandler groups, final RequestMetrics metrics)
+        final ListOffsetsHandler listOffsets, final AdminHandler admin, final PartitionAdminHandler partitionAdmin, final GroupHandler groups,
+        final RequestMetrics metrics)
     {
+        this.partitionAdmin = partitionAdmin;
         this.metrics = metrics;
         this.groups = groups;
         this.produce = produce;
@@ -154,6 +161,14 @@ public final class RequestRouter implements RequestDispatcher
                     IncrementalAlterConfigsRequest.read(body, version));
                 case DESCRIBE_CLUSTER -> admin.describeCluster(context(connection, header, api, receivedNs),
                     DescribeClusterRequest.read(body, version));
+                case DESCRIBE_LOG_DIRS -> partitionAdmin.describeLogDirs(context(connection, header, api, receivedNs),
+                    DescribeLogDirsRequest.read(body, version));
+                case ELECT_LEADERS -> partitionAdmin.electLeaders(context(connection, header, api, receivedNs),
+                    ElectLeadersRequest.read(body, version));
+                case ALTER_PARTITION_REASSIGNMENTS -> partitionAdmin.alterPartitionReassignments(context(connection, header, api, receivedNs),
+                    AlterPartitionReassignmentsRequest.read(body, version));
+                case LIST_PARTITION_REASSIGNMENTS -> partitionAdmin.listPartitionReassignments(context(connection, header, api, receivedNs),
+                    ListPartitionReassignmentsRequest.read(body, version));
                 case FIND_COORDINATOR -> groups.findCoordinator(context(connection, header, api, receivedNs),
                     FindCoordinatorRequest.read(body, version));
                 case JOIN_GROUP -> groups.joinGroup(context(connection, header, api, receivedNs), JoinGroupRequest.read(body, version));

@@ -1,12 +1,15 @@
 package io.osprey.admin;
 
 import io.osprey.common.ConfigException;
+import io.osprey.common.ElectionType;
 import io.osprey.common.TopicPartition;
 import io.osprey.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Administers an Osprey (or Kafka) cluster: topics, partitions, configs, consumer groups and their offsets. Shaped like Kafka's
@@ -81,6 +84,50 @@ public interface Admin extends AutoCloseable
 
     /** Grows topics to a new total partition count each (the broker places the new partitions). */
     CreatePartitionsResult createPartitions(Map<String, Integer> newTotalCounts, CreatePartitionsOptions options);
+
+    default ElectLeadersResult electLeaders(final ElectionType electionType, final Set<TopicPartition> partitions)
+    {
+        return electLeaders(electionType, partitions, new ElectLeadersOptions());
+    }
+
+    /**
+     * Elects leaders (ElectLeaders, to the controller): with {@link ElectionType#PREFERRED} each
+     * partition's preferred (first) replica, where it is live and in sync; {@code partitions} null
+     * for every partition of the cluster.
+     */
+    ElectLeadersResult electLeaders(ElectionType electionType, Set<TopicPartition> partitions, ElectLeadersOptions options);
+
+    default AlterPartitionReassignmentsResult alterPartitionReassignments(
+        final Map<TopicPartition, Optional<NewPartitionReassignment>> reassignments)
+    {
+        return alterPartitionReassignments(reassignments, new AlterPartitionReassignmentsOptions());
+    }
+
+    /**
+     * Moves partitions to new replica lists, or cancels their moves ({@code Optional.empty()}).
+     * A partition's future succeeds once its move has started; the new replicas then copy the
+     * log and the old ones are dropped when the new ones are in sync.
+     */
+    AlterPartitionReassignmentsResult alterPartitionReassignments(Map<TopicPartition, Optional<NewPartitionReassignment>> reassignments,
+        AlterPartitionReassignmentsOptions options);
+
+    default ListPartitionReassignmentsResult listPartitionReassignments()
+    {
+        return listPartitionReassignments(new ListPartitionReassignmentsOptions());
+    }
+
+    default ListPartitionReassignmentsResult listPartitionReassignments(final Set<TopicPartition> partitions)
+    {
+        return listPartitionReassignments(partitions, new ListPartitionReassignmentsOptions());
+    }
+
+    default ListPartitionReassignmentsResult listPartitionReassignments(final ListPartitionReassignmentsOptions options)
+    {
+        return listPartitionReassignments(null, options);
+    }
+
+    /** The moves in progress: of every partition ({@code partitions} null) or of the partitions given. */
+    ListPartitionReassignmentsResult listPartitionReassignments(Set<TopicPartition> partitions, ListPartitionReassignmentsOptions options);
 
     default DescribeClusterResult describeCluster()
     {

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +22,7 @@ import io.osprey.client.NetworkClient;
 import io.osprey.client.Node;
 import io.osprey.client.config.ClientConfig;
 import io.osprey.client.config.CommonClientConfigs;
+import io.osprey.common.ElectionType;
 import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
@@ -171,6 +175,62 @@ public final class OspreyAdmin implements Admin
                 options.shouldValidateOnly()));
         }
         return new CreatePartitionsResult(all);
+    }
+
+    // ---- Leaders and replica moves ----------------------------------------------------------------
+
+    @Override
+    public ElectLeadersResult electLeaders(final ElectionType electionType, final Set<TopicPartition> partitions,
+        final ElectLeadersOptions options)
+    {
+        Objects.requireNonNull(electionType, "electionType");
+        final long nowMs = clock.nowMs();
+        final CompletableFuture<Map<TopicPartition, Optional<Throwable>>> future = new CompletableFuture<>();
+        runner.submit(new ElectLeadersCall(nowMs, deadlineMs(nowMs, options), electionType,
+            partitions == null ? null : new LinkedHashSet<>(partitions), future));
+        return new ElectLeadersResult(future);
+    }
+
+    @Override
+    public AlterPartitionReassignmentsResult alterPartitionReassignments(
+        final Map<TopicPartition, Optional<NewPartitionReassignment>> reassignments, final AlterPartitionReassignmentsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<TopicPartition, Optional<NewPartitionReassignment>> targets = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<Void>> all = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<Void>> toSend = new LinkedHashMap<>();
+        reassignments.forEach((tp, target) ->
+        {
+            final CompletableFuture<Void> future = new CompletableFuture<>();
+            all.put(Objects.requireNonNull(tp, "a partition in reassignments is null"), future);
+            if (target == null)
+            {
+                future.completeExceptionally(new IllegalArgumentException("No target was given for partition " + tp
+                    + "; use Optional.empty() to cancel its move"));
+            }
+            else if (checkTopicName(tp.topic(), future))
+            {
+                targets.put(tp, target);
+                toSend.put(tp, future);
+            }
+        });
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new AlterPartitionReassignmentsCall(nowMs, deadlineMs(nowMs, options), targets, toSend,
+                options.allowReplicationFactorChange()));
+        }
+        return new AlterPartitionReassignmentsResult(all);
+    }
+
+    @Override
+    public ListPartitionReassignmentsResult listPartitionReassignments(final Set<TopicPartition> partitions,
+        final ListPartitionReassignmentsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final CompletableFuture<Map<TopicPartition, PartitionReassignment>> future = new CompletableFuture<>();
+        runner.submit(new ListPartitionReassignmentsCall(nowMs, deadlineMs(nowMs, options),
+            partitions == null ? null : new LinkedHashSet<>(partitions), future));
+        return new ListPartitionReassignmentsResult(future);
     }
 
     // ---- Cluster and configs -----------------------------------------------------------------------

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.osprey.protocol.message.AlterPartitionReassignmentsRequest;
+import io.osprey.protocol.message.AlterPartitionReassignmentsResponse;
 import io.osprey.protocol.message.CreatePartitionsRequest;
 import io.osprey.protocol.message.CreatePartitionsResponse;
 import io.osprey.protocol.message.CreateTopicsRequest;
@@ -21,8 +23,14 @@ import io.osprey.protocol.message.DescribeClusterRequest;
 import io.osprey.protocol.message.DescribeClusterResponse;
 import io.osprey.protocol.message.DescribeConfigsRequest;
 import io.osprey.protocol.message.DescribeConfigsResponse;
+import io.osprey.protocol.message.DescribeLogDirsRequest;
+import io.osprey.protocol.message.DescribeLogDirsResponse;
+import io.osprey.protocol.message.ElectLeadersRequest;
+import io.osprey.protocol.message.ElectLeadersResponse;
 import io.osprey.protocol.message.IncrementalAlterConfigsRequest;
 import io.osprey.protocol.message.IncrementalAlterConfigsResponse;
+import io.osprey.protocol.message.ListPartitionReassignmentsRequest;
+import io.osprey.protocol.message.ListPartitionReassignmentsResponse;
 
 /**
  * Malformed admin messages end in {@link ProtocolException}, never IndexOutOfBounds,
@@ -57,6 +65,20 @@ class AdminTruncationTest
             DescribeClusterRequest::read),
         new Codec("DescribeClusterResponse", ApiKey.DESCRIBE_CLUSTER, v -> DescribeClusterMessageTest.response((short)v, true),
             DescribeClusterResponse::read),
+        new Codec("DescribeLogDirsRequest", ApiKey.DESCRIBE_LOG_DIRS, v -> DescribeLogDirsMessageTest.request((short)v),
+            DescribeLogDirsRequest::read),
+        new Codec("DescribeLogDirsResponse", ApiKey.DESCRIBE_LOG_DIRS, v -> DescribeLogDirsMessageTest.response((short)v),
+            DescribeLogDirsResponse::read),
+        new Codec("ElectLeadersRequest", ApiKey.ELECT_LEADERS, v -> ElectLeadersMessageTest.request((short)v), ElectLeadersRequest::read),
+        new Codec("ElectLeadersResponse", ApiKey.ELECT_LEADERS, v -> ElectLeadersMessageTest.response((short)v), ElectLeadersResponse::read),
+        new Codec("AlterPartitionReassignmentsRequest", ApiKey.ALTER_PARTITION_REASSIGNMENTS,
+            v -> AlterPartitionReassignmentsMessageTest.request((short)v), AlterPartitionReassignmentsRequest::read),
+        new Codec("AlterPartitionReassignmentsResponse", ApiKey.ALTER_PARTITION_REASSIGNMENTS,
+            v -> AlterPartitionReassignmentsMessageTest.response((short)v), AlterPartitionReassignmentsResponse::read),
+        new Codec("ListPartitionReassignmentsRequest", ApiKey.LIST_PARTITION_REASSIGNMENTS,
+            v -> ListPartitionReassignmentsMessageTest.request((short)v), ListPartitionReassignmentsRequest::read),
+        new Codec("ListPartitionReassignmentsResponse", ApiKey.LIST_PARTITION_REASSIGNMENTS,
+            v -> ListPartitionReassignmentsMessageTest.response((short)v), ListPartitionReassignmentsResponse::read),
     };
 
     /** Every message type at every version it is served in. */

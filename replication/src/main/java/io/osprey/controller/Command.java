@@ -110,6 +110,32 @@ public sealed interface Command
         }
     }
 
+    /**
+     * The replica list one partition should end up with, preferred leader first; null
+     * {@code replicas} cancels the partition's move in progress.
+     */
+    record PartitionTarget(String topic, int partition, List<Integer> replicas)
+    {
+        public PartitionTarget
+        {
+            replicas = replicas == null ? null : List.copyOf(replicas);
+        }
+    }
+
+    /**
+     * Moves partitions to explicit replica lists (Kafka's AlterPartitionReassignments): each
+     * partition gains the new replicas at once and drops the old ones once the new ones are in
+     * the ISR. {@code allowReplicationFactorChange} false refuses a target of another size.
+     */
+    record AlterPartitionReassignments(String clientId, long sequence, List<PartitionTarget> targets,
+        boolean allowReplicationFactorChange) implements Command
+    {
+        public AlterPartitionReassignments
+        {
+            targets = List.copyOf(targets);
+        }
+    }
+
     /** Start moving the fewest replicas needed to even the load over live brokers. */
     record Rebalance(String clientId, long sequence) implements Command
     {

@@ -5,6 +5,7 @@ import io.osprey.common.OspreyException;
 import io.osprey.controller.Command.AllocateProducerIds;
 import io.osprey.controller.Command.AlterConfigs;
 import io.osprey.controller.Command.AlterPartition;
+import io.osprey.controller.Command.AlterPartitionReassignments;
 import io.osprey.controller.Command.BrokerHeartbeat;
 import io.osprey.controller.Command.CreatePartitions;
 import io.osprey.controller.Command.CreateTopics;
@@ -168,6 +169,10 @@ public final class ControllerStateMachine
         if (cmd instanceof ElectLeaders c)
         {
             return partitions.electLeaders(draft, c);
+        }
+        if (cmd instanceof AlterPartitionReassignments c)
+        {
+            return partitions.alterPartitionReassignments(draft, c);
         }
         if (cmd instanceof Rebalance c)
         {

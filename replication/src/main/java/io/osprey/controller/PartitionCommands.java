@@ -4,6 +4,7 @@ import io.osprey.common.ErrorCode;
 import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.controller.Command.AlterPartition;
+import io.osprey.controller.Command.AlterPartitionReassignments;
 import io.osprey.controller.Command.ElectLeaders;
 import io.osprey.controller.Command.Rebalance;
 import io.osprey.controller.MetadataRecord.PartitionChanged;
@@ -168,7 +169,7 @@ final class PartitionCommands
         final PartitionInfo p = draft.image().partition(tp.topic(), tp.partition());
         if (p == null)
         {
-            return new Response.Simple(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "no such partition");
+            return new Response.Simple(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Partition " + tp + " does not exist");
         }
         final int preferred = p.replicas().get(0);
         if (p.leader() == preferred)
@@ -177,10 +178,31 @@ final class PartitionCommands
         }
         if (!p.isr().contains(preferred) || !draft.image().isLive(preferred))
         {
-            return new Response.Simple(ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, "broker " + preferred + " not live and in sync");
+            return new Response.Simple(ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE,
+                "The preferred replica of partition " + tp + ", broker " + preferred + ", is not live and in sync");
         }
         draft.append(new PartitionChanged(tp.topic(), tp.partition(), p.withLeader(preferred, p.isr())));
         return Response.Simple.OK;
+    }
+
+    /**
+     * Explicit moves, one result per {@code topic-partition}; each partition is checked and
+     * moved on its own ({@link Reassignments#alter}), so one bad target does not stop the others.
+     */
+    Response alterPartitionReassignments(final RecordDraft draft, final AlterPartitionReassignments cmd)
+    {
+        final TreeMap<String, Response.Simple> results = new TreeMap<>();
+        for (final Command.PartitionTarget target : cmd.targets())
+        {
+            final String key = new TopicPartition(target.topic(), target.partition()).toString();
+            if (results.containsKey(key))
+            {
+                // Named twice: the first target counts (brokers send each partition once).
+                continue;
+            }
+            results.put(key, Reassignments.alter(draft, target, cmd.allowReplicationFactorChange()));
+        }
+        return new Response.PerItem(results);
     }
 
     /**

@@ -42,6 +42,7 @@ final class ControllerCodec
     static final byte ALTER_CONFIGS = 10;
     static final byte REBALANCE = 11;
     static final byte ALTER_PARTITION = 12;
+    static final byte ALTER_PARTITION_REASSIGNMENTS = 13;
 
     // Response tags.
     static final byte SIMPLE = 1;
@@ -134,6 +135,21 @@ final class ControllerCodec
         {
             header(w, REBALANCE, clientId, sequence);
         }
+        else if (command instanceof Command.AlterPartitionReassignments c)
+        {
+            header(w, ALTER_PARTITION_REASSIGNMENTS, clientId, sequence);
+            w.putInt(c.targets().size());
+            for (final Command.PartitionTarget t : c.targets())
+            {
+                // A null replica list (cancel) is a false presence flag and no list.
+                w.putString(t.topic()).putInt(t.partition()).putBoolean(t.replicas() != null);
+                if (t.replicas() != null)
+                {
+                    w.putIntList(t.replicas());
+                }
+            }
+            w.putBoolean(c.allowReplicationFactorChange());
+        }
         else
         {
             throw new IllegalArgumentException("no encoding for command " + command);
@@ -197,6 +213,18 @@ final class ControllerCodec
                 return new Command.AlterConfigs(clientId, sequence, r.getString(), r.getStringMap(), r.getStringList());
             case REBALANCE:
                 return new Command.Rebalance(clientId, sequence);
+            case ALTER_PARTITION_REASSIGNMENTS:
+            {
+                final int count = r.getCount();
+                final List<Command.PartitionTarget> targets = new ArrayList<>();
+                for (int i = 0; i < count; i++)
+                {
+                    final String topic = r.getString();
+                    final int partition = r.getInt();
+                    targets.add(new Command.PartitionTarget(topic, partition, r.getBoolean() ? r.getIntList() : null));
+                }
+                return new Command.AlterPartitionReassignments(clientId, sequence, targets, r.getBoolean());
+            }
             default:
                 throw new MalformedMessageException("unknown command tag " + tag);
         }

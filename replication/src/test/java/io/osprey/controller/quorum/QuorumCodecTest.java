@@ -238,7 +238,9 @@ class QuorumCodecTest
             Combinators.combine(id, seq, tp.list().ofMaxSize(3)).as(Command.ElectLeaders::new),
             Combinators.combine(id, seq, i).as(Command.AllocateProducerIds::new),
             Combinators.combine(id, seq, strings(), configs(), strings().list().ofMaxSize(3)).as(Command.AlterConfigs::new),
-            Combinators.combine(id, seq).as(Command.Rebalance::new));
+            Combinators.combine(id, seq).as(Command.Rebalance::new),
+            Combinators.combine(id, seq, Combinators.combine(strings(), i, ints().injectNull(0.3)).as(Command.PartitionTarget::new)
+                .list().ofMaxSize(3), Arbitraries.of(true, false)).as(Command.AlterPartitionReassignments::new));
     }
 
     @Provide
