@@ -61,6 +61,8 @@ public final class BrokerMetrics
         sorted.forEach((t, m) -> out.sample("osprey_topic_messages_in_total", PrometheusText.label("topic", t), m.messagesIn()));
         out.family("osprey_topic_bytes_out_total", "counter", "Bytes of the topic sent in consumer fetch responses.");
         sorted.forEach((t, m) -> out.sample("osprey_topic_bytes_out_total", PrometheusText.label("topic", t), m.bytesOut()));
+        out.family("osprey_topic_messages_out_total", "counter", "Records of the topic sent in consumer fetch responses.");
+        sorted.forEach((t, m) -> out.sample("osprey_topic_messages_out_total", PrometheusText.label("topic", t), m.messagesOut()));
         out.family("osprey_isr_shrinks_total", "counter", "ISR shrinks committed for partitions this broker leads.");
         out.sample("osprey_isr_shrinks_total", "", isrShrinks.sum());
         out.family("osprey_isr_expands_total", "counter", "ISR expansions committed for partitions this broker leads.");

@@ -12,6 +12,7 @@ public final class TopicMetrics
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
 
     /** An append wrote {@code bytes} holding {@code messages} records. */
     public void onAppend(final long bytes, final long messages)
@@ -20,10 +21,16 @@ public final class TopicMetrics
         messagesIn.add(messages);
     }
 
-    /** A consumer fetch response carries {@code bytes} of this topic. */
-    public void onFetch(final long bytes)
+    /** A consumer fetch response carries {@code bytes} of this topic, holding {@code messages} records. */
+    public void onFetch(final long bytes, final long messages)
     {
         bytesOut.add(bytes);
+        messagesOut.add(messages);
+    }
+
+    public long messagesOut()
+    {
+        return messagesOut.sum();
     }
 
     public long bytesIn()

@@ -134,6 +134,7 @@ class AdminHttpTest
         assertThat(sample(body, "osprey_topic_bytes_in_total{topic=\"" + TOPIC + "\"}")).isGreaterThan(bytesInBefore);
         assertThat(sample(body, "osprey_topic_messages_in_total{topic=\"" + TOPIC + "\"}")).isEqualTo(10);
         assertThat(sample(body, "osprey_topic_bytes_out_total{topic=\"" + TOPIC + "\"}")).isGreaterThan(0);
+        assertThat(sample(body, "osprey_topic_messages_out_total{topic=\"" + TOPIC + "\"}")).isEqualTo(10);
         assertThat(sample(body, "osprey_offline_partitions")).isZero();
         assertThat(sample(body, "osprey_under_replicated_partitions")).isZero();
         // One replica: nothing to shrink, expand or lag behind.
