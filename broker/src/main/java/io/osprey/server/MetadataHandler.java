@@ -69,8 +69,21 @@ public final class MetadataHandler
                 topics.add(lookup(image, requested, request.allowAutoTopicCreation()));
             }
         }
-        ctx.respond(new MetadataResponse(0, liveBrokers(image), settings.clusterId(), controller.activeControllerId(), topics,
+        ctx.respond(new MetadataResponse(0, liveBrokers(image), settings.clusterId(),
+            controllerIdForClients(image, controller.activeControllerId(), settings.nodeId()), topics,
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED));
+    }
+
+    /**
+     * The controller id clients are told: the active voter when it is also a live broker
+     * (combined nodes), else this broker. Kafka's admin client sends CreateTopics and the like to
+     * that id and must find it among the brokers; with controller-only voters it would find none
+     * and wait forever, while any broker forwards admin requests to the quorum (as KRaft brokers
+     * answer with a broker, not the controller).
+     */
+    static int controllerIdForClients(final MetadataImage image, final int activeControllerId, final int localBrokerId)
+    {
+        return activeControllerId >= 0 && image.isLive(activeControllerId) ? activeControllerId : localBrokerId;
     }
 
     /** The unfenced brokers with their first endpoint; worked out once per image. */
