@@ -47,8 +47,18 @@ public final class CheckpointFiles
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
-            ch.write(java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining())
+            {
+                ch.write(bytes);
+            }
             ch.force(true);
+        }
+        catch (final IOException e)
+        {
+            // A full disk: the old checkpoint stays in place; do not leave a partial temporary file behind.
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(path.getParent());

@@ -23,15 +23,26 @@ import org.agrona.IoUtil;
  * the mapping (readers stay below the published count, which lies inside the file), and a
  * mapping replaced to grow the file is retired and unmapped only at {@link #close()}, which the
  * owner calls once no reader can reach this index any more.
+ * <p>
+ * Disk space: the preallocated file is sparse, and an entry is written through the mapping only
+ * where {@link Preallocation} reserved the blocks first ({@link #reserve}, in chunks of
+ * {@link #RESERVE_CHUNK_BYTES}), so a full disk fails the reservation with an
+ * {@link IOException} instead of a mapped write with SIGBUS. {@link Segment} reserves room for
+ * the entries an append can add before it copies the batch, so an append never fails half done.
  */
 abstract class IndexFile implements AutoCloseable
 {
+    /** Growth step of the reserved part: 64 KiB holds 8192 offset entries, 32 MiB of log at the default interval. */
+    static final int RESERVE_CHUNK_BYTES = 64 * 1024;
+
     private final Path path;
     private final int entrySize;
     private final List<MappedByteBuffer> retired = new ArrayList<>(1);
     private RandomAccessFile file;
     private volatile MappedByteBuffer map;
     private int capacityEntries;
+    /** Bytes {@code [0, reservedBytes)} of the file have disk blocks: entries may be written there. Writer only. */
+    private int reservedBytes;
     private volatile int entries;
 
     IndexFile(final Path path, final int entrySize, final int maxIndexBytes, final boolean active) throws IOException
@@ -46,6 +57,9 @@ abstract class IndexFile implements AutoCloseable
         file.setLength(size);
         map = file.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, size);
         capacityEntries = (int)(size / entrySize);
+        // What was written before is on disk; a crash leftover preallocated in full is reset by
+        // the recovery's rebuild before anything is appended.
+        reservedBytes = (int)written;
     }
 
     private long roundDown(final int bytes)
@@ -79,14 +93,66 @@ abstract class IndexFile implements AutoCloseable
         return n * entrySize;
     }
 
+    /**
+     * Makes sure the file has disk blocks for the first {@code neededEntries} entries and tries
+     * for {@code wantedEntries} (both capped at the capacity), writing zeros ahead of the entries
+     * in chunks of {@link #RESERVE_CHUNK_BYTES}. Writer thread.
+     *
+     * @return how many entries have room now: at least {@code neededEntries}, or the capacity
+     * @throws IOException when the disk has no room for {@code neededEntries} (nothing was written
+     *                     through the mapping)
+     */
+    final long reserve(final long neededEntries, final long wantedEntries) throws IOException
+    {
+        return reserve(neededEntries, wantedEntries, RESERVE_CHUNK_BYTES);
+    }
+
+    private long reserve(final long neededEntries, final long wantedEntries, final int chunk) throws IOException
+    {
+        final int fileEnd = capacityEntries * entrySize;
+        final long neededBytes = Math.min(neededEntries, capacityEntries) * entrySize;
+        final long wantedBytes = Math.min(Math.max(neededEntries, wantedEntries), capacityEntries) * entrySize;
+        if (wantedBytes > Preallocation.usable(reservedBytes, fileEnd))
+        {
+            final int from = Math.max(reservedBytes, entries * entrySize);
+            final int target = Preallocation.target(from, wantedBytes, chunk, fileEnd);
+            final int usableBefore = Preallocation.usable(from, fileEnd);
+            reservedBytes = Preallocation.reserve(file, from, (int)Math.max(usableBefore, neededBytes), target, fileEnd);
+        }
+        return Preallocation.usable(reservedBytes, fileEnd) / entrySize;
+    }
+
+    /** Entries the file can take at most. */
+    final int capacityEntries()
+    {
+        return capacityEntries;
+    }
+
+    /**
+     * Reserves room for one more entry unless it is there already: one comparison on the common
+     * path. Appends find their room reserved by {@link Segment}; this grows the file during a
+     * rebuild, a page at a time, so that on a full disk each index takes back just the blocks its
+     * reset gave up and never those of the other index.
+     */
+    final void reserveNext() throws IOException
+    {
+        if ((long)(entries + 1) * entrySize > Preallocation.usable(reservedBytes, capacityEntries * entrySize))
+        {
+            reserve(entries + 1L, entries + 1L, 0);
+        }
+    }
+
     /** Publishes one more entry whose bytes the subclass has just written at {@code position(entries())}. */
     final void publishAppend()
     {
         entries = entries + 1;
     }
 
-    /** Keeps the first {@code n} entries; zeroes the rest so a crash cannot bring them back. */
-    final void truncateToEntries(final int n)
+    /**
+     * Keeps the first {@code n} entries; zeroes the rest so a crash cannot bring them back (with
+     * writes, not through the mapping: see {@link Preallocation#writeZeros}).
+     */
+    final void truncateToEntries(final int n) throws IOException
     {
         final int old = entries;
         if (n >= old)
@@ -94,11 +160,7 @@ abstract class IndexFile implements AutoCloseable
             return;
         }
         entries = n;
-        final MappedByteBuffer m = map;
-        for (int i = position(n), end = position(old); i < end; i++)
-        {
-            m.put(i, (byte)0);
-        }
+        Preallocation.writeZeros(file, position(n), position(old));
     }
 
     /**
@@ -109,6 +171,7 @@ abstract class IndexFile implements AutoCloseable
     {
         final long length = file.length();
         entries = 0;
+        reservedBytes = 0;
         file.setLength(0);
         file.setLength(length);
     }
@@ -123,6 +186,7 @@ abstract class IndexFile implements AutoCloseable
     {
         file.setLength((long)entries * entrySize);
         capacityEntries = entries;
+        reservedBytes = Math.min(reservedBytes, entries * entrySize);
     }
 
     /** Makes room for entries again: truncation brought this index's segment back to being the active one. */

@@ -86,7 +86,17 @@ public final class LogManager implements AutoCloseable
             }
         }
         // A recovered log has its recovery point at its end; record that before anything else fails.
-        checkpoint();
+        try
+        {
+            checkpoint();
+        }
+        catch (final IOException e)
+        {
+            // A full disk must not keep the node from starting and serving reads: the old
+            // checkpoints stay valid (recovery just scans more), and the periodic checkpoint retries.
+            org.slf4j.LoggerFactory.getLogger(LogManager.class).warn(
+                "Could not write the offset checkpoints in {} at start-up: {}", logDir, e.toString());
+        }
     }
 
     public static String dirName(final String topic, final int partition)

@@ -31,9 +31,14 @@ public final class OffsetIndex extends IndexFile
         return baseOffset;
     }
 
-    /** Adds an entry; the caller guarantees offsets and positions only grow. */
-    public void append(final long offset, final int position)
+    /**
+     * Adds an entry; the caller guarantees offsets and positions only grow.
+     *
+     * @throws IOException when the disk has no room for the entry (see {@link IndexFile#reserve})
+     */
+    public void append(final long offset, final int position) throws IOException
     {
+        reserveNext();
         final int n = entries();
         final MappedByteBuffer m = map();
         final int at = position(n);
@@ -87,7 +92,7 @@ public final class OffsetIndex extends IndexFile
     }
 
     /** Drops entries for offsets at or above {@code offset}. */
-    public void truncateTo(final long offset)
+    public void truncateTo(final long offset) throws IOException
     {
         int n = entries();
         while (n > 0 && offsetAt(n - 1) >= offset)

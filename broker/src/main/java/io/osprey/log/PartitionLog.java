@@ -94,6 +94,8 @@ public final class PartitionLog implements AutoCloseable
     private long flushCount;
     private long lastNowMs;
     private int groupDepth;
+    /** The leader epoch checkpoint on disk is behind the cache (a write failed): rewritten before the next append. */
+    private boolean epochCheckpointPending;
     private boolean closed;
 
     private record PendingDelete(Segment segment, long dueMs)
@@ -467,20 +469,59 @@ public final class PartitionLog implements AutoCloseable
         return new LogAppendInfo(first, last, maxTs, -1, batches, bytes, false);
     }
 
+    /**
+     * Appends one validated batch. Everything that can fail comes before the first byte is
+     * written (the roll, the disk space for the batch and its index entries, the leader epoch
+     * checkpoint), so a failure, a full disk above all, leaves the log as it was: no partial
+     * batch, the log end unchanged.
+     */
     private void appendValidated(final ByteBuffer src, final int start, final int size, final long base, final long last,
         final long maxTs, final int epoch, final int count, final long nowMs)
     {
         ensureOpen();
         lastNowMs = nowMs;
         final Segment segment = maybeRoll(size, last, nowMs);
-        segment.append(src, start, size, base, last, maxTs, nowMs);
+        try
+        {
+            segment.reserve(size);
+        }
+        catch (final IOException e)
+        {
+            throw noSpace(size, segment, e);
+        }
         if (epoch >= 0 && epoch > epochCache.latestEpoch())
         {
+            // Kept even if the append fails below: an epoch starting at the log end with no
+            // batch yet is what a new leader records too.
             epochCache.assign(epoch, base);
-            writeEpochCheckpoint();
+            epochCheckpointPending = true;
+        }
+        if (epochCheckpointPending)
+        {
+            final IOException e = tryWriteEpochCheckpoint();
+            if (e != null)
+            {
+                throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not write the leader epoch checkpoint of " +
+                    dir.getFileName() + ": " + e.getMessage() + "; the append was refused and nothing was written", e);
+            }
+        }
+        try
+        {
+            segment.append(src, start, size, base, last, maxTs, nowMs);
+        }
+        catch (final IOException e)
+        {
+            throw noSpace(size, segment, e);
         }
         unflushedMessages += count;
         logEndOffset = last + 1;
+    }
+
+    private OspreyException noSpace(final int size, final Segment segment, final IOException e)
+    {
+        return new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not reserve disk space for an append of " + size +
+            " bytes to " + dir.getFileName() + " (" + segment.logPath() + "): " + e.getMessage() +
+            "; the append was refused and nothing was written", e);
     }
 
     private Segment maybeRoll(final int size, final long lastOffset, final long nowMs)
@@ -491,13 +532,20 @@ public final class PartitionLog implements AutoCloseable
         {
             if (current.isEmpty())
             {
-                if (size > current.remainingCapacity() || current.baseOffset() != logEndOffset)
+                if (current.baseOffset() != logEndOffset)
                 {
-                    // An empty segment too small for an oversized batch is replaced by a large enough one.
+                    // The new segment is made before the old one goes (their names differ), so a
+                    // failure leaves the log with its active segment.
+                    final Segment fresh = Segment.create(dir, logEndOffset, cfg, size, nowMs);
                     segments.remove(current.baseOffset());
                     current.abandon();
                     deleteSegmentFiles(dir, current.baseOffset());
-                    return installActive(Segment.create(dir, logEndOffset, cfg, size, nowMs));
+                    return installActive(fresh);
+                }
+                if (size > current.remainingCapacity())
+                {
+                    // An empty segment too small for an oversized batch grows in place.
+                    current.growEmpty(Math.max(cfg.segmentBytes(), size));
                 }
                 return current;
             }
@@ -525,10 +573,35 @@ public final class PartitionLog implements AutoCloseable
         {
             return old;
         }
+        // The new segment and the disk space for the batch that needs it come first: on a full
+        // disk the roll fails here and the old segment stays active, unsealed and unchanged.
+        Segment created = null;
+        try
+        {
+            created = Segment.create(dir, logEndOffset, config, minCapacity, nowMs);
+            created.reserve(minCapacity);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            if (created != null)
+            {
+                created.abandon();
+            }
+            deleteSegmentFiles(dir, logEndOffset);
+            throw e;
+        }
         // The rolled segment's unflushed tail stays counted: the next flush forces it (from the recovery point on).
         old.seal();
-        final Segment created = installActive(Segment.create(dir, logEndOffset, config, minCapacity, nowMs));
-        takeProducerSnapshot();
+        installActive(created);
+        try
+        {
+            takeProducerSnapshot();
+        }
+        catch (final IOException e)
+        {
+            // Not fatal: the next open rebuilds the state from an older snapshot and more of the log.
+            LOG.warn("Could not snapshot producer state of {} at offset {}: {}", dir, logEndOffset, e.toString());
+        }
         return created;
     }
 
@@ -1079,8 +1152,26 @@ public final class PartitionLog implements AutoCloseable
         }
     }
 
+    /**
+     * Writes {@code leader-epoch-checkpoint}; a failure (a full disk) is logged and leaves it
+     * pending. That is safe wherever the log itself did not grow: at open, on a new leader epoch,
+     * after truncation or retention the file may stay behind the cache, because opening the log
+     * trims the cache to the log's offsets again. An append of a batch with a new epoch must not
+     * outrun it, so the next append writes it first and is refused while it cannot.
+     */
     private void writeEpochCheckpoint()
     {
+        final IOException e = tryWriteEpochCheckpoint();
+        if (e != null)
+        {
+            LOG.warn("Could not write the leader epoch checkpoint of {}: {}; retried before the next append", dir, e.toString());
+        }
+    }
+
+    /** @return null when written, else the error (the checkpoint stays pending) */
+    private IOException tryWriteEpochCheckpoint()
+    {
+        epochCheckpointPending = true;
         final List<CheckpointFiles.Line> lines = new ArrayList<>();
         for (final LeaderEpochCache.Entry e : epochCache.entries())
         {
@@ -1092,8 +1183,10 @@ public final class PartitionLog implements AutoCloseable
         }
         catch (final IOException e)
         {
-            throw new OspreyException(ErrorCode.KAFKA_STORAGE_ERROR, "Could not write leader epoch checkpoint in " + dir, e);
+            return e;
         }
+        epochCheckpointPending = false;
+        return null;
     }
 
     private static List<LeaderEpochCache.Entry> readEpochCheckpoint(final Path path) throws IOException

@@ -6,14 +6,20 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Touches the pages of active segments a little ahead of their writers, on its own thread, so
  * that the page faults of a freshly preallocated (sparse) mapping are taken here and not on a
- * log agent's append path. On the machines measured a write fault on a new page cost about
- * 2.4 µs, four of them per 16 KiB batch: more than the copy itself.
+ * log agent's append path (a segment is handed over at its writer's first append). On the
+ * machines measured a write fault on a new page cost about 2.4 µs, four of them per 16 KiB
+ * batch: more than the copy itself.
  * <p>
  * A page is touched with an atomic compare-and-set of an int from 0 to 0: it takes the write
  * fault but can never change a byte, because it writes only where it read 0, atomically, so a
  * concurrent append is never overwritten. Segments are touched only under their pretouch lock,
  * which {@link Segment} also holds while it seals, trims or unmaps, so a page beyond the file
  * or an unmapped region is never touched.
+ * <p>
+ * It also reserves the disk blocks of that window ahead (see {@link Preallocation}), a chunk at a
+ * time, and touches only reserved pages: a page of a sparse file first written through a mapping
+ * on a full disk would raise SIGBUS. When a reservation fails it leaves the segment alone until
+ * the writer's own reservation succeeds, and the writer reports the full disk.
  * <p>
  * The window ahead is {@code -Dosprey.log.pretouch.bytes} (default 8 MiB; 0 disables). One
  * daemon thread serves every segment of the process; it parks 1 ms when it has nothing to do.

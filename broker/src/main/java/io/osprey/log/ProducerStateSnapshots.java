@@ -176,6 +176,12 @@ final class ProducerStateSnapshots
             }
             ch.force(true);
         }
+        catch (final IOException e)
+        {
+            // A full disk: do not leave a partial temporary file taking space until the next open.
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         CheckpointFiles.fsyncDirectory(dir);
     }

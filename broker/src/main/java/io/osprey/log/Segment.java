@@ -29,6 +29,16 @@ import io.osprey.record.RecordBatch;
  * the owner calls it only after the segment left the log and in-flight reads have drained
  * ({@code file.delete.delay.ms}). A file is never shrunk below bytes a reader may touch while
  * the log is open: truncation zeroes the dropped tail through the mapping instead.
+ * <p>
+ * Disk space: the preallocated file is sparse, so nothing is written through the mapping where
+ * the disk has not given blocks yet (a full disk would answer a mapped write with SIGBUS). The
+ * bytes {@code [0, reservedUpTo)} are reserved by {@link Preallocation} with ordinary writes of
+ * zeros, in chunks ahead of the writer: by the pretoucher thread up to its window (once the
+ * writer has made its first reservation), and by the writer itself ({@link #reserve}) when an
+ * append would cross the reserved end. The writer checks one number per append,
+ * {@code appendLimit}: below it the .log bytes are reserved and so are the index entries a log
+ * of that length can need. A full disk fails {@link #reserve} with an {@link IOException}
+ * before any byte of the batch is written.
  */
 public final class Segment implements AutoCloseable
 {
@@ -40,6 +50,14 @@ public final class Segment implements AutoCloseable
     public static final String CLEANED_SUFFIX = ".cleaned";
     /** Appended to the three file names of a cleaned segment that is being swapped into the log. */
     public static final String SWAP_SUFFIX = ".swap";
+    /**
+     * Growth step of the reserved part of the .log file when the writer reserves itself (the
+     * pretoucher is behind or off): one write of zeros per MiB appended, at most 1 MiB of disk
+     * reserved and not yet used per active segment beyond the pretoucher's window.
+     */
+    static final int RESERVE_CHUNK_BYTES = 1024 * 1024;
+    /** Pages the pretoucher touches per call, so the pretouch lock is never held long. */
+    private static final int PRETOUCH_PAGES_PER_CALL = RESERVE_CHUNK_BYTES / Pretoucher.PAGE_SIZE;
 
     private final long baseOffset;
     private final Path logPath;
@@ -55,6 +73,26 @@ public final class Segment implements AutoCloseable
     private final Object pretouchLock = new Object();
     private int touchedUpTo;
     private org.agrona.concurrent.UnsafeBuffer touchView;
+    /** The pretoucher's last reservation failed (disk full): it stops reserving until the writer's succeeds. */
+    private boolean pretouchReserveFailed;
+    /**
+     * Bytes {@code [0, reservedUpTo)} of the .log file have disk blocks; never below {@link #size}.
+     * Grows under the pretouch lock, by the writer or the pretoucher; read by the writer without it.
+     */
+    private volatile int reservedUpTo;
+    /**
+     * An append ending at or below this needs no reservation: the .log bytes are reserved and the
+     * indexes have room for every entry a log this long can need. Writer only.
+     */
+    private int appendLimit;
+    /** Not a cleaner's output: the pretoucher works ahead of this segment's writer. */
+    private final boolean pretouchable;
+    /**
+     * Handed to the pretoucher, which happens at the writer's first reservation: not while a
+     * recovery rebuilds the indexes (the pretoucher would take the blocks it needs on a full disk),
+     * and not for a partition that takes no appends. Writer only.
+     */
+    private boolean pretouchRegistered;
     private volatile MappedByteBuffer map;
     private volatile int size;
     private volatile long nextOffset;
@@ -99,10 +137,10 @@ public final class Segment implements AutoCloseable
         this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix), baseOffset, maxIndexBytes, active);
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix), baseOffset, maxIndexBytes, active);
         this.createdMs = existed ? Files.getLastModifiedTime(logPath).toMillis() : nowMs;
-        if (active && suffix.isEmpty())
-        {
-            Pretoucher.register(this);
-        }
+        // Written bytes have their blocks. A crash leftover preallocated in full claims more than
+        // it has until recover() cuts it to what it holds, which happens before any append.
+        this.reservedUpTo = size;
+        this.pretouchable = suffix.isEmpty();
         if (!existed)
         {
             this.size = 0;
@@ -232,13 +270,83 @@ public final class Segment implements AutoCloseable
     }
 
     /**
+     * Makes sure an append of {@code length} bytes at the end can be written without touching an
+     * unreserved page: reserves the .log bytes (a chunk ahead) and room in both indexes when the
+     * append would cross {@code appendLimit}. Writer thread; the caller checked that the batch
+     * fits ({@link #remainingCapacity()}).
+     *
+     * @throws IOException when the disk has no room (typically "No space left on device");
+     *                     nothing was written to the segment then
+     */
+    void reserve(final int length) throws IOException
+    {
+        final long end = (long)size + length;
+        if (end > appendLimit)
+        {
+            reserveSlow(end);
+        }
+    }
+
+    private void reserveSlow(final long end) throws IOException
+    {
+        final int capacity = map.capacity();
+        if (end > capacity)
+        {
+            throw new IllegalStateException("An append to " + this + " would end at " + end + ", past its capacity " + capacity);
+        }
+        int reserved = reservedUpTo;
+        if (end > Preallocation.usable(reserved, capacity))
+        {
+            synchronized (pretouchLock)
+            {
+                reserved = reservedUpTo;
+                if (end > Preallocation.usable(reserved, capacity))
+                {
+                    reserved = Preallocation.reserve(file, reserved, (int)end,
+                        Preallocation.target(reserved, end, RESERVE_CHUNK_BYTES, capacity), capacity);
+                    reservedUpTo = reserved;
+                    pretouchReserveFailed = false;
+                }
+            }
+        }
+        reserved = Preallocation.usable(reserved, capacity);
+        // Index entries are at least max(index.interval.bytes, one batch header) of log apart and
+        // the first is at position 0, so a log of n bytes needs at most 1 + (n - 1) / gap entries,
+        // and e entries cover a log of e * gap bytes. The indexes get room for all of the reserved
+        // log when the disk allows, and must get it for this append.
+        final int gap = Math.max(indexIntervalBytes, RecordBatch.HEADER_SIZE);
+        final long needed = 1 + end / gap;
+        final long wanted = 1 + reserved / gap;
+        final long limit = Math.min(reserved,
+            Math.min(coveredBytes(offsetIndex, offsetIndex.reserve(needed, wanted), gap),
+                coveredBytes(timeIndex, timeIndex.reserve(needed, wanted), gap)));
+        appendLimit = (int)limit;
+        if (pretouchable && !pretouchRegistered)
+        {
+            pretouchRegistered = true;
+            Pretoucher.register(this);
+        }
+    }
+
+    /** Bytes of log whose index entries fit in {@code entries}; a full index takes no more entries (the log rolls). */
+    private static long coveredBytes(final IndexFile index, final long entries, final int gap)
+    {
+        return entries >= index.capacityEntries() ? Long.MAX_VALUE : entries * gap;
+    }
+
+    /**
      * Copies one batch into the mapping at the current end and publishes it. The caller has
-     * validated the batch and made sure it fits ({@link #remainingCapacity()}).
+     * validated the batch and made sure it fits ({@link #remainingCapacity()}); it should have
+     * {@link #reserve reserved} the bytes, otherwise this does.
+     *
+     * @throws IOException when the bytes could not be reserved; nothing was written then
      */
     void append(final ByteBuffer src, final int srcOffset, final int length,
         final long batchBaseOffset, final long batchLastOffset, final long batchMaxTimestamp, final long nowMs)
+        throws IOException
     {
         final int position = size;
+        reserve(length);
         final MappedByteBuffer m = map;
         m.put(position, src, srcOffset, length);
         if (size == 0)
@@ -251,7 +359,8 @@ public final class Segment implements AutoCloseable
         size = position + length;
     }
 
-    private void onBatch(final int position, final int length, final long batchBaseOffset, final long lastOffset, final long batchMaxTimestamp)
+    private void onBatch(final int position, final int length, final long batchBaseOffset, final long lastOffset,
+        final long batchMaxTimestamp) throws IOException
     {
         if (batchMaxTimestamp > maxTimestamp)
         {
@@ -424,8 +533,12 @@ public final class Segment implements AutoCloseable
                 {
                     file.setLength(map.capacity());
                 }
+                // The cut freed every block past p: reserve and touch again from there.
+                reservedUpTo = p;
+                touchedUpTo = 0;
             }
         }
+        appendLimit = 0;
         size = p;
         nextOffset = next;
         if (!active)
@@ -519,22 +632,44 @@ public final class Segment implements AutoCloseable
         {
             active = true;
             touchedUpTo = 0;
+            // Sealing trimmed the file to its size: what lies past it is a hole again.
+            reservedUpTo = size;
+            pretouchReserveFailed = false;
         }
-        Pretoucher.register(this);
+        appendLimit = 0;
     }
 
-    /** Zeroes bytes so that neither a reader nor a later recovery can mistake them for batches. */
-    private void zero(final int from, final int to)
+    /**
+     * Grows the mapping of an empty active segment to {@code capacity} bytes (an oversized batch
+     * arrives first): the file stays sparse, the reserved part and the indexes are unchanged.
+     */
+    void growEmpty(final int capacity) throws IOException
     {
-        final MappedByteBuffer m = map;
-        int i = from;
-        for (; i + 8 <= to; i += 8)
+        if (!active || size != 0)
         {
-            m.putLong(i, 0L);
+            throw new IllegalStateException("Only an empty active segment grows in place: " + this);
         }
-        for (; i < to; i++)
+        synchronized (pretouchLock)
         {
-            m.put(i, (byte)0);
+            if (capacity <= map.capacity())
+            {
+                return;
+            }
+            file.setLength(capacity);
+            retiredMaps.add(map);
+            map = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
+        }
+    }
+
+    /**
+     * Zeroes bytes so that neither a reader nor a later recovery can mistake them for batches;
+     * with writes, not through the mapping (see {@link Preallocation#writeZeros}).
+     */
+    private void zero(final int from, final int to) throws IOException
+    {
+        synchronized (pretouchLock)
+        {
+            Preallocation.writeZeros(file, from, to);
         }
     }
 
@@ -561,19 +696,24 @@ public final class Segment implements AutoCloseable
         // segment from the recovery point on), and an msync of a whole segment on the writer
         // thread stalls every partition of its log agent.
         Pretoucher.unregister(this);
+        pretouchRegistered = false;
         synchronized (pretouchLock)
         {
             active = false;
             file.setLength(size);
+            reservedUpTo = size;
         }
+        appendLimit = 0;
         offsetIndex.seal();
         timeIndex.seal();
     }
 
     /**
-     * Pretoucher thread: takes the write faults of up to {@code window} bytes past the end.
+     * Pretoucher thread: reserves disk blocks (one chunk a call) and takes the write faults of up
+     * to {@code window} bytes past the end, touching only reserved pages. A reservation that fails
+     * (disk full) is not retried until the writer's own one succeeds.
      *
-     * @return pages touched
+     * @return chunks reserved plus pages touched: 0 when there was nothing to do
      */
     int pretouch(final int window)
     {
@@ -589,16 +729,35 @@ public final class Segment implements AutoCloseable
                 touchView = new org.agrona.concurrent.UnsafeBuffer(m);
                 touchedUpTo = 0;
             }
-            final int end = (int)Math.min((long)m.capacity(), (long)size + window);
+            final int capacity = m.capacity();
+            final int wanted = (int)Math.min(capacity, (long)size + window);
+            int reserved = reservedUpTo;
+            int work = 0;
+            if (reserved < wanted && !pretouchReserveFailed)
+            {
+                final int target = (int)Math.min(capacity,
+                    Preallocation.pageAlignUp(Math.min(wanted, (long)reserved + RESERVE_CHUNK_BYTES)));
+                try
+                {
+                    reserved = Preallocation.reserve(file, reserved, reserved + 1, target, capacity);
+                    reservedUpTo = reserved;
+                    work++;
+                }
+                catch (final IOException e)
+                {
+                    pretouchReserveFailed = true;
+                }
+            }
+            final int end = Math.min(wanted, Preallocation.usable(reserved, capacity));
             int p = Math.max(touchedUpTo, (size + Pretoucher.PAGE_SIZE - 1) & -Pretoucher.PAGE_SIZE);
             int pages = 0;
-            for (; p + 4 <= end; p += Pretoucher.PAGE_SIZE)
+            for (; p + 4 <= end && pages < PRETOUCH_PAGES_PER_CALL; p += Pretoucher.PAGE_SIZE)
             {
                 touchView.compareAndSetInt(p, 0, 0);
                 pages++;
             }
             touchedUpTo = Math.max(touchedUpTo, p);
-            return pages;
+            return work + pages;
         }
     }
 

@@ -26,14 +26,19 @@ public final class TimeIndex extends IndexFile
         this.baseOffset = baseOffset;
     }
 
-    /** Adds an entry when {@code timestamp} is above the last one. */
-    public void maybeAppend(final long timestamp, final long offset)
+    /**
+     * Adds an entry when {@code timestamp} is above the last one.
+     *
+     * @throws IOException when the disk has no room for the entry (see {@link IndexFile#reserve})
+     */
+    public void maybeAppend(final long timestamp, final long offset) throws IOException
     {
         final int n = entries();
         if (n > 0 && timestamp <= timestampAt(n - 1))
         {
             return;
         }
+        reserveNext();
         final MappedByteBuffer m = map();
         final int at = position(n);
         m.putLong(at, timestamp);
@@ -85,7 +90,7 @@ public final class TimeIndex extends IndexFile
     }
 
     /** Drops entries for offsets at or above {@code offset}. */
-    public void truncateTo(final long offset)
+    public void truncateTo(final long offset) throws IOException
     {
         int n = entries();
         while (n > 0 && offsetAt(n - 1) >= offset)
