@@ -6,6 +6,9 @@
 #                                    node serves and every partition has a leader, print a table and, last,
 #                                    "export BOOTSTRAP_SERVERS=..."; with N=1 it first produces and consumes
 #                                    300,000 records with Osprey's clients (OSPREY_SKIP_DEMO=1 skips)
+#   scripts/cluster.sh start N --controllers K
+#                                    N broker-only nodes (ids 1..N) and K separate controller-only nodes (ids
+#                                    101..100+K) that form the quorum; controllers start first
 #   scripts/cluster.sh stop [id]     SIGTERM by pid file (controlled shutdown), SIGKILL after a grace period
 #   scripts/cluster.sh kill <id>     SIGKILL by pid file (a crash)
 #   scripts/cluster.sh pause <id>    SIGSTOP by pid file (a node that hangs: its sockets stay open, nothing answers)
@@ -55,10 +58,21 @@ admin_port() { echo $((admin_base_port + $1 - 1)); }
 controller_port() { echo $((controller_base_port + 10 * ($1 - 1))); }
 # The node count of this cluster: written by start, so restart and status know the voters.
 cluster_size() { cat "$cluster_dir/cluster.size" 2>/dev/null || echo 1; }
+# Separate controller-only nodes (0: every node is broker and controller).
+controller_count() { cat "$cluster_dir/controllers.count" 2>/dev/null || echo 0; }
+controller_ids() { local k; k=$(controller_count); [ "$k" -gt 0 ] && seq 101 $((100 + k)) || true; }
+is_controller_only() { [ "$1" -gt 100 ]; }
+# The voters: the controller-only nodes when there are any, else every (combined) node.
 voters() {
-  local n=$1 v="" id
-  for id in $(seq 1 "$n"); do v="${v:+$v,}$id@127.0.0.1:$(controller_port "$id")"; done
+  local n=$1 v="" id ids
+  if [ "$(controller_count)" -gt 0 ]; then ids=$(controller_ids); else ids=$(seq 1 "$n"); fi
+  for id in $ids; do v="${v:+$v,}$id@127.0.0.1:$(controller_port "$id")"; done
   echo "$v"
+}
+roles_of() {
+  if is_controller_only "$1"; then echo controller
+  elif [ "$(controller_count)" -gt 0 ]; then echo broker
+  else echo broker,controller; fi
 }
 
 pid_of() {
@@ -83,7 +97,7 @@ is_paused() {
 live_node() {
   local id
   for id in $(node_ids); do
-    if is_running "$id" && ! is_paused "$id"; then echo "$id"; return; fi
+    if ! is_controller_only "$id" && is_running "$id" && ! is_paused "$id"; then echo "$id"; return; fi
   done
 }
 
@@ -123,9 +137,9 @@ write_config() {
       grep -v -E '^(node\.id|process\.roles|controller\.quorum\.voters|listeners|advertised\.listeners|log\.dirs?|osprey\.admin\.http\.listener)=' "$root/conf/server.properties"
     fi
     echo "node.id=$id"
-    echo "process.roles=broker,controller"
+    echo "process.roles=$(roles_of "$id")"
     echo "controller.quorum.voters=$(voters "$(cluster_size)")"
-    echo "listeners=PLAINTEXT://127.0.0.1:$(node_port "$id")"
+    is_controller_only "$id" || echo "listeners=PLAINTEXT://127.0.0.1:$(node_port "$id")"
     echo "log.dirs=$dir/data"
     echo "osprey.admin.http.listener=127.0.0.1:$(admin_port "$id")"
   } > "$dir/server.properties"
@@ -151,9 +165,18 @@ start_node() {
   echo $! > "$dir/node.pid"
 }
 
-# Waits until node <id> serves, lists at least <brokers> brokers and every partition has a leader.
+# Waits until node <id> serves, lists at least <brokers> brokers and every partition has a leader
+# (a controller-only node: until its /ready answers 200, the quorum has a leader).
 wait_ready() {
   local id=$1 brokers=${2:-1} port deadline; port=$(node_port "$id"); deadline=$((SECONDS + 90))
+  if is_controller_only "$id"; then
+    until [ "$(ready_state "$id")" = ready ]; do
+      is_running "$id" || die "controller node $id exited during start-up (log: $(node_dir "$id")/node.log)"
+      [ $SECONDS -lt $deadline ] || die "controller node $id was not ready within 90 s (log: $(node_dir "$id")/node.log)"
+      sleep 0.5
+    done
+    return
+  fi
   until java_cmd io.osprey.tools.Probe "127.0.0.1:$port" --quiet --brokers "$brokers"; do
     if ! is_running "$id"; then
       tail -n 30 "$(node_dir "$id")/node.log" >&2 || true
@@ -174,19 +197,29 @@ ready_state() {
 
 print_status() {
   local id controller=-1
-  for id in $(node_ids); do
-    if is_running "$id" && ! is_paused "$id"; then
+  # Separate controllers: the active one says so on its metrics (brokers then name a broker to clients).
+  for id in $(controller_ids); do
+    if is_running "$id" && ! is_paused "$id" && command -v curl > /dev/null 2>&1 &&
+        curl -s -m 2 "http://127.0.0.1:$(admin_port "$id")/metrics" | grep -q '^osprey_active_controller 1'; then
+      controller=$id
+      break
+    fi
+  done
+  for id in $( [ "$controller" = -1 ] && node_ids ); do
+    if ! is_controller_only "$id" && is_running "$id" && ! is_paused "$id"; then
       controller=$(java_cmd io.osprey.tools.Probe "127.0.0.1:$(node_port "$id")" --controller 2>/dev/null || echo -1)
       [ "$controller" != -1 ] && break
     fi
   done
   printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' node pid listener controller admin role state
   for id in $(node_ids); do
-    local state=stopped pid role=broker,controller; pid=$(pid_of "$id")
+    local state=stopped pid role listener="127.0.0.1:$(node_port "$id")" ctl="udp:$(controller_port "$id")"
+    role=$(roles_of "$id"); pid=$(pid_of "$id")
+    is_controller_only "$id" && listener=-
+    [ "$role" = broker ] && ctl=-
     if is_paused "$id"; then state=paused; elif is_running "$id"; then state=$(ready_state "$id"); else pid=-; fi
     [ "$id" = "$controller" ] && role="$role*"
-    printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' "$id" "$pid" "127.0.0.1:$(node_port "$id")" \
-      "udp:$(controller_port "$id")" "$(admin_port "$id")" "$role" "$state"
+    printf '%-5s %-8s %-16s %-12s %-6s %-18s %-8s\n' "$id" "$pid" "$listener" "$ctl" "$(admin_port "$id")" "$role" "$state"
   done
   echo "(* = active controller)"
 }
@@ -248,15 +281,21 @@ cmd="${1:-}"
 case "$cmd" in
   start)
     n="${2:-1}"
+    k=0
+    if [ "${3:-}" = --controllers ]; then k="${4:?--controllers needs a count}"; fi
     [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || die "start takes a node count >= 1, got '$n'"
-    if [ -f "$cluster_dir/cluster.size" ] && [ "$(cluster_size)" != "$n" ]; then
-      die "$cluster_dir holds a cluster of $(cluster_size) node(s); its voters are fixed: 'clean' first to start $n"
+    [[ "$k" =~ ^[0-9]+$ ]] && [ "$k" -le 99 ] || die "--controllers takes a count from 0 to 99, got '$k'"
+    if [ -f "$cluster_dir/cluster.size" ] && { [ "$(cluster_size)" != "$n" ] || [ "$(controller_count)" != "$k" ]; }; then
+      die "$cluster_dir holds a cluster of $(cluster_size) node(s) and $(controller_count) controller(s); its voters are fixed: 'clean' first"
     fi
     build_if_needed
     mkdir -p "$cluster_dir"
     echo "$n" > "$cluster_dir/cluster.size"
+    echo "$k" > "$cluster_dir/controllers.count"
     # All first, then wait: a broker serves only once a majority of the controllers is up.
+    for id in $(controller_ids); do start_node "$id"; done
     for id in $(seq 1 "$n"); do start_node "$id"; done
+    for id in $(controller_ids); do wait_ready "$id"; done
     for id in $(seq 1 "$n"); do wait_ready "$id" "$n"; done
     if [ "$n" -eq 1 ] && [ "${OSPREY_SKIP_DEMO:-0}" != 1 ]; then
       # Show it working with Osprey's own clients: a topic, a few hundred thousand records out and back, the rates.
