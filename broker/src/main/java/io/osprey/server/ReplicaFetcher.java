@@ -117,12 +117,6 @@ final class ReplicaFetcher implements Runnable
         return partitions.isEmpty();
     }
 
-    /** Lag of the followed partitions is not tracked here: the leader reports it. */
-    int partitionCount()
-    {
-        return partitions.size();
-    }
-
     void close()
     {
         running = false;

@@ -65,12 +65,6 @@ final class ReplicaFetcherManager implements AutoCloseable
         }
     }
 
-    /** Partitions followed, for metrics. */
-    synchronized int followedPartitions()
-    {
-        return assigned.size();
-    }
-
     @Override
     public synchronized void close()
     {
