@@ -81,6 +81,15 @@ public final class AdminHandler
 
     private void async(final RequestContext ctx, final Runnable work)
     {
+        runAsync(executor, ctx, work);
+    }
+
+    /**
+     * Runs admin work off the network thread on {@code executor}; a failure is logged and closes
+     * the connection (its response would otherwise never come). Shared by the admin handlers.
+     */
+    static void runAsync(final java.util.concurrent.Executor executor, final RequestContext ctx, final Runnable work)
+    {
         executor.execute(() ->
         {
             try

@@ -59,18 +59,7 @@ public final class PartitionAdminHandler
 
     private void async(final RequestContext ctx, final Runnable work)
     {
-        executor.execute(() ->
-        {
-            try
-            {
-                work.run();
-            }
-            catch (final RuntimeException e)
-            {
-                LOG.error("{} failed", ctx.api(), e);
-                ctx.connection().close();
-            }
-        });
+        AdminHandler.runAsync(executor, ctx, work);
     }
 
     // ---- ElectLeaders ------------------------------------------------------------------------------
