@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault-injection run: a three-node Osprey cluster, idempotent acks=all producers and consumers against a topic with
 # replication factor 3 and min.insync.replicas=2, and a seeded nemesis that kills leaders and the active controller,
-# pauses and restarts nodes and, as root with `ip netns`, cuts nodes off the network (both ways and one way). At the
+# pauses and restarts nodes and cuts nodes off the network (both ways and one way: with network namespaces as root,
+# else with a fault-injecting TCP proxy in front of every node). At the
 # end everything is healed and a checker reads it all back: any lost, duplicated, reordered or vanished record, or
 # replicas that differ on disk, fails the run (exit 1).
 #
@@ -15,9 +16,12 @@
 # Nodes, namespaces, veths and the bridge it creates are removed on every exit, including failures and timeouts.
 # The run directory is ${OSPREY_CHAOS_DIR:-<repo>/target/chaos}/run-<time>-<pid>: removed when the run passes,
 # and on failure reduced to the logs (chaos.log, client.log, node-<id>/node.log), which are kept for diagnosis.
-# OSPREY_CHAOS_NETNS=0 runs every node on 127.0.0.1 even as root (no network partitions).
-# Network namespaces: node <id> in namespace osprey-chaos-<id> at ${OSPREY_CHAOS_SUBNET:-10.77.0}.<id>, joined by a
-# veth pair (ochaos-h<id> on the bridge ochaos-br, ochaos-n<id> in the namespace) to the bridge at .254.
+# OSPREY_CHAOS_NETWORK picks how partitions are made: auto (default: netns as root with `ip`, else proxy), netns, proxy
+# or none (no partitions).
+# netns: node <id> in namespace osprey-chaos-<id> at ${OSPREY_CHAOS_SUBNET:-10.77.0}.<id>, joined by a veth pair
+# (ochaos-h<id> on the bridge ochaos-br, ochaos-n<id> in the namespace) to the bridge at .254; cuts TCP and UDP.
+# proxy: nodes on 127.0.0.1, each advertising a TCP proxy in the chaos JVM that holds the bytes of a cut direction;
+# cuts every TCP connection (replication, clients) but not the controller quorum's UDP.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 minutes=2
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="${2:?--seed needs a value}"; shift 2 ;;
     --keep) keep=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "chaos.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -163,12 +167,23 @@ build_if_needed
 mkdir -p "$run_dir"
 args=(--dir "$run_dir" --root "$root" --minutes "$minutes" --base-port "$base_port")
 [ -n "$seed" ] && args+=(--seed "$seed")
-if [ "${OSPREY_CHAOS_NETNS:-1}" = 1 ] && setup_netns; then
-  args+=(--netns "$ns_prefix" --subnet "$subnet")
+network="${OSPREY_CHAOS_NETWORK:-auto}"
+case "$network" in
+  auto|netns|proxy|none) ;;
+  *) echo "chaos.sh: OSPREY_CHAOS_NETWORK takes auto, netns, proxy or none, got '$network'" >&2; exit 2 ;;
+esac
+if [ "$network" = auto ] || [ "$network" = netns ]; then
+  if setup_netns; then
+    args+=(--netns "$ns_prefix" --subnet "$subnet")
+  else
+    [ "$netns_up" = 1 ] && teardown_netns
+    netns_up=0
+    if [ "$network" = netns ]; then echo "chaos.sh: OSPREY_CHAOS_NETWORK=netns needs root and ip netns" >&2; exit 2; fi
+    echo "chaos.sh: no network namespaces (needs root and ip netns): partitions through a TCP proxy in front of each node"
+    args+=(--network proxy)
+  fi
 else
-  [ "$netns_up" = 1 ] && teardown_netns
-  netns_up=0
-  echo "chaos.sh: network partitions skipped: needs root and ip netns (nodes run on 127.0.0.1)"
+  args+=(--network "$network")
 fi
 
 # The faults, plus start-up, draining (up to the producers' 120 s delivery timeout) and checking.

@@ -1,6 +1,7 @@
 package io.osprey.chaos;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ public final class ChaosMain
 
     private final ChaosOptions options;
     private final ChaosCluster cluster;
-    private final NamespaceNetwork network;
+    /** Null when the run makes no network faults. */
+    private final NetworkFaults network;
     private final List<String> failures = new ArrayList<>();
     private volatile boolean finished;
     private final String loadAtStart = loadAverage();
@@ -40,7 +42,18 @@ public final class ChaosMain
     {
         this.options = options;
         this.cluster = new ChaosCluster(options);
-        this.network = options.namespaces() ? new NamespaceNetwork(options.namespacePrefix()) : null;
+        if (options.namespaces())
+        {
+            this.network = new NamespaceNetwork(options.namespacePrefix());
+        }
+        else if (options.proxy())
+        {
+            this.network = new ProxyNetwork(options.nodes(), cluster::pidOf);
+        }
+        else
+        {
+            this.network = null;
+        }
     }
 
     public static void main(final String[] args)
@@ -78,7 +91,18 @@ public final class ChaosMain
             options.nodes(), TOPIC, options.partitions(), options.producers(), options.ratePerSecond(), options.dir());
         if (network == null)
         {
-            ChaosLog.info("network partitions skipped: needs root and ip netns (nodes run on 127.0.0.1)");
+            ChaosLog.info("network partitions off (--network none)");
+        }
+        else if (network instanceof ProxyNetwork proxy)
+        {
+            ChaosLog.info("network partitions on: node i listens on 127.0.0.1:%d+i-1 and advertises its proxy at 127.0.0.1:%d+i-1, " +
+                "through which every TCP connection to it goes; the controller quorum's UDP is not cut (needs root: namespaces)",
+                options.basePort(), options.proxyPort(1));
+            for (int id = 1; id <= options.nodes(); id++)
+            {
+                proxy.start(id, new InetSocketAddress("127.0.0.1", options.proxyPort(id)),
+                    new InetSocketAddress("127.0.0.1", options.basePort() + id - 1));
+            }
         }
         else
         {
@@ -156,6 +180,10 @@ public final class ChaosMain
 
         ChaosLog.info("stopping the cluster cleanly (SIGTERM, SIGKILL after %d s)", ChaosCluster.STOP_GRACE_MS / 1000);
         final List<Integer> forced = cluster.stopAll();
+        if (network instanceof ProxyNetwork proxy)
+        {
+            proxy.close();
+        }
         if (!forced.isEmpty())
         {
             ChaosLog.info("nodes %s did not stop within the grace period and were killed", forced);
@@ -202,8 +230,12 @@ public final class ChaosMain
         }
         final StringBuilder out = new StringBuilder();
         out.append(String.format("%n==== chaos summary: seed %d, %.1f minute(s) of faults, network partitions %s ====%n", options.seed(),
-            options.minutes(), network != null ? "on (namespaces)" : "skipped (needs root and ip netns)"));
+            options.minutes(), network != null ? "on (" + network.description() + ")" : "off"));
         out.append(String.format("faults injected: %d (%s)%n", total, faults));
+        if (network instanceof ProxyNetwork proxy)
+        {
+            out.append(String.format("proxied connections not attributed to a process (treated as clients): %d%n", proxy.unidentified()));
+        }
         out.append(String.format("longest recovery after a heal (every node ready, every ISR full): %.1f s%n",
             nemesis.recoveryMaxMs() / 1e3));
         out.append(String.format("longest time without an acknowledgement while sends were outstanding: %s%n", workload.longestStall()));
@@ -312,5 +344,9 @@ public final class ChaosMain
             }
         }
         cluster.close();
+        if (network instanceof ProxyNetwork proxy)
+        {
+            proxy.close();
+        }
     }
 }

@@ -27,23 +27,28 @@ final class ChaosNode
     private final int id;
     private final String host;
     private final int port;
+    private final int advertisedPort;
     private final int adminPort;
     private final Path dir;
     private final String namespace;
     private final List<String> javaCommand;
-    private Process process;
+    /** Volatile: the proxy's threads read the pid. */
+    private volatile Process process;
     private boolean paused;
 
     /**
-     * @param namespace   the node's network namespace, or null to run in this one
-     * @param javaCommand {@code java} and its options up to the main class
+     * @param port           where it listens
+     * @param advertisedPort where clients and the other nodes reach it: {@code port}, or its proxy's
+     * @param namespace      the node's network namespace, or null to run in this one
+     * @param javaCommand    {@code java} and its options up to the main class
      */
-    ChaosNode(final int id, final String host, final int port, final int adminPort, final Path dir, final String namespace,
-        final List<String> javaCommand)
+    ChaosNode(final int id, final String host, final int port, final int advertisedPort, final int adminPort, final Path dir,
+        final String namespace, final List<String> javaCommand)
     {
         this.id = id;
         this.host = host;
         this.port = port;
+        this.advertisedPort = advertisedPort;
         this.adminPort = adminPort;
         this.dir = dir;
         this.namespace = namespace;
@@ -55,9 +60,15 @@ final class ChaosNode
         return id;
     }
 
+    /** Where clients reach it. */
     String address()
     {
-        return host + ":" + port;
+        return host + ":" + advertisedPort;
+    }
+
+    int port()
+    {
+        return port;
     }
 
     Path dir()
@@ -109,7 +120,8 @@ final class ChaosNode
 
     long pid()
     {
-        return process == null ? -1 : process.pid();
+        final Process p = process;
+        return p == null ? -1 : p.pid();
     }
 
     void start() throws IOException

@@ -14,20 +14,23 @@ import java.util.List;
  * {@code base-port + 101 + 10 * (id - 1)} and admin {@code base-port - 12 + id - 1}, the layout of
  * {@code cluster.sh} shifted from its 9092 so both can run at once (the controller's Aeron
  * directory is named after the node id and port, so a shared port would also mean a shared
- * directory).
+ * directory); with {@link ProxyNetwork} each node advertises its proxy's port,
+ * {@code base-port + 10 + id - 1}.
  */
 record ChaosOptions(double minutes, long seed, Path dir, Path root, int nodes, int partitions, int producers, int ratePerSecond,
-    int recordBytes, boolean namespaces, String namespacePrefix, String subnet, int basePort, String nodeHeap,
+    int recordBytes, boolean namespaces, boolean proxy, String namespacePrefix, String subnet, int basePort, String nodeHeap,
     List<String> brokerOverrides, List<Fault> faults, long startTimeoutMs, long recoveryTimeoutMs, long drainTimeoutMs)
 {
     static final String USAGE = """
         Usage: io.osprey.chaos.ChaosMain --dir DIR --root REPO [--minutes M] [--seed S] [--partitions P] [--producers N]
-                 [--rate RECORDS_PER_S] [--record-bytes B] [--netns PREFIX --subnet A.B.C] [--base-port PORT]
-                 [--node-heap SIZE] [--broker-config key=value]... [--faults KIND,...]
+                 [--rate RECORDS_PER_S] [--record-bytes B] [--netns PREFIX --subnet A.B.C | --network proxy|none]
+                 [--base-port PORT] [--node-heap SIZE] [--broker-config key=value]... [--faults KIND,...]
         Runs a 3-node Osprey cluster under DIR, an acks=all workload against it, faults for M minutes (default 2),
-        then checks what was acknowledged against what the cluster holds. --faults limits the kinds (default all):
-        kill-leader, kill-controller, pause, restart, isolate, one-way-cut-inbound, one-way-cut-outbound. Exit 0: no anomaly; 1: anomalies or a
-        cluster that did not recover; 2: bad arguments or a run that could not start.""";
+        then checks what was acknowledged against what the cluster holds. Network faults: --netns (as root, with the
+        namespaces chaos.sh sets up), --network proxy (a TCP proxy in front of each node; the default) or none.
+        --faults limits the kinds (default all): kill-leader, kill-controller, pause, restart, isolate,
+        one-way-cut-inbound, one-way-cut-outbound. Exit 0: no anomaly; 1: anomalies or a cluster that did not
+        recover; 2: bad arguments or a run that could not start.""";
 
     int controllerBasePort()
     {
@@ -37,6 +40,12 @@ record ChaosOptions(double minutes, long seed, Path dir, Path root, int nodes, i
     int adminBasePort()
     {
         return basePort - 12;
+    }
+
+    /** Without namespaces, with the proxy: node {@code id}'s proxy (its advertised port) is {@code base-port + 10 + id - 1}. */
+    int proxyPort(final int id)
+    {
+        return basePort + 10 + id - 1;
     }
 
     static ChaosOptions parse(final String[] args)
@@ -50,6 +59,7 @@ record ChaosOptions(double minutes, long seed, Path dir, Path root, int nodes, i
         int rate = 2000;
         int recordBytes = 100;
         String namespacePrefix = null;
+        String network = "proxy";
         String subnet = "10.77.0";
         int basePort = 19092;
         String heap = "256m";
@@ -74,6 +84,7 @@ record ChaosOptions(double minutes, long seed, Path dir, Path root, int nodes, i
                 case "--rate" -> rate = Integer.parseInt(value);
                 case "--record-bytes" -> recordBytes = Integer.parseInt(value);
                 case "--netns" -> namespacePrefix = value;
+                case "--network" -> network = value;
                 case "--subnet" -> subnet = value;
                 case "--base-port" -> basePort = Integer.parseInt(value);
                 case "--node-heap" -> heap = value;
@@ -93,13 +104,18 @@ record ChaosOptions(double minutes, long seed, Path dir, Path root, int nodes, i
         {
             throw new IllegalArgumentException("--dir is required");
         }
+        if (!network.equals("proxy") && !network.equals("none"))
+        {
+            throw new IllegalArgumentException("--network takes proxy or none, got '" + network + "'");
+        }
         if (minutes <= 0 || partitions < 1 || producers < 1 || rate < producers || recordBytes < 16)
         {
             throw new IllegalArgumentException("need --minutes > 0, --partitions >= 1, --producers >= 1, --rate >= --producers, " +
                 "--record-bytes >= 16");
         }
+        final boolean proxy = namespacePrefix == null && network.equals("proxy");
         return new ChaosOptions(minutes, seed, dir.toAbsolutePath(), root.toAbsolutePath(), 3, partitions, producers, rate,
-            recordBytes, namespacePrefix != null, namespacePrefix, subnet, basePort, heap, List.copyOf(overrides), faults, 120_000,
+            recordBytes, namespacePrefix != null, proxy, namespacePrefix, subnet, basePort, heap, List.copyOf(overrides), faults, 120_000,
             120_000, 180_000);
     }
 

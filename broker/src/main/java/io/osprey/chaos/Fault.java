@@ -19,7 +19,7 @@ enum Fault
     CUT_OUTBOUND("one-way-cut-outbound", true);
 
     final String label;
-    /** Needs network namespaces. */
+    /** Needs a way to make network faults (namespaces or the proxy). */
     final boolean network;
 
     Fault(final String label, final boolean network)

@@ -23,7 +23,7 @@ import java.util.List;
  * </ul>
  * Not thread-safe: only the nemesis and, at the end, the main thread call it.
  */
-final class NamespaceNetwork
+final class NamespaceNetwork implements NetworkFaults
 {
     static final String HOST_VETH_PREFIX = "ochaos-h";
     static final String NODE_VETH_PREFIX = "ochaos-n";
@@ -42,23 +42,27 @@ final class NamespaceNetwork
         return namespacePrefix + nodeId;
     }
 
-    void isolate(final int nodeId) throws IOException, InterruptedException
+    @Override
+    public String description()
+    {
+        return "network namespaces";
+    }
+
+    @Override
+    public void isolate(final int nodeId) throws IOException, InterruptedException
     {
         run(List.of("ip", "link", "set", HOST_VETH_PREFIX + nodeId, "down"));
     }
 
-    void rejoin(final int nodeId) throws IOException, InterruptedException
+    @Override
+    public void rejoin(final int nodeId) throws IOException, InterruptedException
     {
         run(List.of("ip", "link", "set", HOST_VETH_PREFIX + nodeId, "up"));
     }
 
-    /**
-     * Drops every packet in one direction.
-     *
-     * @param toNode true: drop what flows to the node; false: drop what it sends
-     * @return the qdisc used, for the log
-     */
-    String cutOneWay(final int nodeId, final boolean toNode) throws IOException, InterruptedException
+    /** Drops every packet in one direction, with a qdisc; returns the qdisc. */
+    @Override
+    public String cutOneWay(final int nodeId, final boolean toNode) throws IOException, InterruptedException
     {
         if (dropAll == null)
         {
@@ -66,21 +70,22 @@ final class NamespaceNetwork
             if (tryRun(qdiscAdd(nodeId, toNode, netem)) == 0)
             {
                 dropAll = netem;
-                return String.join(" ", dropAll);
+                return "qdisc " + String.join(" ", dropAll);
             }
             dropAll = List.of("blackhole");
         }
         run(qdiscAdd(nodeId, toNode, dropAll));
-        return String.join(" ", dropAll);
+        return "qdisc " + String.join(" ", dropAll);
     }
 
-    void healOneWay(final int nodeId, final boolean toNode) throws IOException, InterruptedException
+    @Override
+    public void healOneWay(final int nodeId, final boolean toNode) throws IOException, InterruptedException
     {
         run(withSide(nodeId, toNode, List.of("tc", "qdisc", "del", "dev", veth(nodeId, toNode), "root")));
     }
 
-    /** Undoes every fault this class can make on the node, ignoring those not in place. */
-    void healAll(final int nodeId) throws IOException, InterruptedException
+    @Override
+    public void healAll(final int nodeId) throws IOException, InterruptedException
     {
         tryRun(List.of("ip", "link", "set", HOST_VETH_PREFIX + nodeId, "up"));
         tryRun(withSide(nodeId, true, List.of("tc", "qdisc", "del", "dev", veth(nodeId, true), "root")));

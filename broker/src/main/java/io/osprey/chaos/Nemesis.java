@@ -29,7 +29,7 @@ final class Nemesis
     private static final long CUT_MAX_MS = 15_000;
 
     private final ChaosCluster cluster;
-    private final NamespaceNetwork network;
+    private final NetworkFaults network;
     private final String topic;
     private final int partitions;
     private final Collection<String> healthTopics;
@@ -42,10 +42,10 @@ final class Nemesis
     private int faults;
 
     /**
-     * @param network null when partitions cannot be made (no root or no ip netns): those faults are left out
+     * @param network null when the run makes no partitions: those faults are left out
      * @param allowed the kinds to choose from
      */
-    Nemesis(final ChaosCluster cluster, final NamespaceNetwork network, final String topic, final int partitions,
+    Nemesis(final ChaosCluster cluster, final NetworkFaults network, final String topic, final int partitions,
         final Collection<String> healthTopics, final long recoveryTimeoutMs, final long seed, final List<Fault> allowed)
     {
         this.cluster = cluster;
@@ -171,22 +171,22 @@ final class Nemesis
                 final Target target = target();
                 final long holdMs = between(CUT_MIN_MS, CUT_MAX_MS);
                 network.isolate(target.node.id());
-                announce(fault, target, "link " + NamespaceNetwork.HOST_VETH_PREFIX + target.node.id() + " down for " + seconds(holdMs));
+                announce(fault, target, "cut off (" + network.description() + ") for " + seconds(holdMs));
                 Thread.sleep(holdMs);
                 network.rejoin(target.node.id());
-                ChaosLog.info("heal %d: link %s%d up", faults, NamespaceNetwork.HOST_VETH_PREFIX, target.node.id());
+                ChaosLog.info("heal %d: %s rejoined", faults, target.node);
             }
             case CUT_INBOUND, CUT_OUTBOUND ->
             {
                 final Target target = target();
                 final boolean toNode = fault == Fault.CUT_INBOUND;
                 final long holdMs = between(CUT_MIN_MS, CUT_MAX_MS);
-                final String qdisc = network.cutOneWay(target.node.id(), toNode);
-                announce(fault, target, (toNode ? "nothing reaches it" : "nothing it sends gets out") + " (qdisc " + qdisc + ") for " +
+                final String how = network.cutOneWay(target.node.id(), toNode);
+                announce(fault, target, (toNode ? "nothing reaches it" : "nothing it sends gets out") + " (" + how + ") for " +
                     seconds(holdMs));
                 Thread.sleep(holdMs);
                 network.healOneWay(target.node.id(), toNode);
-                ChaosLog.info("heal %d: qdisc removed", faults);
+                ChaosLog.info("heal %d: cut removed", faults);
             }
             default -> throw new IllegalStateException("unknown fault " + fault);
         }
