@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.osprey.cli.Json;
+
 /**
  * Prints the storage comparison table from the JSON that JMH writes for
  * {@link LogAppendBenchmark} and {@link LogReadBenchmark} ({@code -rf json}): bytes/s and
@@ -18,8 +20,6 @@ import java.util.Map;
  * ratios against their targets, and the read figures.
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.osprey.benchmarks.StorageReport target/jmh-storage.json}
- * <p>
- * Carries its own small JSON reader so that the scripts need nothing but a JDK.
  */
 public final class StorageReport
 {
@@ -56,7 +56,7 @@ public final class StorageReport
     static Map<String, Result> parse(final String json)
     {
         final Map<String, Result> results = new LinkedHashMap<>();
-        for (final Object entry : (List<?>)new JsonReader(json).read())
+        for (final Object entry : (List<?>)Json.parse(json))
         {
             final Map<?, ?> run = (Map<?, ?>)entry;
             final String name = (String)run.get("benchmark");
@@ -78,9 +78,9 @@ public final class StorageReport
 
     private static double number(final Object value)
     {
-        if (value instanceof Double d)
+        if (value instanceof Number n)
         {
-            return d;
+            return n.doubleValue();
         }
         if (value instanceof String s)
         {
@@ -144,196 +144,5 @@ public final class StorageReport
     {
         out.printf(Locale.ROOT, "%-44s %8s  (target >= %s)  %s%n", label, String.format(Locale.ROOT, format, ratio),
             String.format(Locale.ROOT, format, target), ratio >= target ? "MET" : "MISSED");
-    }
-
-    /** Just enough JSON for JMH's result file: objects, arrays, strings, numbers, literals. */
-    static final class JsonReader
-    {
-        private final String s;
-        private int p;
-
-        JsonReader(final String s)
-        {
-            this.s = s;
-        }
-
-        Object read()
-        {
-            final Object value = value();
-            skipSpace();
-            if (p != s.length())
-            {
-                throw error("trailing characters");
-            }
-            return value;
-        }
-
-        private Object value()
-        {
-            skipSpace();
-            if (p >= s.length())
-            {
-                throw error("unexpected end");
-            }
-            final char c = s.charAt(p);
-            switch (c)
-            {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    return number();
-            }
-        }
-
-        private Map<String, Object> object()
-        {
-            final Map<String, Object> map = new LinkedHashMap<>();
-            p++;
-            skipSpace();
-            if (peek() == '}')
-            {
-                p++;
-                return map;
-            }
-            while (true)
-            {
-                skipSpace();
-                final String key = string();
-                skipSpace();
-                expect(':');
-                map.put(key, value());
-                skipSpace();
-                if (peek() == ',')
-                {
-                    p++;
-                    continue;
-                }
-                expect('}');
-                return map;
-            }
-        }
-
-        private List<Object> array()
-        {
-            final List<Object> list = new ArrayList<>();
-            p++;
-            skipSpace();
-            if (peek() == ']')
-            {
-                p++;
-                return list;
-            }
-            while (true)
-            {
-                list.add(value());
-                skipSpace();
-                if (peek() == ',')
-                {
-                    p++;
-                    continue;
-                }
-                expect(']');
-                return list;
-            }
-        }
-
-        private String string()
-        {
-            expect('"');
-            final StringBuilder sb = new StringBuilder();
-            while (true)
-            {
-                if (p >= s.length())
-                {
-                    throw error("unterminated string");
-                }
-                final char c = s.charAt(p++);
-                if (c == '"')
-                {
-                    return sb.toString();
-                }
-                if (c != '\\')
-                {
-                    sb.append(c);
-                    continue;
-                }
-                final char e = s.charAt(p++);
-                switch (e)
-                {
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' ->
-                    {
-                        sb.append((char)Integer.parseInt(s.substring(p, p + 4), 16));
-                        p += 4;
-                    }
-                    default -> sb.append(e);
-                }
-            }
-        }
-
-        private Double number()
-        {
-            final int start = p;
-            while (p < s.length() && "+-0123456789.eE".indexOf(s.charAt(p)) >= 0)
-            {
-                p++;
-            }
-            if (start == p)
-            {
-                throw error("unexpected character '" + s.charAt(p) + "'");
-            }
-            return Double.parseDouble(s.substring(start, p));
-        }
-
-        private Object literal(final String word, final Object value)
-        {
-            if (!s.startsWith(word, p))
-            {
-                throw error("expected " + word);
-            }
-            p += word.length();
-            return value;
-        }
-
-        private char peek()
-        {
-            return p < s.length() ? s.charAt(p) : '\0';
-        }
-
-        private void expect(final char c)
-        {
-            if (peek() != c)
-            {
-                throw error("expected '" + c + "'");
-            }
-            p++;
-        }
-
-        private void skipSpace()
-        {
-            while (p < s.length() && Character.isWhitespace(s.charAt(p)))
-            {
-                p++;
-            }
-        }
-
-        private IllegalArgumentException error(final String what)
-        {
-            return new IllegalArgumentException("JSON: " + what + " at character " + p);
-        }
     }
 }

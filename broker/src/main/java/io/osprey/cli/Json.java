@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader for the files the CLI takes (reassignment plans): objects become
+ * A small JSON reader for the files the CLI takes (reassignment plans) and the JMH results the
+ * benchmark reports read: objects become
  * {@link LinkedHashMap}s, arrays {@link ArrayList}s, integers {@link Long}s, other numbers
  * {@link Double}s, and {@code true}/{@code false}/{@code null} themselves. A malformed document
  * fails with {@link IllegalArgumentException} naming the position. Nesting is limited to
  * {@value #DEPTH_MAX} levels so a hostile file cannot overflow the stack. Not thread-safe: one
  * instance reads one document.
  */
-final class Json
+public final class Json
 {
     /** Plans nest three levels; anything far deeper is not a plan. */
     static final int DEPTH_MAX = 64;
@@ -26,7 +27,8 @@ final class Json
         this.s = s;
     }
 
-    static Object parse(final String text)
+    /** The document's value; {@link IllegalArgumentException} when it is not well-formed JSON. */
+    public static Object parse(final String text)
     {
         final Json p = new Json(text);
         p.skipSpace();
