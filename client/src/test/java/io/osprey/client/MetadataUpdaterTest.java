@@ -18,6 +18,7 @@ import io.osprey.common.TopicPartition;
 import io.osprey.protocol.ApiKey;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.MetadataResponse;
+import io.osprey.testing.FakeBroker;
 
 class MetadataUpdaterTest
 {
@@ -35,15 +36,15 @@ class MetadataUpdaterTest
     @Test
     void shouldFetchMetadataForTopicsOfInterestThenReachBrokersByTheirRealIds() throws IOException
     {
-        final FakeKafkaServer server = server();
-        server.metadata(correlationId -> clusterOf(server.port(), 7));
+        final FakeBroker server = server();
+        server.on(ApiKey.METADATA, r -> clusterOf(server.port(), 7));
         final NetworkClient client = client(NetworkClientTest.config(server.bootstrap()), ClientClock.SYSTEM);
         final MetadataUpdater updater = new MetadataUpdater(client, NetworkClientTest.config(server.bootstrap()), true, new Random(1));
         client.metadata().addTopic("orders");
 
         pollUntil(client, updater, "first update", () -> client.metadata().version() == 1);
 
-        final FakeKafkaServer.Received request = server.received(ApiKey.METADATA).get(0);
+        final FakeBroker.Received request = server.received(ApiKey.METADATA).get(0);
         assertThat(request.version()).isEqualTo(ApiKey.METADATA.latest);
         assertThat(request.metadataTopics()).containsExactly("orders");
         assertThat(client.metadata().partitionCount("orders")).isEqualTo(3);
@@ -61,7 +62,7 @@ class MetadataUpdaterTest
     @Test
     void shouldAskForAllTopicsWhenTheCallerWantsAll() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(NetworkClientTest.config(server.bootstrap()), ClientClock.SYSTEM);
         final MetadataUpdater updater = new MetadataUpdater(client, NetworkClientTest.config(server.bootstrap()), false, new Random(1));
         client.metadata().setAllTopics(true);
@@ -74,7 +75,7 @@ class MetadataUpdaterTest
     @Test
     void shouldUpdateAgainOnRequestButNoSoonerThanRetryBackoff() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final ManualClock clock = new ManualClock(1_000);
         final ClientConfig config = NetworkClientTest.config(server.bootstrap(), "retry.backoff.ms", 100);
         final NetworkClient client = client(config, clock);
@@ -92,7 +93,7 @@ class MetadataUpdaterTest
     @Test
     void shouldBackOffExponentiallyWhileUpdatesFail() throws IOException
     {
-        final InetSocketAddress closed = FakeKafkaServer.closedPort();
+        final InetSocketAddress closed = FakeBroker.closedPort();
         final ManualClock clock = new ManualClock(1_000);
         final ClientConfig config = NetworkClientTest.config("127.0.0.1:" + closed.getPort(), "retry.backoff.ms", 100,
             "retry.backoff.max.ms", 1000, "reconnect.backoff.ms", 10, "reconnect.backoff.max.ms", 10);
@@ -118,8 +119,8 @@ class MetadataUpdaterTest
     @Test
     void shouldNotApplyAResponseThatNamesNoBrokers() throws IOException
     {
-        final FakeKafkaServer server = server();
-        server.metadata(correlationId -> new MetadataResponse(0, List.of(), "starting", -1, List.of(),
+        final FakeBroker server = server();
+        server.on(ApiKey.METADATA, r -> new MetadataResponse(0, List.of(), "starting", -1, List.of(),
             MetadataResponse.AUTHORIZED_OPERATIONS_OMITTED));
         final NetworkClient client = client(NetworkClientTest.config(server.bootstrap()), ClientClock.SYSTEM);
         final MetadataUpdater updater = new MetadataUpdater(client, NetworkClientTest.config(server.bootstrap()), true, new Random(1));
@@ -133,9 +134,9 @@ class MetadataUpdaterTest
     @Test
     void shouldFallBackToTheBootstrapServersWhenNoKnownBrokerCanBeReachedIfAskedTo() throws IOException
     {
-        final FakeKafkaServer server = server();
-        final int deadPort = FakeKafkaServer.closedPort().getPort();
-        server.metadata(correlationId -> clusterOf(deadPort, 7));
+        final FakeBroker server = server();
+        final int deadPort = FakeBroker.closedPort().getPort();
+        server.on(ApiKey.METADATA, r -> clusterOf(deadPort, 7));
         final NetworkClient rebootstrap = clientWithDeadBroker(server, "rebootstrap");
         final NetworkClient stubborn = clientWithDeadBroker(server, "none");
 
@@ -143,7 +144,7 @@ class MetadataUpdaterTest
         assertThat(stubborn.leastLoadedNode(stubborn.clock().nowMs())).as("only node 7, backing off").isNull();
     }
 
-    private NetworkClient clientWithDeadBroker(final FakeKafkaServer server, final String strategy)
+    private NetworkClient clientWithDeadBroker(final FakeBroker server, final String strategy)
     {
         final ClientConfig config = NetworkClientTest.config(server.bootstrap(), "metadata.recovery.strategy", strategy,
             "reconnect.backoff.ms", 60_000, "reconnect.backoff.max.ms", 60_000);
@@ -159,9 +160,9 @@ class MetadataUpdaterTest
 
     // ---- Fixture --------------------------------------------------------------------------------------
 
-    private FakeKafkaServer server() throws IOException
+    private FakeBroker server() throws IOException
     {
-        final FakeKafkaServer server = new FakeKafkaServer();
+        final FakeBroker server = new FakeBroker();
         toClose.add(server);
         return server;
     }
@@ -184,7 +185,7 @@ class MetadataUpdaterTest
         });
     }
 
-    /** One broker, {@code nodeId}, at the fake server's own address, leading all three partitions of "orders". */
+    /** One broker, {@code nodeId}, at the fake broker's own address, leading all three partitions of "orders". */
     private static MetadataResponse clusterOf(final int port, final int nodeId)
     {
         final List<MetadataResponse.Partition> partitions = new ArrayList<>();

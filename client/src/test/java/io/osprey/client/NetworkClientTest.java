@@ -31,6 +31,7 @@ import io.osprey.protocol.ApiKey;
 import io.osprey.protocol.Message;
 import io.osprey.protocol.message.MetadataRequest;
 import io.osprey.protocol.message.ProduceRequest;
+import io.osprey.testing.FakeBroker;
 
 class NetworkClientTest
 {
@@ -53,14 +54,14 @@ class NetworkClientTest
     @Test
     void shouldNegotiateApiVersionsOnConnectThenBecomeReady() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
 
         assertThat(client.ready(BOOTSTRAP, client.clock().nowMs())).isFalse();
         assertThat(client.connectionState(BOOTSTRAP)).isIn(ConnectionState.CONNECTING, ConnectionState.CHECKING_API_VERSIONS);
         pollUntil(client, "ready", () -> client.isReady(BOOTSTRAP));
 
-        assertThat(server.received()).extracting(FakeKafkaServer.Received::api, FakeKafkaServer.Received::version)
+        assertThat(server.received()).extracting(FakeBroker.Received::api, FakeBroker.Received::version)
             .containsExactly(org.assertj.core.groups.Tuple.tuple(ApiKey.API_VERSIONS, ApiKey.API_VERSIONS.latest));
         assertThat(server.received().get(0).clientId()).isEqualTo("test-client");
         assertThat(client.apiVersions(BOOTSTRAP).range(ApiKey.METADATA.id).maxVersion()).isEqualTo(ApiKey.METADATA.latest);
@@ -69,22 +70,22 @@ class NetworkClientTest
     @Test
     void shouldRetryApiVersionsAtTheBrokersHighestVersionWhenItAnswersUnsupportedVersion() throws IOException
     {
-        final FakeKafkaServer server = server().apiVersionsMax(2);
+        final FakeBroker server = server().apiVersionsMax(2);
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
 
         client.ready(BOOTSTRAP, client.clock().nowMs());
         pollUntil(client, "ready", () -> client.isReady(BOOTSTRAP));
 
-        assertThat(server.received(ApiKey.API_VERSIONS)).extracting(FakeKafkaServer.Received::version)
+        assertThat(server.received(ApiKey.API_VERSIONS)).extracting(FakeBroker.Received::version)
             .containsExactly(ApiKey.API_VERSIONS.latest, (short)2);
-        assertThat(server.received(ApiKey.API_VERSIONS)).extracting(FakeKafkaServer.Received::connection).containsOnly(1);
+        assertThat(server.received(ApiKey.API_VERSIONS)).extracting(FakeBroker.Received::connection).containsOnly(1);
         assertThat(client.apiVersions(BOOTSTRAP).range(ApiKey.API_VERSIONS.id).maxVersion()).isEqualTo((short)2);
     }
 
     @Test
     void shouldSendTheHighestVersionBothTheBrokerAndTheCodecSupport() throws IOException
     {
-        final FakeKafkaServer server = server().advertise(ApiKey.METADATA, 0, 7);
+        final FakeBroker server = server().advertise(ApiKey.METADATA, 0, 7);
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         final RecordingHandler negotiated = new RecordingHandler();
         final RecordingHandler capped = new RecordingHandler();
@@ -96,13 +97,13 @@ class NetworkClientTest
         assertThat(negotiated.version).isEqualTo((short)7);
         assertThat(capped.version).isEqualTo((short)4);
         assertThat(negotiated.metadata().brokers()).hasSize(1);
-        assertThat(server.received(ApiKey.METADATA)).extracting(FakeKafkaServer.Received::version).containsExactly((short)7, (short)4);
+        assertThat(server.received(ApiKey.METADATA)).extracting(FakeBroker.Received::version).containsExactly((short)7, (short)4);
     }
 
     @Test
     void shouldFailWithUnsupportedVersionWhenTheRangesDoNotOverlap() throws IOException
     {
-        final FakeKafkaServer server = server().advertise(ApiKey.FETCH, 0, 3).withhold(ApiKey.DESCRIBE_CLUSTER);
+        final FakeBroker server = server().advertise(ApiKey.FETCH, 0, 3).withhold(ApiKey.DESCRIBE_CLUSTER);
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         final RecordingHandler fetch = new RecordingHandler();
         final RecordingHandler describe = new RecordingHandler();
@@ -127,10 +128,12 @@ class NetworkClientTest
     @Test
     void shouldPipelineUpToMaxInFlightAndMatchResponsesInOrder() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(server.bootstrap(), 3, ClientClock.SYSTEM);
         final AtomicInteger order = new AtomicInteger();
         final List<RecordingHandler> handlers = new ArrayList<>();
+        // Name the cluster after the correlation id answered, so each handler can be matched to its own response.
+        server.on(ApiKey.METADATA, r -> server.metadata("cluster-" + r.correlationId(), List.of()));
         server.hold();
 
         for (int i = 0; i < 7; i++)
@@ -147,13 +150,13 @@ class NetworkClientTest
         server.release();
         pollUntil(client, "all responses", () -> handlers.stream().allMatch(RecordingHandler::done));
 
-        final List<FakeKafkaServer.Received> sent = server.received(ApiKey.METADATA);
+        final List<FakeBroker.Received> sent = server.received(ApiKey.METADATA);
         assertThat(sent).hasSize(7);
         for (int i = 0; i < 7; i++)
         {
             final RecordingHandler handler = handlers.get(i);
             assertThat(handler.order).as("completion order").isEqualTo(i);
-            // The fake names the cluster after the correlation id it answers: each handler got its own response.
+            // Each handler got its own response, not its neighbour's.
             assertThat(handler.metadata().clusterId()).isEqualTo("cluster-" + sent.get(i).correlationId());
         }
         assertThat(server.maxOutstanding()).isLessThanOrEqualTo(3);
@@ -163,7 +166,7 @@ class NetworkClientTest
     @Test
     void shouldCompleteAnUnansweredSendOnceWritten() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         final RecordingHandler handler = new RecordingHandler();
 
@@ -182,7 +185,7 @@ class NetworkClientTest
     @Test
     void shouldTimeOutAnUnansweredRequestAndCloseItsConnection() throws IOException
     {
-        final FakeKafkaServer server = server().silence(ApiKey.METADATA);
+        final FakeBroker server = server().on(ApiKey.METADATA, r -> null);
         final ManualClock clock = new ManualClock(1_000);
         final NetworkClient client = client(server.bootstrap(), 5, clock, "request.timeout.ms", 300);
         final RecordingHandler timesOut = new RecordingHandler();
@@ -208,7 +211,7 @@ class NetworkClientTest
     @Test
     void shouldFailInFlightRequestsOnDisconnectAndReconnectAfterBackoff() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final ManualClock clock = new ManualClock(1_000);
         final NetworkClient client = client(server.bootstrap(), 5, clock, "reconnect.backoff.ms", 200, "reconnect.backoff.max.ms", 200);
         final RecordingHandler first = new RecordingHandler();
@@ -249,7 +252,7 @@ class NetworkClientTest
     @Test
     void shouldDoubleTheReconnectBackoffWhileConnectsKeepFailing() throws IOException
     {
-        final InetSocketAddress closed = FakeKafkaServer.closedPort();
+        final InetSocketAddress closed = FakeBroker.closedPort();
         final ManualClock clock = new ManualClock(1_000);
         final NetworkClient client = client("127.0.0.1:" + closed.getPort(), 5, clock,
             "reconnect.backoff.ms", 100, "reconnect.backoff.max.ms", 1000);
@@ -277,7 +280,7 @@ class NetworkClientTest
     @Test
     void shouldCloseAConnectionIdleForConnectionsMaxIdleMs() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final ManualClock clock = new ManualClock(1_000);
         final NetworkClient client = client(server.bootstrap(), 5, clock, "connections.max.idle.ms", 500);
 
@@ -298,7 +301,7 @@ class NetworkClientTest
     @Test
     void shouldCloseTheConnectionOnAnOversizedResponseFrame() throws IOException
     {
-        final FakeKafkaServer server = server().sendGarbageFrames();
+        final FakeBroker server = server().sendGarbageFrames();
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         final RecordingHandler handler = new RecordingHandler();
 
@@ -312,7 +315,7 @@ class NetworkClientTest
     @Test
     void shouldFailARequestToANodeThatIsNeitherBootstrapNorInMetadata() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         final RecordingHandler handler = new RecordingHandler();
 
@@ -328,8 +331,8 @@ class NetworkClientTest
     @Test
     void shouldPickTheLeastLoadedReadyNode() throws IOException
     {
-        final FakeKafkaServer busy = server();
-        final FakeKafkaServer idle = server();
+        final FakeBroker busy = server();
+        final FakeBroker idle = server();
         final NetworkClient client = client(busy.bootstrap() + "," + idle.bootstrap(), 5, ClientClock.SYSTEM);
         assertThat(client.bootstrapNodes()).extracting(Node::id).containsExactly(-1, -2);
         assertThat(client.leastLoadedNode(client.clock().nowMs())).as("any connectable node before connecting").isNotNull();
@@ -352,7 +355,7 @@ class NetworkClientTest
     @Test
     void shouldReturnFromABlockedPollWhenWokenUpAndRunCommandsOnTheIoThread() throws Exception
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         client.poll(0);
         final AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -374,7 +377,7 @@ class NetworkClientTest
     @Test
     void shouldRefuseCallsFromAThreadOtherThanItsOwner() throws Exception
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = client(server.bootstrap(), 5, ClientClock.SYSTEM);
         client.poll(0);
 
@@ -397,7 +400,7 @@ class NetworkClientTest
     @Test
     void shouldFailOutstandingRequestsOnClose() throws IOException
     {
-        final FakeKafkaServer server = server();
+        final FakeBroker server = server();
         final NetworkClient client = new NetworkClient(config(server.bootstrap()), "test-client", 5);
         final RecordingHandler handler = new RecordingHandler();
         server.hold();
@@ -414,9 +417,9 @@ class NetworkClientTest
 
     // ---- Fixture --------------------------------------------------------------------------------------------
 
-    private FakeKafkaServer server() throws IOException
+    private FakeBroker server() throws IOException
     {
-        final FakeKafkaServer server = new FakeKafkaServer();
+        final FakeBroker server = new FakeBroker();
         toClose.add(server);
         return server;
     }
