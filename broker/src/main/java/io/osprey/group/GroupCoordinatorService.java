@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +146,8 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
             preparingTopic = true;
             loader.execute(this::prepareTopic);
         }
-        runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, IDLE_PARK_MAX_NS),
+        // Parks until a submit unparks it (or its timers are due): no spinning between requests.
+        runner = new AgentRunner(new SleepingIdleStrategy(IDLE_PARK_MAX_NS),
             e -> LOG.error("Group coordinator error", e), null, this);
         AgentRunner.startOnThread(runner);
     }
