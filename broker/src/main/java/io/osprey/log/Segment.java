@@ -730,6 +730,12 @@ public final class Segment implements AutoCloseable
                 touchedUpTo = 0;
             }
             final int capacity = m.capacity();
+            // Hysteresis: nothing until the writer is within half a window of the touched pages, then a window's worth.
+            // Topping up a page or two every pass woke this thread a thousand times a second at a modest rate.
+            if (touchedUpTo >= capacity || (long)touchedUpTo - size >= window / 2)
+            {
+                return 0;
+            }
             final int wanted = (int)Math.min(capacity, (long)size + window);
             int reserved = reservedUpTo;
             int work = 0;
