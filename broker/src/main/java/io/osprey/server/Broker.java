@@ -88,10 +88,13 @@ public final class Broker implements AutoCloseable
         final Listener advertised = config.advertisedListeners().get(0);
         final String advertisedHost = advertised.address().host();
         final String shm = new java.io.File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+        // A combined node's broker uses its controller voter's media driver (started before the broker, closed after it).
+        final boolean combined = config.isController();
         controllerClient = ControllerClient.start(new ControllerClient.Config(
             "broker-" + config.nodeId() + "-" + java.util.UUID.randomUUID(), QuorumSettings.voters(config),
-            shm + "/osprey-broker-" + config.nodeId() + "-" + listener.address().port(), advertisedHost,
-            CONTROLLER_RESEND_MS, CONTROLLER_REQUEST_TIMEOUT_MS, CONTROLLER_KEEPALIVE_MS));
+            combined ? QuorumSettings.quorumConfig(config).aeronDir() : shm + "/osprey-broker-" + config.nodeId() + "-" +
+                listener.address().port(), advertisedHost,
+            CONTROLLER_RESEND_MS, CONTROLLER_REQUEST_TIMEOUT_MS, CONTROLLER_KEEPALIVE_MS, combined));
         controllerClient.subscribe(MetadataImage.EMPTY, metadata);
         controller = new ControllerLink(controllerClient, config.nodeId(), List.of(advertisedHost + ":" + advertised.address().port()),
             config.rack().orElse(null));

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What a broker (or a tool) uses to talk to the controller quorum: an Aeron Cluster client with
- * its own embedded media driver.
+ * its own embedded media driver, or with the controller voter's driver when both run in one node.
  * <p>
  * Commands: {@link #submit} stamps the command with this client's id and the next sequence and
  * returns a future of the committed response. Commands go one at a time, in submission order
@@ -78,14 +78,24 @@ public final class ControllerClient implements AutoCloseable
      * @param resendIntervalMs  resend an unanswered command this often.
      * @param requestTimeoutMs  fail a command unanswered for this long.
      * @param keepAliveIntervalMs keep the cluster session alive (its timeout is 10 s).
+     * @param sharedDriver      true: {@code aeronDir} is a media driver already running in this process (the node's
+     *                          controller voter's), which the client uses and leaves alone: one driver per node
+     *                          instead of two, each of which costs a thread and its idle wakeups.
      */
     public record Config(String clientId, List<Voter> voters, String aeronDir, String egressHost, long resendIntervalMs,
-        long requestTimeoutMs, long keepAliveIntervalMs)
+        long requestTimeoutMs, long keepAliveIntervalMs, boolean sharedDriver)
     {
         public Config
         {
             Objects.requireNonNull(clientId, "clientId");
             voters = List.copyOf(voters);
+        }
+
+        /** A client with a media driver of its own at {@code aeronDir}. */
+        public Config(final String clientId, final List<Voter> voters, final String aeronDir, final String egressHost,
+            final long resendIntervalMs, final long requestTimeoutMs, final long keepAliveIntervalMs)
+        {
+            this(clientId, voters, aeronDir, egressHost, resendIntervalMs, requestTimeoutMs, keepAliveIntervalMs, false);
         }
 
         /** Defaults: unique client id and Aeron directory, loopback egress, 1 s resend and keepalive, 30 s timeout. */
@@ -109,12 +119,13 @@ public final class ControllerClient implements AutoCloseable
     private ControllerClient(final Config config)
     {
         this.config = config;
-        final BackoffIdleStrategy driverIdle = new BackoffIdleStrategy(10, 5, 1_000, TimeUnit.MILLISECONDS.toNanos(10));
-        this.driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+        // An own driver parks from 1 ms: every small piece of driver work (status messages, keepalives) restarted a ladder
+        // of spins and microsecond parks, 2% of a core on an idle broker; controller traffic is a few messages a second.
+        this.driver = config.sharedDriver() ? null : MediaDriver.launchEmbedded(new MediaDriver.Context()
             .aeronDirectoryName(config.aeronDir())
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(driverIdle)
-            .asyncExecutorIdleStrategy(new BackoffIdleStrategy(10, 5, 1_000, TimeUnit.MILLISECONDS.toNanos(10)))
+            .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10)))
+            .asyncExecutorIdleStrategy(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10)))
             .termBufferSparseFile(true)
             .publicationTermBufferLength(PUBLICATION_TERM_BYTES)
             .ipcTermBufferLength(PUBLICATION_TERM_BYTES)
@@ -122,11 +133,11 @@ public final class ControllerClient implements AutoCloseable
             .dirDeleteOnShutdown(true));
         try
         {
-            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
         }
         catch (final RuntimeException e)
         {
-            driver.close();
+            CloseHelper.close(driver);
             throw e;
         }
         this.callbacks = Executors.newSingleThreadExecutor(r ->
@@ -136,7 +147,7 @@ public final class ControllerClient implements AutoCloseable
             return t;
         });
         this.agent = new ClientAgent();
-        this.runner = new AgentRunner(new BackoffIdleStrategy(10, 5, 1_000, TimeUnit.MILLISECONDS.toNanos(10)),
+        this.runner = new AgentRunner(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10)),
             e -> System.err.println("[controller client " + config.clientId() + "] " + e), null, agent);
         AgentRunner.startOnThread(runner);
     }
