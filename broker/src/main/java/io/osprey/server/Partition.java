@@ -392,16 +392,18 @@ public final class Partition
     public void onLeaderAppend()
     {
         List<DelayedProduce> done = null;
+        boolean advanced = false;
         synchronized (replicaLock)
         {
             if (leaderState != null && leaderState.onLeaderAppend(log.logEndOffset()))
             {
                 done = highWatermarkAdvancedLocked();
+                advanced = true;
             }
         }
-        if (done != null)
+        completeAll(done);
+        if (advanced)
         {
-            completeAll(done);
             onNewData();
         }
     }
@@ -496,6 +498,7 @@ public final class Partition
     void onAlterPartitionResult(final LeaderReplicaState state, final IsrProposal proposal, final ErrorCode error)
     {
         List<DelayedProduce> done = null;
+        boolean advanced = false;
         synchronized (replicaLock)
         {
             if (leaderState != state)
@@ -510,6 +513,7 @@ public final class Partition
             else if (state.onAlterPartitionResponse(proposal, error))
             {
                 done = highWatermarkAdvancedLocked();
+                advanced = true;
             }
         }
         if (error != ErrorCode.NONE)
@@ -517,9 +521,9 @@ public final class Partition
             LOG.info("{}: ISR proposal {} not applied: {}{}", topicPartition, proposal.newIsr(), error,
                 LeaderReplicaState.isDefiniteRefusal(error) ? "" : " (kept pending until newer metadata arrives)");
         }
-        if (done != null)
+        completeAll(done);
+        if (advanced)
         {
-            completeAll(done);
             onNewData();
         }
     }
@@ -536,6 +540,7 @@ public final class Partition
     {
         final FollowerFetch result;
         List<DelayedProduce> done = null;
+        boolean advanced = false;
         IsrProposal proposal = null;
         final LeaderReplicaState state;
         synchronized (replicaLock)
@@ -565,17 +570,20 @@ public final class Partition
                     if (state.highWatermark() > hwBefore)
                     {
                         done = highWatermarkAdvancedLocked();
+                        advanced = true;
                     }
                     proposal = state.maybeProposeExpand(eligibleForIsr);
                 }
                 result = new FollowerFetch(status.errorCode(), false, null, state.logEndOffset(), state.highWatermark());
             }
         }
-        if (done != null)
+        completeAll(done);
+        if (advanced)
         {
-            completeAll(done);
-            // Not inline: this may run inside a delayed fetch's attempt (its re-read), and waking the
-            // waiters from there would re-enter that fetch (a second response) or lock two of them.
+            // Consumers read only below the high watermark, so an advance is new data for them, with or without
+            // acks=all writes waiting (with acks=1 there are none, and the last records of a burst waited out
+            // fetch.max.wait.ms). Not inline: this may run inside a delayed fetch's attempt (its re-read), and waking
+            // the waiters from there would re-enter that fetch (a second response) or lock two of them.
             wakeWaitersLater();
         }
         if (proposal != null)

@@ -167,6 +167,35 @@ class PartitionReplicationTest
     }
 
     @Test
+    void shouldWakeWaitingConsumerFetchesWhenFollowersMoveTheHighWatermarkWithNoAcksAllWriteWaiting()
+    {
+        leader(REPLICAS, List.of(1, 2, 3), 0, 0, 2);
+        // An acks=1 append: nothing waits for the high watermark.
+        partition.appendAsLeader(batch(3), now());
+        // A consumer's long poll: it reads below the high watermark only, so it waits while that is 0.
+        final List<Long> answeredAt = new CopyOnWriteArrayList<>();
+        final DelayedFetch consumer = new DelayedFetch(List.of(partition), force ->
+        {
+            final long hw = partition.highWatermark();
+            if (hw == 0 && !force)
+            {
+                return false;
+            }
+            answeredAt.add(hw);
+            return true;
+        }, () -> { });
+        consumer.start(timer, 30_000);
+        assertThat(answeredAt).isEmpty();
+
+        partition.onFollowerFetch(2, 102, 0, 0, 3, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
+        assertThat(partition.highWatermark()).isEqualTo(3);
+        // The wakeup goes through the log agent (not inline on the fetching thread): run what it queued.
+        agent.doWork();
+        assertThat(answeredAt).as("answered at the advance, not after fetch.max.wait.ms").containsExactly(3L);
+    }
+
+    @Test
     void shouldRefuseAcksAllBeforeTheAppendWhenTheIsrIsSmallerThanMinInsyncReplicas()
     {
         leader(REPLICAS, List.of(1), 0, 0, 2);
