@@ -93,6 +93,9 @@ max_seconds=$(( ${MAX_MINUTES:-25} * 60 ))
 # Kafka's kafka-server-start.sh / kafka-run-class.sh defaults, given to both brokers.
 broker_jvm_opts="-Xms$broker_heap -Xmx$broker_heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"
+# Osprey's nodes: the same flags, unless OSPREY_GC_OPTS gives other collector flags (e.g. -XX:+UseShenandoahGC).
+if [ -n "${OSPREY_GC_OPTS:-}" ]; then osprey_jvm_opts="-Xms$broker_heap -Xmx$broker_heap $OSPREY_GC_OPTS -Djava.awt.headless=true"
+else osprey_jvm_opts="$broker_jvm_opts"; fi
 clk_tck=$(getconf CLK_TCK)
 
 case "$root" in "$cache"*) die "the cache directory must be outside the repository" ;; esac
@@ -333,7 +336,7 @@ start_osprey() {
     java -Xmx256m "${flags[@]}" -cp "$cp" io.osprey.Node format "$dir/server.properties" --cluster-id "$cid" > "$dir/format.log" 2>&1 \
       || { cat "$dir/format.log" >&2; die "formatting Osprey failed"; }
     # shellcheck disable=SC2086
-    java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
+    java $osprey_jvm_opts -Xlog:gc:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
       > "$dir/server.log" 2>&1 < /dev/null &
     broker_pids+=($!)
     log "Osprey node $i started, pid $!, port $((osprey_port + i - 1))"
@@ -451,6 +454,14 @@ run_matrix() {
   local cons=("${osprey_tool[@]}" io.osprey.benchmarks.ConsumerPerf --client kafka --bootstrap-server "$bs" --timeout "$idle_ms")
   local e2e=("${osprey_tool[@]}" io.osprey.benchmarks.EndToEndLatency --client kafka --bootstrap-server "$bs" --throughput "$e2e_rate" --num-records "$e2e_records")
 
+  # Each JVM's age now, the uptime its GC log counts in: pauses after it happened during the scenarios, not start-up.
+  local i=1 pid
+  for pid in "${broker_pids[@]}"; do
+    awk -v st="$(awk '{print $22}' "/proc/$pid/stat")" -v tck="$clk_tck" '{printf "%.3f\n", $1 - st / tck}' /proc/uptime \
+      > "$dir/node-$i/gc.from"
+    i=$((i + 1))
+  done
+
   local parts acks
   local max_cases fixed_cases
   if $quick; then
@@ -520,6 +531,10 @@ run_matrix() {
   local gc=("$dir"/node-*/gc.log)
   record "$b" "broker process (whole run)" "longest GC pause (ms)" lower \
     "$(grep -h 'Pause' "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
+  record "$b" "broker process (whole run)" "longest GC pause during the scenarios (ms)" lower "$(for f in "${gc[@]}"; do
+      awk -v from="$(cat "${f%gc.log}gc.from" 2>/dev/null || echo 0)" \
+        '/Pause/ { t = substr($1, 2); sub(/s\].*/, "", t); if (t + 0 >= from + 0) { v = $NF; sub(/ms$/, "", v); print v } }' "$f"
+    done | sort -g | tail -1)"
   record "$b" "broker process (whole run)" "GC pauses, total (ms)" lower \
     "$(grep -h 'Pause' "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
 }
@@ -599,10 +614,13 @@ run_matrix osprey "$osprey_bootstrap"
 
 echo
 echo "Apache Kafka $kafka_version vs Osprey, $layout, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix')"
+echo "Broker JVMs: Kafka $broker_jvm_opts; Osprey $osprey_jvm_opts"
 print_table
 if [ -n "$out" ]; then
   {
     echo "Apache Kafka $kafka_version vs Osprey, $layout, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix'), $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "Broker JVMs: Kafka \`$broker_jvm_opts\`; Osprey \`$osprey_jvm_opts\`."
     echo
     print_table md
   } > "$out"

@@ -23,6 +23,7 @@
 # (base 9092), its controller on the five UDP ports from $((OSPREY_CONTROLLER_BASE_PORT + 10 * (id - 1)))
 # (base 9093), and its admin HTTP port on $((OSPREY_ADMIN_BASE_PORT + id - 1)) (base 9080).
 # Processes are only ever signalled by the pid recorded in their own pid file, never by name.
+# JVM: -Xms/-Xmx ${OSPREY_HEAP:-256m} and G1; OSPREY_GC_OPTS replaces the collector flags (-XX:+UseG1GC).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cluster_dir="${OSPREY_CLUSTER_DIR:-$root/cluster}"
@@ -47,10 +48,10 @@ build_if_needed() {
 
 classpath() { echo "$(jar_path):$root/broker/target/lib/*"; }
 
-java_cmd() {
-  java -Xmx"$heap" -Xms"$heap" -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
-    -Dlogback.configurationFile="$root/conf/logback.xml" -cp "$(classpath)" "$@"
-}
+# The nodes' collector flags: G1 (Kafka's choice too); OSPREY_GC_OPTS replaces them, e.g. -XX:+UseShenandoahGC, whose
+# pauses stay under 10 ms where G1's reach 20-50 ms on two busy cores, for about a third more broker CPU per record
+# (docs/performance.md).
+node_gc_opts() { echo "${OSPREY_GC_OPTS:--XX:+UseG1GC}"; }
 
 node_dir() { echo "$cluster_dir/node-$1"; }
 node_port() { echo $((base_port + $1 - 1)); }
@@ -159,7 +160,8 @@ start_node() {
     java_cmd io.osprey.Node format "$dir/server.properties" --cluster-id "$(cat "$cid_file")" > "$dir/format.log" 2>&1 \
       || { cat "$dir/format.log" >&2; die "formatting node $id failed"; }
   fi
-  nohup bash -c 'exec "$@"' _ java -Xmx"$heap" -Xms"$heap" -XX:+UseG1GC \
+  # shellcheck disable=SC2046
+  nohup bash -c 'exec "$@"' _ java -Xmx"$heap" -Xms"$heap" $(node_gc_opts) \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dlogback.configurationFile="$root/conf/logback.xml" \
     -cp "$(classpath)" io.osprey.Node "$dir/server.properties" >> "$dir/node.log" 2>&1 < /dev/null &
   echo $! > "$dir/node.pid"
@@ -344,7 +346,7 @@ case "$cmd" in
     echo "removed $cluster_dir"
     ;;
   *)
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
     [ -z "$cmd" ] && exit 2 || die "unknown command '$cmd'"
     ;;
 esac
