@@ -53,6 +53,12 @@ classpath() { echo "$(jar_path):$root/broker/target/lib/*"; }
 # (docs/performance.md).
 node_gc_opts() { echo "${OSPREY_GC_OPTS:--XX:+UseG1GC}"; }
 
+# Short-lived tools (format, cluster id, probes) with the nodes' classpath and logging.
+java_cmd() {
+  java -Xmx"$heap" -Xms"$heap" -XX:+UseG1GC --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
+    -Dlogback.configurationFile="$root/conf/logback.xml" -cp "$(classpath)" "$@"
+}
+
 node_dir() { echo "$cluster_dir/node-$1"; }
 node_port() { echo $((base_port + $1 - 1)); }
 admin_port() { echo $((admin_base_port + $1 - 1)); }
