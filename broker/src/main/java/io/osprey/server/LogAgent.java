@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class LogAgent implements Agent
     private final Histogram flushTime;
     private long nextPeriodicMs;
     private volatile Thread thread;
+    private volatile boolean stopping;
 
     /** @param flushTime takes the duration of every group-commit flush */
     public LogAgent(final String name, final long periodicIntervalMs, final Histogram flushTime)
@@ -116,6 +118,21 @@ public final class LogAgent implements Agent
     public void onStart()
     {
         thread = Thread.currentThread();
+    }
+
+    /**
+     * Ends the agent once it has run everything queued so far: its runner's {@code close()} then
+     * returns at once instead of waiting out an idle park (up to the maintenance period). Any
+     * thread; call it when nothing will be submitted any more.
+     */
+    public void stop()
+    {
+        stopping = true;
+        final Thread t = thread;
+        if (t != null)
+        {
+            LockSupport.unpark(t);
+        }
     }
 
     @Override
@@ -194,6 +211,11 @@ public final class LogAgent implements Agent
                     return false;
                 }
             });
+        }
+        if (stopping && work == 0 && queue.isEmpty())
+        {
+            // Expected: the runner ends the agent without reporting an error.
+            throw new AgentTerminationException(name + " stopped", true);
         }
         return work;
     }
