@@ -25,7 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * daemon thread serves every segment of the process; when a pass touches nothing it parks, from
  * 1 ms doubling to {@value #IDLE_PARK_MAX_NS} ns while nothing needs touching (each pass visits
  * every active segment, so polling every 1 ms cost more CPU than the touching at a modest rate);
- * even at 200 MB/s a writer advances only 4 MiB in that time, half the window.
+ * a segment is topped up to a whole window once its writer is within half a window, so its
+ * lead stays between half and all of it, and a writer outruns the pages only above about
+ * 200 MB/s (4 MiB in the longest park); it then takes those faults itself.
  */
 final class Pretoucher
 {

@@ -72,6 +72,8 @@ public final class Segment implements AutoCloseable
 
     private final Object pretouchLock = new Object();
     private int touchedUpTo;
+    /** The pretoucher is filling the window (until it is whole again); guarded by the pretouch lock. */
+    private boolean pretouchFilling;
     private org.agrona.concurrent.UnsafeBuffer touchView;
     /** The pretoucher's last reservation failed (disk full): it stops reserving until the writer's succeeds. */
     private boolean pretouchReserveFailed;
@@ -730,12 +732,14 @@ public final class Segment implements AutoCloseable
                 touchedUpTo = 0;
             }
             final int capacity = m.capacity();
-            // Hysteresis: nothing until the writer is within half a window of the touched pages, then a window's worth.
-            // Topping up a page or two every pass woke this thread a thousand times a second at a modest rate.
-            if (touchedUpTo >= capacity || (long)touchedUpTo - size >= window / 2)
+            // Hysteresis: nothing until the writer is within half a window of the touched pages, then passes until a
+            // whole window ahead is touched. Topping up a page or two every pass woke this thread a thousand times a
+            // second at a modest rate.
+            if (touchedUpTo >= capacity || (!pretouchFilling && (long)touchedUpTo - size >= window / 2))
             {
                 return 0;
             }
+            pretouchFilling = true;
             final int wanted = (int)Math.min(capacity, (long)size + window);
             int reserved = reservedUpTo;
             int work = 0;
@@ -763,6 +767,10 @@ public final class Segment implements AutoCloseable
                 pages++;
             }
             touchedUpTo = Math.max(touchedUpTo, p);
+            if (touchedUpTo >= wanted)
+            {
+                pretouchFilling = false;
+            }
             return work + pages;
         }
     }
