@@ -392,18 +392,18 @@ public final class Partition
     public void onLeaderAppend()
     {
         List<DelayedProduce> done = null;
-        boolean advanced = false;
         synchronized (replicaLock)
         {
             if (leaderState != null && leaderState.onLeaderAppend(log.logEndOffset()))
             {
                 done = highWatermarkAdvancedLocked();
-                advanced = true;
             }
         }
-        completeAll(done);
-        if (advanced)
+        // Waiting fetches are woken by the appender once its cycle's flush is done (ProduceHandler, OffsetsTopicLog),
+        // not here before it; only completed acks=all writes need it now.
+        if (done != null)
         {
+            completeAll(done);
             onNewData();
         }
     }
