@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntToLongFunction;
 
+import org.agrona.CloseHelper;
+
 /**
  * Network faults without root: a TCP proxy in front of every node. Node {@code i} listens on its
  * own port and advertises the proxy's, so every connection to it (the other nodes' replica
@@ -137,7 +139,7 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
         return cut[from][to];
     }
 
-    /** Stops listening, heals everything and closes every connection. */
+    /** Stops listening and closes every connection; bytes still held by a cut are dropped with them. */
     @Override
     public void close()
     {
@@ -148,7 +150,7 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
         }
         for (final ServerSocket s : listeners)
         {
-            closeQuietly(s);
+            CloseHelper.quietClose(s);
         }
         for (final Connection c : connections)
         {
@@ -176,14 +178,14 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
         notifyAll();
     }
 
-    /** Waits while the direction is cut; false once the proxy closes. */
-    private synchronized boolean awaitOpen(final int from, final int to) throws InterruptedException
+    /** Waits while the direction is cut; false once the proxy or the connection closes. */
+    private synchronized boolean awaitOpen(final int from, final int to, final Connection connection) throws InterruptedException
     {
-        while (cut[from][to] && !closed)
+        while (cut[from][to] && !closed && !connection.closed)
         {
             wait();
         }
-        return !closed;
+        return !closed && !connection.closed;
     }
 
     private void accept(final int nodeId, final ServerSocket server, final InetSocketAddress target)
@@ -223,8 +225,7 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
         catch (final IOException e)
         {
             // The node is down: the caller sees its connection close, as it would see a refused connect.
-            closeQuietly(client);
-            closeQuietly(upstream);
+            CloseHelper.quietCloseAll(client, upstream);
             return;
         }
         final Connection c = new Connection(client, upstream);
@@ -343,23 +344,12 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
         return false;
     }
 
-    private static void closeQuietly(final AutoCloseable c)
-    {
-        try
-        {
-            c.close();
-        }
-        catch (final Exception e)
-        {
-            // Closing anyway.
-        }
-    }
-
     /** One proxied connection: the caller's socket and the one to the node, forwarded by two threads. */
     private final class Connection
     {
         private final Socket client;
         private final Socket upstream;
+        private volatile boolean closed;
         private int pumpsDone;
 
         Connection(final Socket client, final Socket upstream)
@@ -379,7 +369,7 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
                 int n;
                 while ((n = input.read(buffer)) >= 0)
                 {
-                    if (!awaitOpen(from, to))
+                    if (!awaitOpen(from, to, this))
                     {
                         close();
                         return;
@@ -387,7 +377,7 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
                     output.write(buffer, 0, n);
                 }
                 // A close is held by a cut like any byte: it goes on when the cut heals.
-                if (awaitOpen(from, to))
+                if (awaitOpen(from, to, this))
                 {
                     out.shutdownOutput();
                 }
@@ -417,9 +407,14 @@ final class ProxyNetwork implements NetworkFaults, AutoCloseable
 
         void close()
         {
-            closeQuietly(client);
-            closeQuietly(upstream);
+            closed = true;
+            CloseHelper.quietCloseAll(client, upstream);
             connections.remove(this);
+            // A pump held by a cut ends now instead of at the heal.
+            synchronized (ProxyNetwork.this)
+            {
+                ProxyNetwork.this.notifyAll();
+            }
         }
     }
 }
