@@ -146,7 +146,7 @@ public final class GroupCoordinatorService implements Agent, AutoCloseable
             preparingTopic = true;
             loader.execute(this::prepareTopic);
         }
-        // Parks until a submit unparks it (or its timers are due): no spinning between requests.
+        // Parks for up to 10 ms (its timers' granularity), and a submit unparks it at once: no spinning between requests.
         runner = new AgentRunner(new SleepingIdleStrategy(IDLE_PARK_MAX_NS),
             e -> LOG.error("Group coordinator error", e), null, this);
         AgentRunner.startOnThread(runner);

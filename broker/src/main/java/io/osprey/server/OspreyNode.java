@@ -13,8 +13,9 @@ import io.osprey.controller.quorum.ControllerNode;
  * the broker can register with it; on close the broker goes first (controlled shutdown:
  * it unregisters while the controller still runs), then the controller.
  * <p>
- * The two roles share nothing but the JVM: the controller has its own Aeron media driver, and
- * the broker's controller client another, in separate directories.
+ * The two roles share the JVM and one Aeron media driver: the controller voter's, which the
+ * broker's controller client uses too (started before the broker, closed after it). A
+ * broker-only node's client launches a driver of its own.
  * <p>
  * The admin HTTP port ({@code osprey.admin.http.listener}, when set) opens before both roles
  * and closes before them.

@@ -73,7 +73,8 @@ public final class ControllerClient implements AutoCloseable
      *
      * @param clientId          dedup identity; must be unique per client incarnation (sequences restart at 1).
      * @param voters            the quorum, as {@code controller.quorum.voters}.
-     * @param aeronDir          this client's media driver directory, deleted on start and close.
+     * @param aeronDir          the media driver directory: this client's own (deleted on start and close), or
+     *                          the running driver it shares (see {@code sharedDriver}).
      * @param egressHost        the address the controllers send responses and records to.
      * @param resendIntervalMs  resend an unanswered command this often.
      * @param requestTimeoutMs  fail a command unanswered for this long.
@@ -124,8 +125,8 @@ public final class ControllerClient implements AutoCloseable
         this.driver = config.sharedDriver() ? null : MediaDriver.launchEmbedded(new MediaDriver.Context()
             .aeronDirectoryName(config.aeronDir())
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10)))
-            .asyncExecutorIdleStrategy(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10)))
+            .sharedIdleStrategy(idleStrategy())
+            .asyncExecutorIdleStrategy(idleStrategy())
             .termBufferSparseFile(true)
             .publicationTermBufferLength(PUBLICATION_TERM_BYTES)
             .ipcTermBufferLength(PUBLICATION_TERM_BYTES)
@@ -147,7 +148,7 @@ public final class ControllerClient implements AutoCloseable
             return t;
         });
         this.agent = new ClientAgent();
-        this.runner = new AgentRunner(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10)),
+        this.runner = new AgentRunner(idleStrategy(),
             e -> System.err.println("[controller client " + config.clientId() + "] " + e), null, agent);
         AgentRunner.startOnThread(runner);
     }
@@ -198,6 +199,12 @@ public final class ControllerClient implements AutoCloseable
         {
             Thread.onSpinWait();
         }
+    }
+
+    /** Parks from 1 ms up to 10 ms when idle: controller traffic is a few messages a second. */
+    private static BackoffIdleStrategy idleStrategy()
+    {
+        return new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));
     }
 
     @Override
