@@ -2,7 +2,7 @@
 # Side-by-side benchmark of Apache Kafka and Osprey on this machine: single node each, or
 # three-node clusters with replication factor 3.
 #
-#   scripts/bench-vs-kafka.sh [--quick] [--records N] [--rate-seconds S] [--out FILE] [--keep] [--nodes 1|3]
+#   scripts/bench-vs-kafka.sh [--quick] [--records N] [--rate-seconds S] [--out FILE] [--keep] [--nodes 1|3] [--rounds R]
 #
 #   --quick           a small matrix for a smoke run (about 2-3 minutes once Kafka is cached)
 #   --records N       records per maximum-rate producer run (default 1,000,000; --quick 200,000)
@@ -12,6 +12,8 @@
 #   --nodes 3         three combined broker+controller nodes per system, default.replication.factor=3 and
 #                     min.insync.replicas=2 (acks=all waits for two replicas); CPU and RSS summed, GC
 #                     maxed over the three brokers
+#   --rounds R        run both matrices R times (default 1), alternating which broker goes first, each
+#                     round on fresh brokers; every figure in the table is the median over the rounds
 #
 # What it does, in order, everything on 127.0.0.1 and bounded in time:
 #   1. Fetches Apache Kafka $KAFKA_VERSION (default 4.3.1: the broker, kafka_2.13, and its tools,
@@ -23,7 +25,7 @@
 #      ports $KAFKA_PORT/$KAFKA_CONTROLLER_PORT (node i: +2(i-1)) with its data under a temp dir,
 #      runs the matrix, stops it by PID; then does the same with Osprey on $OSPREY_PORT (node i: +i-1).
 #      Both brokers run with the same JVM flags (1 GiB heap, $BROKER_HEAP, and G1 with Kafka's
-#      start-script settings), the same thread counts (3 network, 8 I/O), partitions, replication
+#      start-script settings; $OSPREY_GC_OPTS replaces Osprey's collector flags), the same thread counts (3 network, 8 I/O), partitions, replication
 #      factor (1, or 3 with --nodes 3), no fsync policy (both defaults: durability from the page cache), and
 #      -Xlog:gc into the work directory.
 #   4. Prints one table: each figure for Kafka and for Osprey and the ratio Osprey/Kafka.
@@ -50,6 +52,7 @@ rate_seconds=""
 out=""
 keep=false
 nodes=1
+rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true ;;
@@ -58,12 +61,14 @@ while [ $# -gt 0 ]; do
     --out) out="${2:?--out needs a file}"; shift ;;
     --keep) keep=true ;;
     --nodes) nodes="${2:?--nodes needs 1 or 3}"; shift ;;
-    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
+    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
 [ "$nodes" = 1 ] || [ "$nodes" = 3 ] || die "--nodes takes 1 or 3, got '$nodes'"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a whole number from 1, got '$rounds'"
 if [ "$nodes" = 3 ]; then replication=3; min_isr=2; else replication=1; min_isr=1; fi
 [[ -z "$records" || "$records" =~ ^[0-9]+$ ]] || die "--records takes a whole number, got '$records'"
 [[ -z "$rate_seconds" || "$rate_seconds" =~ ^[0-9]+$ ]] || die "--rate-seconds takes a whole number, got '$rate_seconds'"
@@ -541,7 +546,10 @@ run_matrix() {
 
 # copy_rows <broker> <from scenario> <to scenario>: the Kafka client on Kafka is both "same client" and "own client".
 copy_rows() {
-  awk -F'\t' -v b="$1" -v from="$2" -v to="$3" 'BEGIN{OFS="\t"} $1==b && $2==from {print $1, to, $3, $4, $5}' "$results" > "$work/copy.tmp"
+  # The last row of each figure: this round's (earlier rounds' rows come first in the file).
+  awk -F'\t' -v b="$1" -v from="$2" -v to="$3" 'BEGIN{OFS="\t"}
+    $1==b && $2==from { if (!($3 in last)) order[++n] = $3; last[$3] = $1 OFS to OFS $3 OFS $4 OFS $5 }
+    END { for (i = 1; i <= n; i++) print last[order[i]] }' "$results" > "$work/copy.tmp"
   cat "$work/copy.tmp" >> "$results"
 }
 
@@ -552,7 +560,16 @@ print_table() {
     {
       key = $2 SUBSEP $3
       if (!(key in seen)) { seen[key] = 1; order[++n] = key; scen[key] = $2; metric[key] = $3; better[key] = $4 }
-      val[$1, key] = $5
+      cnt[$1, key]++; all[$1, key, cnt[$1, key]] = $5
+    }
+    # The median of one broker'"'"'s values for a figure over the rounds (the value itself with one round).
+    function median(b, k,    c, i, j, t, v) {
+      c = cnt[b, k]
+      if (c == 0) return ""
+      for (i = 1; i <= c; i++) v[i] = all[b, k, i] + 0
+      for (i = 2; i <= c; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      if (c == 1) return all[b, k, 1]
+      return (c % 2) ? v[(c + 1) / 2] : sprintf("%.3f", (v[c / 2] + v[c / 2 + 1]) / 2)
     }
     function fmt(v) {
       if (v == "") return "-"
@@ -568,7 +585,7 @@ print_table() {
       }
       last = ""
       for (i = 1; i <= n; i++) {
-        k = order[i]; kv = val["kafka", k]; ov = val["osprey", k]
+        k = order[i]; kv = median("kafka", k); ov = median("osprey", k)
         ratio = (kv != "" && ov != "" && kv + 0 != 0) ? sprintf("%.2f", ov / kv) : "-"
         label = (scen[k] == last) ? "" : scen[k]; last = scen[k]
         if (md) printf "| %s | %s | %s | %s | %s | %s |\n", label, metric[k], better[k], fmt(kv), fmt(ov), ratio
@@ -607,10 +624,18 @@ if [ "$nodes" = 1 ]; then
 else
   layout="$nodes nodes each, replication factor $replication, min.insync.replicas $min_isr (broker CPU and RSS summed over the $nodes brokers)"
 fi
-start_kafka
-run_matrix kafka "$kafka_bootstrap"
-start_osprey
-run_matrix osprey "$osprey_bootstrap"
+run_kafka() { start_kafka; run_matrix kafka "$kafka_bootstrap"; }
+run_osprey() { start_osprey; run_matrix osprey "$osprey_bootstrap"; }
+for round in $(seq 1 "$rounds"); do
+  if [ "$round" -gt 1 ]; then
+    # Fresh brokers each round; the last round's directories keep their plain names.
+    mv "$work/kafka" "$work/kafka-round$((round - 1))"
+    mv "$work/osprey" "$work/osprey-round$((round - 1))"
+    log "round $round of $rounds"
+  fi
+  if [ $((round % 2)) = 1 ]; then run_kafka; run_osprey; else run_osprey; run_kafka; fi
+done
+[ "$rounds" = 1 ] || layout="$layout; the median of $rounds rounds, alternating which broker goes first"
 
 echo
 echo "Apache Kafka $kafka_version vs Osprey, $layout, $(nproc) CPUs, 100-byte records$($quick && echo ', quick matrix')"
