@@ -1,9 +1,8 @@
 package io.osprey.cli;
 
+import static io.osprey.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Tag;
@@ -19,19 +18,6 @@ class ClusterCommandTest
     @TempDir
     Path tmp;
 
-    /** Exit code, stdout, stderr. */
-    private record Run(int code, String out, String err)
-    {
-    }
-
-    private static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = OspreyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void shouldPrintBrokersControllerAndPartitionCounts() throws Exception
     {
@@ -40,23 +26,23 @@ class ClusterCommandTest
             final String bs = broker.bootstrap();
             assertThat(run("topic", "--bootstrap-server", bs, "create", "--topic", "t", "--partitions", "2").code()).isZero();
 
-            final Run text = run("cluster", "--bootstrap-server", bs, "status");
+            final CliRun text = run("cluster", "--bootstrap-server", bs, "status");
             assertThat(text.code()).as(text.err()).isZero();
             assertThat(text.out()).contains("Controller: 1").containsPattern("(?m)^1 +" + bs.replace(".", "\\.") + " +- +controller$")
                 .contains("Partitions: 2, offline: 0, under-replicated: 0");
 
-            final Run json = run("cluster", "status", "--bootstrap-server", bs, "--output", "json");
+            final CliRun json = run("cluster", "status", "--bootstrap-server", bs, "--output", "json");
             assertThat(json.code()).as(json.err()).isZero();
             assertThat(json.out().trim()).startsWith("{\"clusterId\":\"").contains("\"controller\":1")
                 .contains("\"brokers\":[{\"id\":1,\"host\":\"127.0.0.1\",\"port\":" + broker.port() + ",\"rack\":null}]")
                 .contains("\"partitions\":2,\"offlinePartitions\":0,\"underReplicatedPartitions\":0,\"healthy\":true}");
 
-            final Run healthy = run("cluster", "--bootstrap-server", bs, "status", "--wait", "--brokers", "1", "--timeout-ms", "10000");
+            final CliRun healthy = run("cluster", "--bootstrap-server", bs, "status", "--wait", "--brokers", "1", "--timeout-ms", "10000");
             assertThat(healthy.code()).as(healthy.err()).isZero();
             assertThat(healthy.out()).contains("offline: 0");
 
             final long start = System.nanoTime();
-            final Run tooFew = run("cluster", "--bootstrap-server", bs, "status", "--wait", "--brokers", "2", "--timeout-ms", "1500");
+            final CliRun tooFew = run("cluster", "--bootstrap-server", bs, "status", "--wait", "--brokers", "2", "--timeout-ms", "1500");
             assertThat(tooFew.code()).isEqualTo(1);
             assertThat(tooFew.err()).contains("not healthy after 1500 ms: 1 of 2 broker(s) registered");
             assertThat((System.nanoTime() - start) / 1_000_000L).isGreaterThanOrEqualTo(1000);
@@ -67,7 +53,7 @@ class ClusterCommandTest
     void shouldFailWhenNoBrokerAnswers() throws Exception
     {
         final String nobody = "127.0.0.1:" + TestBroker.freePort();
-        final Run down = run("cluster", "--bootstrap-server", nobody, "status", "--wait", "--timeout-ms", "1500");
+        final CliRun down = run("cluster", "--bootstrap-server", nobody, "status", "--wait", "--timeout-ms", "1500");
         assertThat(down.code()).isEqualTo(1);
         assertThat(down.err()).startsWith("ERROR: The cluster is not healthy after 1500 ms");
     }

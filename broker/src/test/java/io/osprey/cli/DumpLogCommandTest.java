@@ -1,10 +1,9 @@
 package io.osprey.cli;
 
+import static io.osprey.cli.CliRun.runFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,14 +37,6 @@ class DumpLogCommandTest
         }
     }
 
-    private String[] run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = OspreyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
-
     @Test
     void shouldPrintBatchesRecordsAndStopAtTheUnwrittenTail() throws Exception
     {
@@ -56,7 +47,7 @@ class DumpLogCommandTest
         log.abandon(); // active segment still preallocated: zeros after the data
         final Path file = dir.resolve(Segment.fileName(0, Segment.LOG_SUFFIX));
 
-        final String[] result = run("dump-log", "--print-records", file.toString());
+        final String[] result = runFields("dump-log", "--print-records", file.toString());
         assertThat(result[0]).isEqualTo("0");
         assertThat(result[1])
             .contains("baseOffset: 0 lastOffset: 2 count: 3")
@@ -66,7 +57,7 @@ class DumpLogCommandTest
             .contains("| offset: 4 timestamp: 1700000000001 key: k1 value: lz4-1")
             .contains("2 batch(es), 0 invalid; stopped at: unwritten (zero) bytes");
 
-        final String[] json = run("dump-log", "--output", "json", file.toString());
+        final String[] json = runFields("dump-log", "--output", "json", file.toString());
         assertThat(json[1]).contains("\"baseOffset\":3").contains("\"crcValid\":true").contains("\"batches\":2");
     }
 
@@ -85,7 +76,7 @@ class DumpLogCommandTest
             f.seek(70);
             f.write(b ^ 0xFF);
         }
-        final String[] result = run("dump-log", file.toString());
+        final String[] result = runFields("dump-log", file.toString());
         assertThat(result[0]).isEqualTo("1");
         assertThat(result[1]).contains("INVALID CRC").contains("1 invalid");
     }

@@ -1,10 +1,9 @@
 package io.osprey.cli;
 
+import static io.osprey.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,20 +37,7 @@ class GroupCommandTest
     @TempDir
     Path tmp;
 
-    /** Exit code, stdout, stderr. */
-    private record Run(int code, String out, String err)
-    {
-    }
-
-    private static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = OspreyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static Run group(final String bootstrap, final String... args)
+    private static CliRun group(final String bootstrap, final String... args)
     {
         final String[] all = new String[args.length + 3];
         all[0] = "group";
@@ -61,9 +47,9 @@ class GroupCommandTest
         return run(all);
     }
 
-    private static Run ok(final String bootstrap, final String... args)
+    private static CliRun ok(final String bootstrap, final String... args)
     {
-        final Run r = group(bootstrap, args);
+        final CliRun r = group(bootstrap, args);
         assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
         return r;
     }
@@ -142,16 +128,16 @@ class GroupCommandTest
                     .containsPattern("cli-test-consumer\\s+2\\s+clicks\\(0,1\\)");
                 assertThat(ok(bs, "describe", "clicks-app", "--state").out()).containsPattern("clicks-app\\s+127.0.0.1:\\d+ \\(1\\)\\s+\\S+\\s+Stable\\s+1");
 
-                final Run refused = group(bs, "reset-offsets", "clicks-app", "--all-topics", "--to-earliest", "--execute");
+                final CliRun refused = group(bs, "reset-offsets", "clicks-app", "--all-topics", "--to-earliest", "--execute");
                 assertThat(refused.code()).isEqualTo(1);
                 assertThat(refused.err()).contains("Group 'clicks-app' is not empty (state Stable, 1 member(s)): stop its consumers first");
-                final Run notDeleted = group(bs, "delete", "clicks-app");
+                final CliRun notDeleted = group(bs, "delete", "clicks-app");
                 assertThat(notDeleted.code()).isEqualTo(1);
                 assertThat(notDeleted.err()).contains("is not empty").contains("NON_EMPTY_GROUP");
             }
             await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> ok(bs, "describe", "clicks-app", "--state").out().contains("Empty"));
 
-            final Run dryRun = ok(bs, "reset-offsets", "clicks-app", "--topic", "clicks", "--to-earliest");
+            final CliRun dryRun = ok(bs, "reset-offsets", "clicks-app", "--topic", "clicks", "--to-earliest");
             assertThat(dryRun.out()).containsPattern("GROUP\\s+TOPIC\\s+PARTITION\\s+NEW-OFFSET")
                 .containsPattern("clicks-app\\s+clicks\\s+0\\s+0").containsPattern("clicks-app\\s+clicks\\s+1\\s+0");
             assertThat(dryRun.err()).contains("Dry run");
@@ -162,7 +148,7 @@ class GroupCommandTest
             assertThat(ok(bs, "describe", "clicks-app").out()).containsPattern("clicks\\s+0\\s+6\\s+10\\s+4")
                 .containsPattern("clicks\\s+1\\s+4\\s+10\\s+6").contains("Total lag: 10");
 
-            final Run json = ok(bs, "--output", "json", "reset-offsets", "clicks-app", "--all-topics", "--to-offset", "999", "--execute");
+            final CliRun json = ok(bs, "--output", "json", "reset-offsets", "clicks-app", "--all-topics", "--to-offset", "999", "--execute");
             assertThat(json.out()).contains("{\"group\":\"clicks-app\",\"executed\":true,\"offsets\":[{\"topic\":\"clicks\",\"partition\":0,"
                 + "\"newOffset\":10},{\"topic\":\"clicks\",\"partition\":1,\"newOffset\":10}]}");
             assertThat(ok(bs, "describe", "clicks-app").out()).contains("Total lag: 0");
@@ -172,13 +158,13 @@ class GroupCommandTest
             ok(bs, "reset-offsets", "clicks-app", "--all-topics", "--to-latest", "--execute");
             assertThat(ok(bs, "describe", "clicks-app").out()).contains("Total lag: 0");
 
-            final Run twoScenarios = group(bs, "reset-offsets", "clicks-app", "--all-topics", "--to-latest", "--to-earliest");
+            final CliRun twoScenarios = group(bs, "reset-offsets", "clicks-app", "--all-topics", "--to-latest", "--to-earliest");
             assertThat(twoScenarios.code()).isEqualTo(1);
             assertThat(twoScenarios.err()).contains("exactly one of");
 
             assertThat(ok(bs, "delete", "clicks-app").out()).contains("Deleted consumer group 'clicks-app'.");
             assertThat(ok(bs, "list").out()).doesNotContain("clicks-app");
-            final Run gone = group(bs, "describe", "clicks-app");
+            final CliRun gone = group(bs, "describe", "clicks-app");
             assertThat(gone.code()).isEqualTo(1);
             assertThat(gone.err()).contains("Group 'clicks-app' does not exist").contains("GROUP_ID_NOT_FOUND");
         }

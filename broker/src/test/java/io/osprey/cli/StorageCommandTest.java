@@ -1,9 +1,8 @@
 package io.osprey.cli;
 
+import static io.osprey.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,19 +20,6 @@ class StorageCommandTest
     @TempDir
     Path tmp;
 
-    /** Exit code, stdout, stderr. */
-    private record Run(int code, String out, String err)
-    {
-    }
-
-    private static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = OspreyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path config(final Path data) throws Exception
     {
         final Path file = tmp.resolve("server.properties");
@@ -47,7 +33,7 @@ class StorageCommandTest
         final Path data = tmp.resolve("data");
         final Path config = config(data);
 
-        final Run first = run("storage", "format", "--config", config.toString(), "--cluster-id", CLUSTER_ID);
+        final CliRun first = run("storage", "format", "--config", config.toString(), "--cluster-id", CLUSTER_ID);
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("Formatted " + data + " for cluster " + CLUSTER_ID + ", node 3")
             .endsWith("Cluster id: " + CLUSTER_ID + System.lineSeparator());
@@ -55,12 +41,12 @@ class StorageCommandTest
         assertThat(meta.clusterId()).isEqualTo(CLUSTER_ID);
         assertThat(meta.nodeId()).isEqualTo(3);
 
-        final Run again = run("storage", "format", "--config", config.toString());
+        final CliRun again = run("storage", "format", "--config", config.toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("ERROR: " + data + " is already formatted (cluster " + CLUSTER_ID + ", node 3)")
             .contains("--ignore-formatted");
 
-        final Run ignored = run("storage", "--output", "json", "format", "--config", config.toString(), "--ignore-formatted");
+        final CliRun ignored = run("storage", "--output", "json", "format", "--config", config.toString(), "--ignore-formatted");
         assertThat(ignored.code()).as(ignored.err()).isZero();
         assertThat(ignored.out().trim()).isEqualTo("{\"clusterId\":\"" + CLUSTER_ID + "\",\"directories\":[{\"dir\":\""
             + data + "\",\"formatted\":false,\"clusterId\":\"" + CLUSTER_ID + "\",\"nodeId\":3}]}");
@@ -71,17 +57,17 @@ class StorageCommandTest
     void shouldGenerateAClusterIdAndRejectBadInput() throws Exception
     {
         final Path data = tmp.resolve("fresh");
-        final Run generated = run("storage", "format", "--config", config(data).toString(), "--output", "json");
+        final CliRun generated = run("storage", "format", "--config", config(data).toString(), "--output", "json");
         assertThat(generated.code()).as(generated.err()).isZero();
         final String id = StorageFormat.read(data).clusterId();
         assertThat(id).hasSize(22);
         assertThat(generated.out()).startsWith("{\"clusterId\":\"" + id + "\"").contains("\"formatted\":true");
 
-        final Run badId = run("storage", "format", "--config", config(tmp.resolve("other")).toString(), "--cluster-id", "not an id!");
+        final CliRun badId = run("storage", "format", "--config", config(tmp.resolve("other")).toString(), "--cluster-id", "not an id!");
         assertThat(badId.code()).isEqualTo(1);
         assertThat(badId.err()).startsWith("ERROR: ").contains("not an id!");
 
-        final Run noFile = run("storage", "format", "--config", tmp.resolve("missing.properties").toString());
+        final CliRun noFile = run("storage", "format", "--config", tmp.resolve("missing.properties").toString());
         assertThat(noFile.code()).isEqualTo(1);
         assertThat(noFile.err()).startsWith("ERROR: ");
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import io.osprey.cli.OspreyCli;
+import io.osprey.cli.CliRun;
 import io.osprey.testing.BrokerProcess;
 
 /**
@@ -126,16 +124,16 @@ class ReassignmentProcessTest
             + newcomer + "," + kept + "],\"log_dirs\":[\"any\",\"any\"]}]}", StandardCharsets.UTF_8);
 
         final long startNs = System.nanoTime();
-        final Cli execute = cli("reassign", "--bootstrap-server", bootstrap(), "execute", "--plan", plan.toString(), "--wait",
+        final CliRun execute = CliRun.run("reassign", "--bootstrap-server", bootstrap(), "execute", "--plan", plan.toString(), "--wait",
             "--timeout-ms", "60000");
-        System.out.printf("reassign execute --wait: exit %d after %d ms%n%s%s", execute.exit, msSince(startNs), execute.out, execute.err);
+        System.out.printf("reassign execute --wait: exit %d after %d ms%n%s%s", execute.code(), msSince(startNs), execute.out(), execute.err());
 
-        assertThat(execute.exit).as(execute.err).isZero();
-        assertThat(execute.out).contains("Current assignment").contains("\"replicas\":" + ids(before.replicas()).toString().replace(" ", ""))
+        assertThat(execute.code()).as(execute.err()).isZero();
+        assertThat(execute.out()).contains("Current assignment").contains("\"replicas\":" + ids(before.replicas()).toString().replace(" ", ""))
             .contains("1/1 partitions done (100%)").contains("Every partition has its target replicas");
-        final Cli verify = cli("reassign", "--bootstrap-server", bootstrap(), "verify", "--plan", plan.toString());
-        assertThat(verify.exit).as(verify.out + verify.err).isZero();
-        assertThat(verify.out).contains("done").contains("1 of 1 partition(s) done.");
+        final CliRun verify = CliRun.run("reassign", "--bootstrap-server", bootstrap(), "verify", "--plan", plan.toString());
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("done").contains("1 of 1 partition(s) done.");
         await("Metadata shows the target replicas, in sync, led by the newcomer").atMost(WAIT).untilAsserted(() ->
         {
             final TopicPartitionInfo after = describe().get(0);
@@ -166,20 +164,22 @@ class ReassignmentProcessTest
         await("broker " + preferred + " back in the ISR").atMost(WAIT).until(() -> ids(describe().get(1).isr()).contains(preferred));
         assertThat(describe().get(1).leader().id()).as("no automatic election").isEqualTo(other);
 
-        final Cli elect = cli("leader", "--bootstrap-server", bootstrap(), "elect", "--preferred", "--topic", TOPIC, "--partition", "1");
-        System.out.printf("leader elect --preferred:%n%s%s", elect.out, elect.err);
+        final CliRun elect = CliRun.run("leader", "--bootstrap-server", bootstrap(), "elect", "--preferred", "--topic", TOPIC, "--partition", "1");
+        System.out.printf("leader elect --preferred:%n%s%s", elect.out(), elect.err());
 
-        assertThat(elect.exit).as(elect.err).isZero();
-        assertThat(elect.out).containsPattern(TOPIC + "\\s+1\\s+elected");
+        assertThat(elect.code()).as(elect.err()).isZero();
+        assertThat(elect.out()).containsPattern(TOPIC + "\\s+1\\s+elected");
         await("broker " + preferred + " leads again").atMost(WAIT).until(() -> describe().get(1).leader().id() == preferred);
         assertThat(consume(1)).containsExactlyElementsOf(expected("while-" + preferred + "-was-down"));
         // The kill may have moved other leaderships off the victim too (partition 0's): every partition gets its preferred leader back.
-        final Cli all = cli("leader", "--bootstrap-server", bootstrap(), "--output", "json", "elect", "--preferred", "--all-topic-partitions");
-        assertThat(all.exit).as(all.err).isZero();
-        assertThat(all.out).doesNotContain("\"failed\"");
-        final Cli again = cli("leader", "--bootstrap-server", bootstrap(), "--output", "json", "elect", "--preferred", "--all-topic-partitions");
-        assertThat(again.exit).as(again.err).isZero();
-        assertThat(again.out.trim()).as("nothing left to elect").isEqualTo("{\"results\":[]}");
+        final CliRun all = CliRun.run("leader", "--bootstrap-server", bootstrap(), "--output", "json", "elect", "--preferred",
+            "--all-topic-partitions");
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(all.out()).doesNotContain("\"failed\"");
+        final CliRun again = CliRun.run("leader", "--bootstrap-server", bootstrap(), "--output", "json", "elect", "--preferred",
+            "--all-topic-partitions");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out().trim()).as("nothing left to elect").isEqualTo("{\"results\":[]}");
         for (final TopicPartitionInfo p : describe())
         {
             assertThat(p.leader().id()).as("partition %d led by its preferred replica", p.partition()).isEqualTo(p.replicas().get(0).id());
@@ -324,17 +324,6 @@ class ReassignmentProcessTest
         void run() throws Exception;
     }
 
-    private record Cli(int exit, String out, String err)
-    {
-    }
-
-    private static Cli cli(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int exit = OspreyCli.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Cli(exit, out.toString(), err.toString());
-    }
 
     private List<TopicPartitionInfo> describe() throws Exception
     {
