@@ -2,8 +2,12 @@ package io.osprey.log;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -325,20 +329,43 @@ public final class LogManager implements AutoCloseable
         return result;
     }
 
+    /**
+     * Deletes {@code dir} and everything under it. Entries that vanish meanwhile are fine: the
+     * segment deleter thread may be unlinking a log's {@code .deleted} files while the log itself
+     * is deleted (a topic deleted right after retention ran), and that must not fail the deletion.
+     */
     static void deleteRecursively(final Path dir) throws IOException
     {
-        if (!Files.exists(dir))
+        Files.walkFileTree(dir, new SimpleFileVisitor<>()
         {
-            return;
-        }
-        try (var walk = Files.walk(dir))
-        {
-            final List<Path> paths = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
-            for (final Path p : paths)
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
             {
-                Files.deleteIfExists(p);
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(final Path file, final IOException e) throws IOException
+            {
+                if (e instanceof NoSuchFileException)
+                {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path d, final IOException e) throws IOException
+            {
+                if (e != null && !(e instanceof NoSuchFileException))
+                {
+                    throw e;
+                }
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** Clean shutdown: closes every log (flush and trim), then records recovery points at the log ends. */

@@ -2,8 +2,11 @@ package io.osprey.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,41 @@ class LogManagerTest
             assertThat(recreated.logStartOffset()).isZero();
             assertThat(recreated.logEndOffset()).isZero();
         }
+    }
+
+    @Test
+    void shouldDeleteADirectoryWhoseFilesAnotherThreadIsDeletingMeanwhile() throws Exception
+    {
+        // The segment deleter thread unlinks a log's .deleted files while the log itself may be
+        // being deleted (CI once failed on exactly that race): vanished entries must not fail it.
+        for (int round = 0; round < 20; round++)
+        {
+            final Path dir = Files.createDirectories(tmp.resolve("race-" + round).resolve("orders-3"));
+            final List<Path> files = new ArrayList<>();
+            for (int i = 0; i < 500; i++)
+            {
+                files.add(Files.createFile(dir.resolve(String.format("%020d.index.deleted", i))));
+            }
+            final Thread other = new Thread(() ->
+            {
+                for (final Path f : files)
+                {
+                    try
+                    {
+                        Files.deleteIfExists(f);
+                    }
+                    catch (final IOException e)
+                    {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+            other.start();
+            LogManager.deleteRecursively(dir.getParent());
+            other.join();
+            assertThat(Files.exists(dir.getParent())).isFalse();
+        }
+        LogManager.deleteRecursively(tmp.resolve("never-existed"));
     }
 
     @Test
