@@ -1,5 +1,7 @@
 package io.osprey.log;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.LockSupport;
 
@@ -26,8 +28,22 @@ import java.util.concurrent.locks.LockSupport;
  * 1 ms doubling to {@value #IDLE_PARK_MAX_NS} ns while nothing needs touching (each pass visits
  * every active segment, so polling every 1 ms cost more CPU than the touching at a modest rate);
  * a segment is topped up to a whole window once its writer is within half a window, so its
- * lead stays between half and all of it, and a writer outruns the pages only above about
+ * lead stays between half and all of it (a segment's window starts at
+ * {@value Segment#PRETOUCH_START_BYTES} bytes and doubles at each top-up that comes within a
+ * second of the previous one, up to this one, so a partition written slowly is not given the
+ * whole window), and a writer outruns the pages only above about
  * 200 MB/s (4 MiB in the longest park); it then takes those faults itself.
+ * <p>
+ * The same thread releases pages behind the writers ({@link ResidentPages}): a page written
+ * through a mapping stays in the broker's resident set until unmapped, so without this the RSS
+ * grows by every byte appended to an active segment. It drops the pages of an active segment
+ * behind its last {@value Segment#RELEASE_KEEP_BYTES} bytes every
+ * {@value Segment#RELEASE_STEP_BYTES} bytes written, or after {@value #RELEASE_INTERVAL_NS} ns
+ * when readers mapped some back in; an active segment with no append for
+ * {@value Segment#IDLE_NS} ns loses all its pages, the pretouched ones too, and is pretouched again
+ * once it grows; a segment that is sealed, or read after sealing, is handed
+ * over with {@link #releaseLater} and released in the next pass that is at least that long after
+ * the last.
  */
 final class Pretoucher
 {
@@ -35,8 +51,10 @@ final class Pretoucher
     static final int WINDOW_BYTES = Integer.getInteger("osprey.log.pretouch.bytes", 8 << 20);
     private static final long IDLE_PARK_MIN_NS = 1_000_000;
     private static final long IDLE_PARK_MAX_NS = 20_000_000;
+    static final long RELEASE_INTERVAL_NS = 1_000_000_000L;
 
     private static final CopyOnWriteArraySet<Segment> SEGMENTS = new CopyOnWriteArraySet<>();
+    private static final Set<Segment> RELEASE_LATER = ConcurrentHashMap.newKeySet();
     private static volatile Thread thread;
 
     private Pretoucher()
@@ -45,7 +63,7 @@ final class Pretoucher
 
     static void register(final Segment segment)
     {
-        if (WINDOW_BYTES <= 0)
+        if (WINDOW_BYTES <= 0 && !ResidentPages.ENABLED)
         {
             return;
         }
@@ -58,6 +76,17 @@ final class Pretoucher
     static void unregister(final Segment segment)
     {
         SEGMENTS.remove(segment);
+        RELEASE_LATER.remove(segment);
+    }
+
+    /** The resident pages of a sealed segment are released in the next release pass. */
+    static void releaseLater(final Segment segment)
+    {
+        if (ResidentPages.ENABLED)
+        {
+            RELEASE_LATER.add(segment);
+            startOnce();
+        }
     }
 
     private static synchronized void startOnce()
@@ -74,12 +103,28 @@ final class Pretoucher
     private static void run()
     {
         long parkNs = IDLE_PARK_MIN_NS;
+        long lastReleasePassNs = System.nanoTime();
         while (true)
         {
             int touched = 0;
+            final long nowNs = System.nanoTime();
             for (final Segment s : SEGMENTS)
             {
-                touched += s.pretouch(WINDOW_BYTES);
+                // Release first: a segment that grew again is no longer idle, and is pretouched in this pass.
+                s.releaseResident(nowNs, RELEASE_INTERVAL_NS);
+                if (WINDOW_BYTES > 0)
+                {
+                    touched += s.pretouch(WINDOW_BYTES, nowNs);
+                }
+            }
+            if (nowNs - lastReleasePassNs >= RELEASE_INTERVAL_NS)
+            {
+                lastReleasePassNs = nowNs;
+                for (final Segment s : RELEASE_LATER)
+                {
+                    RELEASE_LATER.remove(s);
+                    s.releaseAll();
+                }
             }
             if (touched == 0)
             {

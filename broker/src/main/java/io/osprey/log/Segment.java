@@ -58,6 +58,26 @@ public final class Segment implements AutoCloseable
     static final int RESERVE_CHUNK_BYTES = 1024 * 1024;
     /** Pages the pretoucher touches per call, so the pretouch lock is never held long. */
     private static final int PRETOUCH_PAGES_PER_CALL = RESERVE_CHUNK_BYTES / Pretoucher.PAGE_SIZE;
+    /**
+     * The last bytes of an active segment keep their pages mapped when the ones behind are released
+     * ({@link #releaseResident}): followers and consumers at the tail read the newest batch headers.
+     */
+    static final int RELEASE_KEEP_BYTES = 1024 * 1024;
+    /** The writer's pages are released once this much more has been written behind the kept tail. */
+    static final int RELEASE_STEP_BYTES = 2 * 1024 * 1024;
+    /**
+     * A segment's pretouch window starts at this. It doubles (up to the pretoucher's window) when
+     * the writer comes within half of it less than {@link #PRETOUCH_GROW_NS} after the previous
+     * fill began, and falls back to this when it took longer: only a partition written at half a
+     * window a second or more holds the whole window of touched pages.
+     */
+    static final int PRETOUCH_START_BYTES = 256 * 1024;
+    static final long PRETOUCH_GROW_NS = 1_000_000_000L;
+    /**
+     * An active segment with no append for this long is idle: all its pages are released, the
+     * pretouched ones ahead of the writer too, and it is not pretouched again until it grows.
+     */
+    static final long IDLE_NS = 5_000_000_000L;
 
     private final long baseOffset;
     private final Path logPath;
@@ -74,6 +94,10 @@ public final class Segment implements AutoCloseable
     private int touchedUpTo;
     /** The pretoucher is filling the window (until it is whole again); guarded by the pretouch lock. */
     private boolean pretouchFilling;
+    /** This segment's pretouch window now (0: not started); guarded by the pretouch lock. */
+    private int pretouchWindow;
+    /** When the last fill of the window began (0: none yet); pretoucher thread. */
+    private long fillStartedNs;
     private org.agrona.concurrent.UnsafeBuffer touchView;
     /** The pretoucher's last reservation failed (disk full): it stops reserving until the writer's succeeds. */
     private boolean pretouchReserveFailed;
@@ -96,12 +120,29 @@ public final class Segment implements AutoCloseable
      */
     private boolean pretouchRegistered;
     private volatile MappedByteBuffer map;
+    /**
+     * Pages below this were released by the last {@link #releaseResident} (the writer has not been
+     * there since); guarded by the pretouch lock.
+     */
+    private int releasedUpTo;
+    private long releasedAtNs;
+    /** Pretoucher thread: the size at its last pass and when it last changed. */
+    private int lastSeenSize = -1;
+    private long lastGrowthNs;
+    /** Released as idle: not pretouched until it grows again; pretoucher thread only. */
+    private boolean idle;
+    /**
+     * A reader went through the mapping since the last release (it maps pages back in). Set by
+     * readers, only when clear; cleared by whoever releases, before it does.
+     */
+    private volatile boolean readSinceRelease;
     private volatile int size;
     private volatile long nextOffset;
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
     private int bytesSinceLastIndexEntry;
     private long createdMs;
-    private boolean active;
+    /** Written under the pretouch lock; volatile for readers deciding who releases their pages. */
+    private volatile boolean active;
     private boolean closed;
 
     private Segment(
@@ -395,6 +436,7 @@ public final class Segment implements AutoCloseable
 
     int findPosition(final long targetOffset, final int limit)
     {
+        noteRead();
         final MappedByteBuffer m = map;
         int p = offsetIndex.lookup(targetOffset);
         while (p + RecordBatch.HEADER_SIZE <= limit)
@@ -408,6 +450,106 @@ public final class Segment implements AutoCloseable
             p += m.getInt(p + RecordBatch.BATCH_LENGTH_OFFSET) + RecordBatch.LOG_OVERHEAD;
         }
         return -1;
+    }
+
+    /**
+     * Every read goes through {@link #findPosition(long, int)} first, which calls this: the pages it
+     * and the rest of the read touch are resident again, and someone should release them. An
+     * active segment's are released by the pretoucher's pass over active segments, a sealed one's
+     * by its pass over the segments handed to it here.
+     */
+    private void noteRead()
+    {
+        if (!readSinceRelease)
+        {
+            readSinceRelease = true;
+            if (!active)
+            {
+                Pretoucher.releaseLater(this);
+            }
+        }
+    }
+
+    /**
+     * Pretoucher thread, for an active segment: drops the resident pages behind the writer (all
+     * but the last {@link #RELEASE_KEEP_BYTES}) once {@link #RELEASE_STEP_BYTES} more were written
+     * there, or once {@code intervalNs} passed since the last release and readers mapped pages back
+     * in. From where the last release ended, or from the start when readers went anywhere.
+     *
+     * @return bytes released
+     */
+    long releaseResident(final long nowNs, final long intervalNs)
+    {
+        if (!ResidentPages.ENABLED)
+        {
+            return 0;
+        }
+        final int current = size;
+        if (current != lastSeenSize)
+        {
+            lastSeenSize = current;
+            lastGrowthNs = nowNs;
+            idle = false;
+        }
+        else if (!idle && nowNs - lastGrowthNs >= IDLE_NS)
+        {
+            readSinceRelease = false;
+            synchronized (pretouchLock)
+            {
+                if (closed || !active)
+                {
+                    return 0;
+                }
+                // The pretouched pages ahead go too; pretouch() starts over from the end once it grows.
+                idle = true;
+                touchedUpTo = 0;
+                pretouchFilling = false;
+                pretouchWindow = 0;
+                fillStartedNs = 0;
+                releasedUpTo = current;
+                releasedAtNs = nowNs;
+                return ResidentPages.release(map, 0, map.capacity());
+            }
+        }
+        final int behind = current - RELEASE_KEEP_BYTES;
+        final boolean read = readSinceRelease;
+        if (behind <= 0 || (behind - releasedUpTo < RELEASE_STEP_BYTES && !(read && nowNs - releasedAtNs >= intervalNs)))
+        {
+            return 0;
+        }
+        readSinceRelease = false;
+        synchronized (pretouchLock)
+        {
+            if (closed || !active)
+            {
+                return 0;
+            }
+            final long released = ResidentPages.release(map, read ? 0 : Math.min(releasedUpTo, behind), behind);
+            releasedUpTo = behind;
+            releasedAtNs = nowNs;
+            return released;
+        }
+    }
+
+    /**
+     * Pretoucher thread, for a segment handed over by {@link Pretoucher#releaseLater}: drops the
+     * resident pages of everything published (a sealed segment's whole file).
+     *
+     * @return bytes released
+     */
+    long releaseAll()
+    {
+        readSinceRelease = false;
+        synchronized (pretouchLock)
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            final int to = size;
+            releasedUpTo = Math.max(releasedUpTo, to);
+            return ResidentPages.release(map, 0, to);
+        }
     }
 
     /** Size of the batch at {@code position}. */
@@ -427,8 +569,10 @@ public final class Segment implements AutoCloseable
         return map.getLong(position + RecordBatch.MAX_TIMESTAMP_OFFSET);
     }
 
+    /** The mapping, for readers (the log cleaner, slices' views): they map pages back in. */
     ByteBuffer mapping()
     {
+        noteRead();
         return map;
     }
 
@@ -546,6 +690,12 @@ public final class Segment implements AutoCloseable
         if (!active)
         {
             file.setLength(p);
+        }
+        // The scan mapped in every page of the file; no reader is there yet.
+        synchronized (pretouchLock)
+        {
+            ResidentPages.release(map, 0, p);
+            releasedUpTo = p;
         }
         return truncated;
     }
@@ -708,20 +858,26 @@ public final class Segment implements AutoCloseable
         appendLimit = 0;
         offsetIndex.seal();
         timeIndex.seal();
+        // The pages the writer went through are released off this thread (a pass over a segment
+        // of segment.bytes takes a while). After active turned false: a reader that sets the flag
+        // from now on sees a sealed segment and hands it over itself.
+        readSinceRelease = true;
+        Pretoucher.releaseLater(this);
     }
 
     /**
      * Pretoucher thread: reserves disk blocks (one chunk a call) and takes the write faults of up
-     * to {@code window} bytes past the end, touching only reserved pages. A reservation that fails
-     * (disk full) is not retried until the writer's own one succeeds.
+     * to this segment's window past the end, touching only reserved pages. The window starts at
+     * {@link #PRETOUCH_START_BYTES} and grows with the write rate up to {@code maxWindow}. A
+     * reservation that fails (disk full) is not retried until the writer's own one succeeds.
      *
      * @return chunks reserved plus pages touched: 0 when there was nothing to do
      */
-    int pretouch(final int window)
+    int pretouch(final int maxWindow, final long nowNs)
     {
         synchronized (pretouchLock)
         {
-            if (!active || closed)
+            if (!active || closed || idle)
             {
                 return 0;
             }
@@ -732,13 +888,28 @@ public final class Segment implements AutoCloseable
                 touchedUpTo = 0;
             }
             final int capacity = m.capacity();
+            if (pretouchWindow == 0)
+            {
+                pretouchWindow = Math.min(maxWindow, PRETOUCH_START_BYTES);
+            }
             // Hysteresis: nothing until the writer is within half a window of the touched pages, then passes until a
             // whole window ahead is touched. Topping up a page or two every pass woke this thread a thousand times a
             // second at a modest rate.
-            if (touchedUpTo >= capacity || (!pretouchFilling && (long)touchedUpTo - size >= window / 2))
+            if (touchedUpTo >= capacity || (!pretouchFilling && (long)touchedUpTo - size >= pretouchWindow / 2))
             {
                 return 0;
             }
+            if (!pretouchFilling)
+            {
+                // A new fill: a writer that used half the window within a second gets twice the window.
+                if (fillStartedNs != 0)
+                {
+                    pretouchWindow = nowNs - fillStartedNs < PRETOUCH_GROW_NS ?
+                        (int)Math.min(maxWindow, 2L * pretouchWindow) : Math.min(maxWindow, PRETOUCH_START_BYTES);
+                }
+                fillStartedNs = nowNs;
+            }
+            final int window = pretouchWindow;
             pretouchFilling = true;
             final int wanted = (int)Math.min(capacity, (long)size + window);
             int reserved = reservedUpTo;
