@@ -119,6 +119,14 @@ public final class OspreyServer implements AutoCloseable
     /** Per connection: frames in, dispatcher calls out, errors logged and the connection closed. */
     private static final class RequestHandler extends ChannelInboundHandlerAdapter
     {
+        /** Kafka's api key of Produce, the first field of every request header. */
+        private static final short PRODUCE_API_KEY = 0;
+        /**
+         * Smaller produce frames are copied: held, a frame pins the whole receive buffer it was read
+         * into (up to 64 KiB), and a backlog of tiny acks=0 produces would pin many times its bytes.
+         */
+        private static final int HOLD_MIN_BYTES = 4096;
+
         private final RequestDispatcher dispatcher;
         private final int maxPending;
         private Connection connection;
@@ -140,6 +148,25 @@ public final class OspreyServer implements AutoCloseable
         public void channelRead(final ChannelHandlerContext ctx, final Object msg)
         {
             final ByteBuf frame = (ByteBuf)msg;
+            if (frame.readableBytes() >= HOLD_MIN_BYTES && frame.getShort(frame.readerIndex()) == PRODUCE_API_KEY &&
+                frame.nioBufferCount() == 1)
+            {
+                // A produce is mostly its batches (16 KiB each from Kafka's producer by default): they are
+                // appended straight from the received bytes, which stay held until the last append.
+                final ByteBuffer view;
+                try
+                {
+                    view = frame.nioBuffer();
+                }
+                catch (final RuntimeException e)
+                {
+                    frame.release();
+                    throw e;
+                }
+                dispatcher.onRequest(connection, view, frame::release);
+                return;
+            }
+            // Everything else is small, and some of it is kept (a group member's metadata): a copy.
             final ByteBuffer copy;
             try
             {
@@ -151,7 +178,7 @@ public final class OspreyServer implements AutoCloseable
             {
                 frame.release();
             }
-            dispatcher.onRequest(connection, copy);
+            dispatcher.onRequest(connection, copy, null);
         }
 
         @Override

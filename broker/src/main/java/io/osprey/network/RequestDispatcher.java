@@ -8,5 +8,12 @@ import java.nio.ByteBuffer;
  */
 public interface RequestDispatcher
 {
-    void onRequest(Connection connection, ByteBuffer frame);
+    /**
+     * @param frame   the request's bytes, from position 0
+     * @param release null when {@code frame} is the dispatcher's to keep (a copy); otherwise
+     *                {@code frame} is a view of the network layer's pooled memory, valid until the
+     *                dispatcher runs {@code release}, exactly once, on any thread, after the last
+     *                read of the frame (or of any slice of it)
+     */
+    void onRequest(Connection connection, ByteBuffer frame, Runnable release);
 }

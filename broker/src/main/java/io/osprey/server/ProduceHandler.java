@@ -39,7 +39,11 @@ public final class ProduceHandler
         this.partitions = partitions;
     }
 
-    public void handle(final RequestContext ctx, final ProduceRequest request)
+    /**
+     * @param shares non-null when the request's batches are slices of pooled network memory: each
+     *               log agent task holds a share until it has appended (or refused) its batch
+     */
+    void handle(final RequestContext ctx, final ProduceRequest request, final FrameShares shares)
     {
         final List<Pending> pending = new ArrayList<>();
         final ProduceResponse.PartitionResponse[][] results = new ProduceResponse.PartitionResponse[request.topicData().size()][];
@@ -90,6 +94,10 @@ public final class ProduceHandler
         final AtomicInteger outstanding = new AtomicInteger(pending.size());
         for (final Pending item : pending)
         {
+            if (shares != null)
+            {
+                shares.retain();
+            }
             item.partition.agent().submit(new LogAgent.Task()
             {
                 private ProduceResponse.PartitionResponse result;
@@ -105,7 +113,19 @@ public final class ProduceHandler
                 @Override
                 public void run(final long nowMs)
                 {
-                    final LogAppendInfo info = append(item, request.acks(), nowMs);
+                    final LogAppendInfo info;
+                    try
+                    {
+                        info = append(item, request.acks(), nowMs);
+                    }
+                    finally
+                    {
+                        // The batch is in the log (or refused): its bytes in the request are not read again.
+                        if (shares != null)
+                        {
+                            shares.release();
+                        }
+                    }
                     if (info != null)
                     {
                         lastOffset = info.lastOffset();

@@ -84,7 +84,27 @@ public final class RequestRouter implements RequestDispatcher
     }
 
     @Override
-    public void onRequest(final Connection connection, final ByteBuffer frame)
+    public void onRequest(final Connection connection, final ByteBuffer frame, final Runnable release)
+    {
+        if (release == null)
+        {
+            dispatch(connection, frame, null);
+            return;
+        }
+        // The router holds one share of the pooled frame while it dispatches; a produce hands a
+        // share to each log agent task that appends from it.
+        final FrameShares shares = new FrameShares(release);
+        try
+        {
+            dispatch(connection, frame, shares);
+        }
+        finally
+        {
+            shares.release();
+        }
+    }
+
+    private void dispatch(final Connection connection, final ByteBuffer frame, final FrameShares shares)
     {
         final long receivedNs = System.nanoTime();
         final RequestHeader header;
@@ -145,7 +165,7 @@ public final class RequestRouter implements RequestDispatcher
                     // acks=0: the client expects no response, so the request takes no response slot.
                     final RequestContext ctx = request.acks() == 0 ?
                         new RequestContext(header, api, connection, null, receivedNs, metrics) : context(connection, header, api, receivedNs);
-                    produce.handle(ctx, request);
+                    produce.handle(ctx, request, shares);
                 }
                 case FETCH -> fetch.handle(context(connection, header, api, receivedNs), FetchRequest.read(body, version));
                 case LIST_OFFSETS -> listOffsets.handle(context(connection, header, api, receivedNs), ListOffsetsRequest.read(body, version));
