@@ -3,6 +3,7 @@
 # three-node clusters with replication factor 3.
 #
 #   scripts/bench-vs-kafka.sh [--quick] [--records N] [--rate-seconds S] [--out FILE] [--keep] [--nodes 1|3] [--rounds R]
+#                             [--no-warmup]
 #
 #   --quick           a small matrix for a smoke run (about 2-3 minutes once Kafka is cached)
 #   --records N       records per maximum-rate producer run (default 1,000,000; --quick 200,000)
@@ -14,6 +15,9 @@
 #                     maxed over the three brokers
 #   --rounds R        run both matrices R times (default 1), alternating which broker goes first, each
 #                     round on fresh brokers; every figure in the table is the median over the rounds
+#   --no-warmup       skip the warm-up (by default each broker, once started, first takes 300,000 records on
+#                     a 2-partition topic with acks=all and serves them to a consumer, unmeasured, so that
+#                     neither broker's JIT compiler is counted in the first produce and consume scenarios)
 #
 # What it does, in order, everything on 127.0.0.1 and bounded in time:
 #   1. Fetches Apache Kafka $KAFKA_VERSION (default 4.3.1: the broker, kafka_2.13, and its tools,
@@ -47,6 +51,7 @@ die() { echo "bench-vs-kafka.sh: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 quick=false
+warmup=true
 records=""
 rate_seconds=""
 out=""
@@ -62,7 +67,8 @@ while [ $# -gt 0 ]; do
     --keep) keep=true ;;
     --nodes) nodes="${2:?--nodes needs 1 or 3}"; shift ;;
     --rounds) rounds="${2:?--rounds needs a number}"; shift ;;
-    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-warmup) warmup=false ;;
+    -h|--help) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -466,6 +472,17 @@ run_matrix() {
       > "$dir/node-$i/gc.from"
     i=$((i + 1))
   done
+
+  # Warm-up, the same for both brokers and not measured (its GC pauses count as during the scenarios):
+  # the produce (acks=1 and acks=all paths) and fetch code gets compiled here instead of inside the
+  # first scenarios' CPU figures. Without it the JIT compiler was about 40% of Osprey's CPU in the
+  # first consume scenario.
+  if $warmup; then
+    log "$b: warm-up (not measured): 300,000 records, 2 partitions, acks=all, then read back"
+    run_tool "$work/$b-warmup-produce.out" "${ours[@]}" --topic warmup --partitions 2 --acks all \
+      --num-records 300000 --record-size 100 --throughput -1 || true
+    run_tool "$work/$b-warmup-consume.out" "${cons[@]}" --topic warmup --messages 300000 || true
+  fi
 
   local parts acks
   local max_cases fixed_cases
