@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -479,11 +480,14 @@ class LogCleanerTest
         {
             final AtomicBoolean writing = new AtomicBoolean(true);
             final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final AtomicInteger cleanings = new AtomicInteger();
             final Thread writer = new Thread(() ->
             {
                 try
                 {
-                    for (int i = 0; i < appends && failure.get() == null; i++)
+                    // Past its quota the writer goes on until a cleaning has run alongside it (on a busy
+                    // machine the quota alone was written before the first pass), within a bound.
+                    for (int i = 0; (i < appends || cleanings.get() == 0) && i < 20 * appends && failure.get() == null; i++)
                     {
                         final long base = log.logEndOffset();
                         final int n = 1 + i % 3;
@@ -539,9 +543,10 @@ class LogCleanerTest
             readers.forEach(Thread::start);
             final LogCleaner cleaner = cleanerOf(log);
             int passes = 0;
-            for (int i = 0; i < 500 && writing.get() && failure.get() == null; i++)
+            for (int i = 0; (i < 500 || passes == 0) && writing.get() && failure.get() == null; i++)
             {
                 passes += cleaner.cleanNow(System.currentTimeMillis());
+                cleanings.set(passes);
             }
             writer.join(60_000);
             for (final Thread t : readers)
