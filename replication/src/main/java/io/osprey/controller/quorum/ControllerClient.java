@@ -228,7 +228,7 @@ public final class ControllerClient implements AutoCloseable
         }
     }
 
-    /** Parks from 1 ms up to 10 ms when idle: controller traffic is a few messages a second. */
+    /** An own driver's idle: parks from 1 ms up to 10 ms (it polls the network for egress). */
     private static BackoffIdleStrategy idleStrategy()
     {
         return new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));

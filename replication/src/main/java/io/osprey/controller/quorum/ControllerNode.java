@@ -16,8 +16,8 @@ import io.osprey.controller.MetadataImage;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.io.File;
 import java.util.concurrent.CountDownLatch;
