@@ -1,7 +1,6 @@
 package io.osprey.server;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,10 +37,7 @@ public final class TestBroker implements AutoCloseable
 
     public static int freePort() throws IOException
     {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
-        }
+        return BrokerProcess.freePort();
     }
 
     /** Starts the node; a node still running (say its broker was closed by the test) is closed first. */

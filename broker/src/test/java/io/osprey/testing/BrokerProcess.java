@@ -38,6 +38,10 @@ import io.osprey.config.StorageFormat;
  */
 public final class BrokerProcess implements AutoCloseable
 {
+    /** Test ports start here: below it are well-known ports and the scripts' defaults (9092, 19092...). */
+    private static final int PORTS_FROM = 20_000;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** How long a start may take before the test fails (JVM start plus log recovery). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -152,11 +156,48 @@ public final class BrokerProcess implements AutoCloseable
         }
     }
 
+    /**
+     * A TCP port free on loopback now, not handed out before in this JVM, and below Linux's
+     * ephemeral range. Nodes keep their ports across restarts, and a port in that range can be
+     * taken meanwhile by some socket's ephemeral end (Aeron's port-0 endpoints, outgoing
+     * connections): a CI run failed when a restarted node found its controller port in use.
+     */
     public static int freePort() throws IOException
     {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        final int high = Math.max(PORTS_FROM + 1_000, ephemeralPortsFrom()) - 6;
+        for (int attempt = 0; attempt < 1_000; attempt++)
         {
-            return s.getLocalPort();
+            final int port = PORTS_FROM + java.util.concurrent.ThreadLocalRandom.current().nextInt(high - PORTS_FROM);
+            if (!HANDED_OUT.contains(port) && tcpFree(port) && HANDED_OUT.add(port))
+            {
+                return port;
+            }
+        }
+        throw new IOException("no free TCP port in " + PORTS_FROM + "-" + high + " after 1,000 tries");
+    }
+
+    private static boolean tcpFree(final int port)
+    {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort() == port;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
+    private static int ephemeralPortsFrom()
+    {
+        try
+        {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return 32_768;
         }
     }
 

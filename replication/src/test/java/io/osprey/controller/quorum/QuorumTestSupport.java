@@ -24,18 +24,36 @@ final class QuorumTestSupport
     {
     }
 
-    /** A base from which {@code count} consecutive UDP ports are free on loopback right now. */
+    /**
+     * A base from which {@code count} consecutive UDP ports are free on loopback right now, below
+     * Linux's ephemeral range: voters keep their ports across restarts, and a port in that range can
+     * be taken meanwhile by some socket's ephemeral end (Aeron's port-0 endpoints among them).
+     */
     static int freePortBase(final int count)
     {
+        final int slots = Math.max(100, (ephemeralPortsFrom() - 20_000 - count) / 10);
         for (int attempt = 0; attempt < 100; attempt++)
         {
-            final int base = 20_000 + 10 * ThreadLocalRandom.current().nextInt(3_000);
+            final int base = 20_000 + 10 * ThreadLocalRandom.current().nextInt(slots);
             if (allFree(base, count))
             {
                 return base;
             }
         }
         throw new IllegalStateException("no " + count + " free consecutive UDP ports found");
+    }
+
+    /** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
+    private static int ephemeralPortsFrom()
+    {
+        try
+        {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return 32_768;
+        }
     }
 
     private static boolean allFree(final int base, final int count)
