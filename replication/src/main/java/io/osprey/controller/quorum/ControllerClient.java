@@ -20,7 +20,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -31,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a broker (or a tool) uses to talk to the controller quorum: an Aeron Cluster client with
@@ -69,16 +67,6 @@ public final class ControllerClient implements AutoCloseable
     static final int INBOX_CAPACITY = 1024;
     private static final long RECONNECT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int PUBLICATION_TERM_BYTES = 1024 * 1024;
-    /**
-     * The agent's longest idle park (after work it parks from 1 ms, doubling). What it is handed
-     * unparks it; what it only polls for (egress: responses and metadata records) it notices this
-     * late at worst, while each idle wakeup costs tens of microseconds of CPU on a virtual machine.
-     */
-    private static final long AGENT_PARK_MAX_NS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** The Aeron client conductor's sleep: keepalives every 500 ms, image tracking at connect. */
-    private static final long CONDUCTOR_SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** An own driver's name-resolution executor: used when publications and subscriptions are set up. */
-    private static final long ASYNC_EXECUTOR_SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * Client settings.
@@ -138,7 +126,7 @@ public final class ControllerClient implements AutoCloseable
             .aeronDirectoryName(config.aeronDir())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(idleStrategy())
-            .asyncExecutorIdleStrategy(new SleepingIdleStrategy(ASYNC_EXECUTOR_SLEEP_NS))
+            .asyncExecutorIdleStrategy(idleStrategy())
             .termBufferSparseFile(true)
             .publicationTermBufferLength(PUBLICATION_TERM_BYTES)
             .ipcTermBufferLength(PUBLICATION_TERM_BYTES)
@@ -146,10 +134,7 @@ public final class ControllerClient implements AutoCloseable
             .dirDeleteOnShutdown(true));
         try
         {
-            // The client conductor thread only sends keepalives (every 500 ms) and tracks images; its default 16 ms
-            // sleep was 60 wakeups a second, each costing this kind of machine tens of microseconds.
-            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir())
-                .idleStrategy(new SleepingIdleStrategy(CONDUCTOR_SLEEP_NS)));
+            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
         }
         catch (final RuntimeException e)
         {
@@ -163,7 +148,7 @@ public final class ControllerClient implements AutoCloseable
             return t;
         });
         this.agent = new ClientAgent();
-        this.runner = new AgentRunner(new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), AGENT_PARK_MAX_NS),
+        this.runner = new AgentRunner(idleStrategy(),
             e -> System.err.println("[controller client " + config.clientId() + "] " + e), null, agent);
         AgentRunner.startOnThread(runner);
     }
@@ -203,7 +188,6 @@ public final class ControllerClient implements AutoCloseable
             pending.future.completeExceptionally(new IllegalStateException(
                 "controller client " + config.clientId() + " has " + INBOX_CAPACITY + " commands waiting"));
         }
-        wakeAgent();
         return pending.future;
     }
 
@@ -215,20 +199,9 @@ public final class ControllerClient implements AutoCloseable
         {
             Thread.onSpinWait();
         }
-        wakeAgent();
     }
 
-    /** The agent parks up to 50 ms when idle: what it is handed is sent at once, not after the park. */
-    private void wakeAgent()
-    {
-        final Thread t = runner.thread();
-        if (t != null)
-        {
-            LockSupport.unpark(t);
-        }
-    }
-
-    /** An own driver's idle: parks from 1 ms up to 10 ms (it polls the network for egress). */
+    /** Parks from 1 ms up to 10 ms when idle: controller traffic is a few messages a second. */
     private static BackoffIdleStrategy idleStrategy()
     {
         return new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));

@@ -17,7 +17,6 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
-import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.io.File;
 import java.util.concurrent.CountDownLatch;
@@ -57,7 +56,6 @@ public final class ControllerNode implements AutoCloseable
     private static final int ARCHIVE_SEGMENT_BYTES_MIN = 16 * 1024 * 1024;
     private static final long SNAPSHOT_CHECK_INTERVAL_MS = 1_000;
     private static final long CLOSE_SNAPSHOT_TIMEOUT_MS = 5_000;
-    private static final long ASYNC_EXECUTOR_SLEEP_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final QuorumConfig config;
     private final ControllerService service;
@@ -84,9 +82,8 @@ public final class ControllerNode implements AutoCloseable
             .aeronDirectoryName(aeronDir)
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(idle.get())
-            // Name resolution runs on its own agent, used only while publications and subscriptions are set up:
-            // 100 ms sleeps (its default backoff parks for 1 ms; the quorum's 10 ms were still 100 wakeups a second).
-            .asyncExecutorIdleStrategy(new SleepingIdleStrategy(ASYNC_EXECUTOR_SLEEP_NS))
+            // Name re-resolution runs on its own agent; its default backoff parks for only 1 ms.
+            .asyncExecutorIdleStrategy(idle.get())
             .termBufferSparseFile(true)
             .publicationTermBufferLength(PUBLICATION_TERM_BYTES)
             .ipcTermBufferLength(PUBLICATION_TERM_BYTES)
