@@ -28,10 +28,11 @@
 #   3. Formats and starts a KRaft Kafka (broker and controller in one process per node) on
 #      ports $KAFKA_PORT/$KAFKA_CONTROLLER_PORT (node i: +2(i-1)) with its data under a temp dir,
 #      runs the matrix, stops it by PID; then does the same with Osprey on $OSPREY_PORT (node i: +i-1).
-#      Both brokers run with the same JVM flags (1 GiB heap, $BROKER_HEAP, and G1 with Kafka's
-#      start-script settings; $OSPREY_GC_OPTS replaces Osprey's collector flags), the same thread counts (3 network, 8 I/O), partitions, replication
+#      Both brokers run with the same heap (1 GiB, $BROKER_HEAP), each with its own collector: Kafka's
+#      start-script G1 settings, Osprey's default ZGC ($OSPREY_GC_OPTS replaces Osprey's collector flags, e.g.
+#      with Kafka's: -XX:+UseG1GC -XX:MaxGCPauseMillis=20 ...), the same thread counts (3 network, 8 I/O), partitions, replication
 #      factor (1, or 3 with --nodes 3), no fsync policy (both defaults: durability from the page cache), and
-#      -Xlog:gc into the work directory.
+#      -Xlog:gc,gc+phases into the work directory (the phases carry ZGC's pause lines).
 #   4. Prints one table: each figure for Kafka and for Osprey and the ratio Osprey/Kafka.
 #
 # Per scenario it also samples the brokers' CPU time (utime+stime from /proc/<pid>/stat, summed
@@ -101,12 +102,12 @@ broker_heap="${BROKER_HEAP:-1g}"
 tool_heap="${TOOL_HEAP:-512m}"
 step_timeout="${STEP_TIMEOUT:-240}"
 max_seconds=$(( ${MAX_MINUTES:-25} * 60 ))
-# Kafka's kafka-server-start.sh / kafka-run-class.sh defaults, given to both brokers.
+# Kafka's kafka-server-start.sh / kafka-run-class.sh defaults.
 broker_jvm_opts="-Xms$broker_heap -Xmx$broker_heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"
-# Osprey's nodes: the same flags, unless OSPREY_GC_OPTS gives other collector flags (e.g. -XX:+UseShenandoahGC).
-if [ -n "${OSPREY_GC_OPTS:-}" ]; then osprey_jvm_opts="-Xms$broker_heap -Xmx$broker_heap $OSPREY_GC_OPTS -Djava.awt.headless=true"
-else osprey_jvm_opts="$broker_jvm_opts"; fi
+# Osprey's nodes: the same heap with Osprey's default collector, as scripts/cluster.sh runs them (ZGC: sub-millisecond
+# pauses, docs/performance.md), unless OSPREY_GC_OPTS gives other collector flags.
+osprey_jvm_opts="-Xms$broker_heap -Xmx$broker_heap ${OSPREY_GC_OPTS:--XX:+UseZGC} -Djava.awt.headless=true"
 clk_tck=$(getconf CLK_TCK)
 
 case "$root" in "$cache"*) die "the cache directory must be outside the repository" ;; esac
@@ -307,7 +308,7 @@ EOF
     java -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool format \
       -t "$cid" -c "$dir/server.properties" > "$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; die "formatting Kafka failed"; }
     # shellcheck disable=SC2086
-    java $broker_jvm_opts -Xlog:gc:file="$dir/gc.log" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+    java $broker_jvm_opts -Xlog:gc,gc+phases:file="$dir/gc.log" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
       -Dkafka.logs.dir="$dir" -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/stdout.log" 2>&1 < /dev/null &
     broker_pids+=($!)
     log "Kafka $kafka_version node $i started, pid $!, port $(kafka_client_port "$i")"
@@ -347,7 +348,7 @@ start_osprey() {
     java -Xmx256m "${flags[@]}" -cp "$cp" io.osprey.Node format "$dir/server.properties" --cluster-id "$cid" > "$dir/format.log" 2>&1 \
       || { cat "$dir/format.log" >&2; die "formatting Osprey failed"; }
     # shellcheck disable=SC2086
-    java $osprey_jvm_opts -Xlog:gc:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
+    java $osprey_jvm_opts -Xlog:gc,gc+phases:file="$dir/gc.log" "${flags[@]}" -cp "$cp" io.osprey.Node "$dir/server.properties" \
       > "$dir/server.log" 2>&1 < /dev/null &
     broker_pids+=($!)
     log "Osprey node $i started, pid $!, port $((osprey_port + i - 1))"
@@ -550,15 +551,17 @@ run_matrix() {
   record "$b" "broker process (whole run)" "RSS at end: anonymous (MiB)" lower "$(awk -v k="$(proc_status_kib RssAnon)" 'BEGIN{printf "%.0f", k/1024}')"
   record "$b" "broker process (whole run)" "RSS at end: file mappings (MiB)" lower "$(awk -v k="$(proc_status_kib RssFile)" 'BEGIN{printf "%.0f", k/1024}')"
   stop_broker
-  local gc=("$dir"/node-*/gc.log)
+  # Pauses: G1's "Pause Young/Remark/Cleanup/Full" lines ([gc]), ZGC's and Shenandoah's "Pause Mark Start" etc.
+  # ([gc,phases] with ZGC), and ZGC's "Allocation Stall" (a thread waiting for the collector is paused too).
+  local gc=("$dir"/node-*/gc.log) pauses='Pause|Allocation Stall'
   record "$b" "broker process (whole run)" "longest GC pause (ms)" lower \
-    "$(grep -h 'Pause' "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
+    "$(grep -hE "$pauses" "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
   record "$b" "broker process (whole run)" "longest GC pause during the scenarios (ms)" lower "$(for f in "${gc[@]}"; do
       awk -v from="$(cat "${f%gc.log}gc.from" 2>/dev/null || echo 0)" \
-        '/Pause/ { t = substr($1, 2); sub(/s\].*/, "", t); if (t + 0 >= from + 0) { v = $NF; sub(/ms$/, "", v); print v } }' "$f"
+        '/Pause|Allocation Stall/ { t = substr($1, 2); sub(/s\].*/, "", t); if (t + 0 >= from + 0) { v = $NF; sub(/ms$/, "", v); print v } }' "$f"
     done | sort -g | tail -1)"
   record "$b" "broker process (whole run)" "GC pauses, total (ms)" lower \
-    "$(grep -h 'Pause' "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
+    "$(grep -hE "$pauses" "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
 }
 
 # copy_rows <broker> <from scenario> <to scenario>: the Kafka client on Kafka is both "same client" and "own client".
