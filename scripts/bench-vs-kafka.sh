@@ -552,13 +552,14 @@ run_matrix() {
   record "$b" "broker process (whole run)" "RSS at end: file mappings (MiB)" lower "$(awk -v k="$(proc_status_kib RssFile)" 'BEGIN{printf "%.0f", k/1024}')"
   stop_broker
   # Pauses: G1's "Pause Young/Remark/Cleanup/Full" lines ([gc]), ZGC's and Shenandoah's "Pause Mark Start" etc.
-  # ([gc,phases] with ZGC), and ZGC's "Allocation Stall" (a thread waiting for the collector is paused too).
+  # ([gc,phases] with ZGC), and ZGC's "Allocation Stall" (a thread waiting for the collector is paused too); only lines
+  # ending in a duration count (ZGC's "Garbage Collection (Allocation Stall) 256M->92M" names a cause, not a pause).
   local gc=("$dir"/node-*/gc.log) pauses='Pause|Allocation Stall'
   record "$b" "broker process (whole run)" "longest GC pause (ms)" lower \
     "$(grep -hE "$pauses" "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -g | tail -1)"
   record "$b" "broker process (whole run)" "longest GC pause during the scenarios (ms)" lower "$(for f in "${gc[@]}"; do
-      awk -v from="$(cat "${f%gc.log}gc.from" 2>/dev/null || echo 0)" \
-        '/Pause|Allocation Stall/ { t = substr($1, 2); sub(/s\].*/, "", t); if (t + 0 >= from + 0) { v = $NF; sub(/ms$/, "", v); print v } }' "$f"
+      awk -v from="$(cat "${f%gc.log}gc.from" 2>/dev/null || echo 0)" -v pauses="$pauses" \
+        '$0 ~ pauses && $NF ~ /^[0-9.]+ms$/ { t = substr($1, 2); sub(/s\].*/, "", t); if (t + 0 >= from + 0) { v = $NF; sub(/ms$/, "", v); print v } }' "$f"
     done | sort -g | tail -1)"
   record "$b" "broker process (whole run)" "GC pauses, total (ms)" lower \
     "$(grep -hE "$pauses" "${gc[@]}" 2>/dev/null | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | awk '{s+=$1} END{printf "%.1f", s}')"
