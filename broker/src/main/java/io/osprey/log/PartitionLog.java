@@ -683,6 +683,16 @@ public final class PartitionLog implements AutoCloseable
         }
     }
 
+    /**
+     * Whether an append may be followed by an fsync: {@code flush.messages} or {@code flush.ms}
+     * is set. With neither (the default, as in Kafka) no append is followed by one. Any thread.
+     */
+    public boolean mayFlushOnAppend()
+    {
+        final LogConfig cfg = config;
+        return cfg.flushMessages() != Long.MAX_VALUE || cfg.flushMs() != Long.MAX_VALUE;
+    }
+
     /** Flushes when {@code flush.messages} records are unflushed or the last flush is {@code flush.ms} old. */
     public boolean maybeFlush(final long nowMs)
     {

@@ -3,6 +3,7 @@ package io.osprey.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -19,8 +20,11 @@ import io.osprey.metrics.Histogram;
  * once per touched log (group commit: appends that arrived together share one fsync), and only
  * then completes the callers, so an acknowledgement never precedes the flush the policy requires.
  * <p>
- * Threading: {@link #submit} from any thread; everything else on the agent's thread. Idle, it
- * parks (no busy spin on 2-core machines) and {@link #submit} unparks it.
+ * Threading: {@link #submit} from any thread. Tasks run one cycle at a time under the agent's
+ * cycle lock: on the agent's thread, or, through {@link #runInline}, on the submitting thread
+ * itself when the agent is idle with nothing queued (the same single-writer order, without the
+ * two thread handoffs a queued task costs). Idle, the agent parks (no busy spin on 2-core
+ * machines) and {@link #submit} unparks it.
  */
 public final class LogAgent implements Agent
 {
@@ -52,7 +56,12 @@ public final class LogAgent implements Agent
         }
     }
 
+    /** {@code -Dosprey.agent.inline=false} queues every task to the agent's thread (for comparing the two). */
+    static final boolean INLINE = !"false".equals(System.getProperty("osprey.agent.inline"));
+
     private final String name;
+    /** Held for a whole cycle, by the agent's thread or an inline caller: the partitions' single writer at any time. */
+    private final ReentrantLock cycleLock = new ReentrantLock();
     private final ManyToOneConcurrentArrayQueue<Task> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
     private final List<Task> ran = new ArrayList<>();
     private final List<PartitionLog> grouped = new ArrayList<>();
@@ -106,6 +115,70 @@ public final class LogAgent implements Agent
     }
 
     /**
+     * Runs {@code task} on the calling thread when the agent is idle and its queue empty, as a
+     * cycle of its own: the task's log flushed by its policy, then {@link Task#complete()}. That
+     * saves waking the agent and, for a network thread, being woken again for the response.
+     * Order is kept: an empty queue under the cycle lock means every task submitted before has
+     * run and completed. Nothing is run inline when the log's flush policy may fsync (a flush
+     * belongs on the agent, where appends that arrive together share it) or when
+     * {@code osprey.agent.inline} is false, nor from within a cycle (a task or completion that hands
+     * on work queues it).
+     *
+     * @return false when the task was not run: the caller submits it
+     */
+    public boolean runInline(final Task task)
+    {
+        final PartitionLog log = task.log();
+        if (!INLINE || thread == null || stopping || (log != null && log.mayFlushOnAppend()) || !queue.isEmpty() ||
+            cycleLock.isHeldByCurrentThread() || !cycleLock.tryLock())
+        {
+            return false;
+        }
+        try
+        {
+            if (!queue.isEmpty())
+            {
+                return false;
+            }
+            final long nowMs = System.currentTimeMillis();
+            runTask(task, nowMs);
+            finishCycle(nowMs);
+            return true;
+        }
+        finally
+        {
+            cycleLock.unlock();
+            wakeIfQueued();
+        }
+    }
+
+    /** Runs {@code task} inline when {@link #runInline} can, otherwise queues it as {@link #submit} does. */
+    public void runInlineOrSubmit(final Task task)
+    {
+        if (!runInline(task))
+        {
+            submit(task);
+        }
+    }
+
+    /**
+     * A task queued while another thread held the cycle lock may have found the agent unable to
+     * take the lock: the holder wakes the agent once it lets go, so the task waits no longer than
+     * that.
+     */
+    private void wakeIfQueued()
+    {
+        if (!queue.isEmpty())
+        {
+            final Thread t = thread;
+            if (t != null)
+            {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /**
      * Adds maintenance run on the agent thread every {@code periodicIntervalMs}; the task is
      * dropped once it returns false (its partition went away).
      */
@@ -138,28 +211,82 @@ public final class LogAgent implements Agent
     @Override
     public int doWork()
     {
+        if (!cycleLock.tryLock())
+        {
+            // An inline cycle runs on another thread; it wakes this one when it lets go and work is queued.
+            return 0;
+        }
+        final int work;
+        try
+        {
+            work = cycle();
+        }
+        finally
+        {
+            cycleLock.unlock();
+        }
+        if (stopping && work == 0 && queue.isEmpty())
+        {
+            // Expected: the runner ends the agent without reporting an error.
+            throw new AgentTerminationException(name + " stopped", true);
+        }
+        return work;
+    }
+
+    /** One cycle on the agent's thread: the queue drained, flushes, completions, due maintenance. Under the cycle lock. */
+    private int cycle()
+    {
         final long nowMs = System.currentTimeMillis();
         int work = 0;
         Task task;
         while (work < DRAIN_LIMIT && (task = queue.poll()) != null)
         {
             work++;
-            try
-            {
-                final PartitionLog log = task.log();
-                if (log != null && !grouped.contains(log))
-                {
-                    log.beginGroup();
-                    grouped.add(log);
-                }
-                task.run(nowMs);
-            }
-            catch (final RuntimeException e)
-            {
-                LOG.error("{}: task failed", name, e);
-            }
-            ran.add(task);
+            runTask(task, nowMs);
         }
+        finishCycle(nowMs);
+        if (nowMs >= nextPeriodicMs)
+        {
+            nextPeriodicMs = nowMs + periodicIntervalMs;
+            periodic.removeIf(maintenance ->
+            {
+                try
+                {
+                    return !maintenance.getAsBoolean();
+                }
+                catch (final RuntimeException e)
+                {
+                    LOG.error("{}: maintenance failed", name, e);
+                    return false;
+                }
+            });
+        }
+        return work;
+    }
+
+    /** Runs one task of the cycle, opening its log's group commit first. Under the cycle lock. */
+    private void runTask(final Task task, final long nowMs)
+    {
+        try
+        {
+            final PartitionLog log = task.log();
+            if (log != null && !grouped.contains(log))
+            {
+                log.beginGroup();
+                grouped.add(log);
+            }
+            task.run(nowMs);
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("{}: task failed", name, e);
+        }
+        ran.add(task);
+    }
+
+    /** Closes the cycle's group commits (one flush per log, as its policy asks), then completes its tasks. Under the cycle lock. */
+    private void finishCycle(final long nowMs)
+    {
         for (int i = 0; i < grouped.size(); i++)
         {
             final PartitionLog log = grouped.get(i);
@@ -196,28 +323,6 @@ public final class LogAgent implements Agent
             }
         }
         ran.clear();
-        if (nowMs >= nextPeriodicMs)
-        {
-            nextPeriodicMs = nowMs + periodicIntervalMs;
-            periodic.removeIf(maintenance ->
-            {
-                try
-                {
-                    return !maintenance.getAsBoolean();
-                }
-                catch (final RuntimeException e)
-                {
-                    LOG.error("{}: maintenance failed", name, e);
-                    return false;
-                }
-            });
-        }
-        if (stopping && work == 0 && queue.isEmpty())
-        {
-            // Expected: the runner ends the agent without reporting an error.
-            throw new AgentTerminationException(name + " stopped", true);
-        }
-        return work;
     }
 
     @Override

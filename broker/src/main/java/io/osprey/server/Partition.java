@@ -38,8 +38,9 @@ import io.osprey.replication.LeaderReplicaState;
  * (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH), and anything queued for an old role finds
  * the role gone and answers NOT_LEADER_OR_FOLLOWER.
  * <p>
- * Thread-safety: the log is written only by {@link #agent()}; the role objects are replaced
- * only on the agent and are guarded by {@code replicaLock}, which follower fetches (network
+ * Thread-safety: the log is written only by {@link #agent()}'s tasks, which run one cycle at a
+ * time under the agent's cycle lock (on its thread, or inline on a network or fetcher thread;
+ * "agent thread" below means either); the role objects are replaced only on the agent and are guarded by {@code replicaLock}, which follower fetches (network
  * threads) and controller answers take briefly; callbacks (produce completions, ISR proposals)
  * run outside the lock. The high watermark is published in a volatile for readers.
  */

@@ -17,9 +17,11 @@ import io.osprey.protocol.message.ProduceRequest;
 import io.osprey.protocol.message.ProduceResponse;
 
 /**
- * Produce: each partition's batch goes to the log agent that owns the partition; the response
- * is sent when every partition has answered. Batches of one partition from one connection reach
- * the same agent queue in arrival order, so pipelined produces append in order.
+ * Produce: each partition's batch goes to the log agent that owns the partition, run on the
+ * network thread itself when that agent is idle ({@link LogAgent#runInline}); the response is
+ * sent when every partition has answered. Batches of one partition from one connection reach the
+ * same agent in arrival order (a batch runs inline only when nothing is queued before it), so
+ * pipelined produces append in order.
  * <p>
  * {@code acks=1} is answered after the leader's append (and its flush when the flush policy asks
  * for one). {@code acks=all} is refused with NOT_ENOUGH_REPLICAS before the append when the ISR
@@ -98,7 +100,7 @@ public final class ProduceHandler
             {
                 shares.retain();
             }
-            item.partition.agent().submit(new LogAgent.Task()
+            item.partition.agent().runInlineOrSubmit(new LogAgent.Task()
             {
                 private ProduceResponse.PartitionResponse result;
                 private long lastOffset;

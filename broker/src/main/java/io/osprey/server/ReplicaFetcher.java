@@ -290,7 +290,9 @@ final class ReplicaFetcher implements Runnable
         {
             final Runnable task = tasks.get(i);
             final FetchState st = targets.get(i);
-            st.partition.agent().submit(now ->
+            // On this thread when the agent is idle: the fetcher waits for the append anyway, and the next fetch (which
+            // tells the leader this follower has the records) goes out without waking the agent and waiting to be woken.
+            st.partition.agent().runInlineOrSubmit(now ->
             {
                 try
                 {
