@@ -126,7 +126,8 @@ public final class ControllerClient implements AutoCloseable
             .aeronDirectoryName(config.aeronDir())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(idleStrategy())
-            .asyncExecutorIdleStrategy(idleStrategy())
+            // Name resolution on the driver's thread: no executor agent polling for it (see ControllerNode).
+            .asyncExecutorEnabled(false)
             .termBufferSparseFile(true)
             .publicationTermBufferLength(PUBLICATION_TERM_BYTES)
             .ipcTermBufferLength(PUBLICATION_TERM_BYTES)
