@@ -105,9 +105,9 @@ max_seconds=$(( ${MAX_MINUTES:-25} * 60 ))
 # Kafka's kafka-server-start.sh / kafka-run-class.sh defaults.
 broker_jvm_opts="-Xms$broker_heap -Xmx$broker_heap -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"
-# Osprey's nodes: the same heap with Osprey's default collector, as scripts/cluster.sh runs them (ZGC: sub-millisecond
-# pauses, docs/performance.md), unless OSPREY_GC_OPTS gives other collector flags.
-osprey_jvm_opts="-Xms$broker_heap -Xmx$broker_heap ${OSPREY_GC_OPTS:--XX:+UseZGC} -Djava.awt.headless=true"
+# Osprey's nodes: the same heap with Osprey's default collector flags, as scripts/cluster.sh runs them (scripts/gc-opts.sh:
+# ZGC with a soft heap maximum; docs/performance.md), unless OSPREY_GC_OPTS gives other collector flags.
+osprey_jvm_opts="-Xms$broker_heap -Xmx$broker_heap ${OSPREY_GC_OPTS:-$("$root/scripts/gc-opts.sh" "$broker_heap")} -Djava.awt.headless=true"
 clk_tck=$(getconf CLK_TCK)
 
 case "$root" in "$cache"*) die "the cache directory must be outside the repository" ;; esac

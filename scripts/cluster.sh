@@ -23,7 +23,8 @@
 # (base 9092), its controller on the five UDP ports from $((OSPREY_CONTROLLER_BASE_PORT + 10 * (id - 1)))
 # (base 9093), and its admin HTTP port on $((OSPREY_ADMIN_BASE_PORT + id - 1)) (base 9080).
 # Processes are only ever signalled by the pid recorded in their own pid file, never by name.
-# JVM: -Xms/-Xmx ${OSPREY_HEAP:-256m} and ZGC; OSPREY_GC_OPTS replaces the collector flags (-XX:+UseZGC).
+# JVM: -Xms/-Xmx ${OSPREY_HEAP:-256m} and ZGC with a soft maximum of 128 MiB (scripts/gc-opts.sh); OSPREY_GC_OPTS
+# replaces the collector flags.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cluster_dir="${OSPREY_CLUSTER_DIR:-$root/cluster}"
@@ -48,9 +49,9 @@ build_if_needed() {
 
 classpath() { echo "$(jar_path):$root/broker/target/lib/*"; }
 
-# The nodes' collector flags: ZGC, whose pauses stay under a millisecond where G1's reach 20-50 ms on two busy cores
-# (docs/performance.md, "Garbage collector"); OSPREY_GC_OPTS replaces them, e.g. -XX:+UseG1GC (Kafka's choice).
-node_gc_opts() { echo "${OSPREY_GC_OPTS:--XX:+UseZGC}"; }
+# The nodes' collector flags: ZGC with a soft heap maximum (scripts/gc-opts.sh says why; docs/performance.md, "Garbage
+# collector"); OSPREY_GC_OPTS replaces them, e.g. -XX:+UseG1GC (Kafka's choice).
+node_gc_opts() { if [ -n "${OSPREY_GC_OPTS:-}" ]; then echo "$OSPREY_GC_OPTS"; else "$root/scripts/gc-opts.sh" "$heap"; fi; }
 
 # Short-lived tools (format, cluster id, probes) with the nodes' classpath and logging.
 java_cmd() {
