@@ -14,7 +14,6 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.util.HashedWheelTimer;
 import io.osprey.config.BrokerConfig;
 import io.osprey.config.Listener;
 import io.osprey.config.StorageFormat;
@@ -61,7 +60,7 @@ public final class Broker implements AutoCloseable
     private final LogManager logManager;
     private final LogAgent[] agents;
     private final AgentRunner[] runners;
-    private final HashedWheelTimer timer;
+    private final DeadlineTimer timer;
     private final ExecutorService adminExecutor;
     private final ScheduledExecutorService checkpointer;
     private final PartitionManager partitions;
@@ -131,12 +130,7 @@ public final class Broker implements AutoCloseable
                 e -> LOG.error("Log agent error", e), null, agents[i]);
             AgentRunner.startOnThread(runners[i]);
         }
-        timer = new HashedWheelTimer(r ->
-        {
-            final Thread t = new Thread(r, "osprey-purgatory");
-            t.setDaemon(true);
-            return t;
-        }, 5, TimeUnit.MILLISECONDS);
+        timer = new DeadlineTimer("osprey-purgatory");
         final ReplicaFetcher.Settings fetcherSettings = new ReplicaFetcher.Settings(config.nodeId(),
             BrokerInfo.brokerEpochOf(controller.incarnationId()), clusterId, config.replicaFetchWaitMaxMs(),
             config.replicaFetchMinBytes(), config.replicaFetchResponseMaxBytes(), config.replicaFetchMaxBytes(),
