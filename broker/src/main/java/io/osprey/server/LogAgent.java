@@ -213,8 +213,14 @@ public final class LogAgent implements Agent
     {
         if (!cycleLock.tryLock())
         {
-            // An inline cycle runs on another thread; it wakes this one when it lets go and work is queued.
-            return 0;
+            if (System.currentTimeMillis() < nextPeriodicMs)
+            {
+                // An inline cycle runs on another thread; it wakes this one when it lets go and work is queued.
+                return 0;
+            }
+            // Maintenance is due: wait out the inline cycle (microseconds) rather than sleep a whole period again,
+            // which a partition busy with inline appends could make happen period after period.
+            cycleLock.lock();
         }
         final int work;
         try

@@ -257,6 +257,45 @@ class LogAgentTest
         assertThat(queuedRuns.get()).isGreaterThan(100);
     }
 
+    /**
+     * A caller that keeps the cycle lock busy with inline tasks must not keep the agent from its
+     * maintenance: when it is due, the agent waits for the lock instead of sleeping another period.
+     */
+    @Test
+    void shouldRunMaintenanceWhileInlineCyclesKeepTheLockBusy() throws InterruptedException
+    {
+        final LogAgent busy = new LogAgent("busy-agent", 10, new Histogram());
+        final AgentRunner busyRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(10)),
+            Throwable::printStackTrace, null, busy);
+        AgentRunner.startOnThread(busyRunner);
+        try
+        {
+            final AtomicInteger maintenance = new AtomicInteger();
+            busy.addPeriodic(() ->
+            {
+                maintenance.incrementAndGet();
+                return true;
+            });
+            final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            int inline = 0;
+            while (System.nanoTime() < endNs)
+            {
+                // Each task holds the lock for about a millisecond; the next follows at once.
+                if (busy.runInline(nowMs -> LockSupport.parkNanos(1_000_000)))
+                {
+                    inline++;
+                }
+            }
+            assertThat(inline).isGreaterThan(10);
+            assertThat(maintenance.get()).isGreaterThanOrEqualTo(5);
+        }
+        finally
+        {
+            busy.stop();
+            busyRunner.close();
+        }
+    }
+
     /** Until the agent's thread has left the cycle it is in: a no-op task then runs inline. */
     private void awaitIdle() throws InterruptedException
     {
