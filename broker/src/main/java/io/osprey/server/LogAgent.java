@@ -87,11 +87,7 @@ public final class LogAgent implements Agent
         {
             LockSupport.parkNanos(50_000);
         }
-        final Thread t = thread;
-        if (t != null)
-        {
-            LockSupport.unpark(t);
-        }
+        wake();
     }
 
     /**
@@ -106,11 +102,7 @@ public final class LogAgent implements Agent
         {
             return false;
         }
-        final Thread t = thread;
-        if (t != null)
-        {
-            LockSupport.unpark(t);
-        }
+        wake();
         return true;
     }
 
@@ -170,11 +162,17 @@ public final class LogAgent implements Agent
     {
         if (!queue.isEmpty())
         {
-            final Thread t = thread;
-            if (t != null)
-            {
-                LockSupport.unpark(t);
-            }
+            wake();
+        }
+    }
+
+    /** Unparks the agent's thread, once it has started. */
+    private void wake()
+    {
+        final Thread t = thread;
+        if (t != null)
+        {
+            LockSupport.unpark(t);
         }
     }
 
@@ -201,11 +199,7 @@ public final class LogAgent implements Agent
     public void stop()
     {
         stopping = true;
-        final Thread t = thread;
-        if (t != null)
-        {
-            LockSupport.unpark(t);
-        }
+        wake();
     }
 
     @Override
