@@ -38,6 +38,7 @@ public final class ReplicationKeys
     public static final String CONTROLLER_QUORUM_AERON_ELECTION_TIMEOUT_MS = QuorumConfig.ELECTION_TIMEOUT_MS;
     public static final String CONTROLLER_QUORUM_IDLE_STRATEGY = QuorumConfig.IDLE_STRATEGY;
     public static final String CONTROLLER_QUORUM_IDLE_PARK_MAX_MS = QuorumConfig.IDLE_PARK_MAX_MS;
+    public static final String CONTROLLER_QUORUM_IDLE_QUIET_PARK_MAX_MS = QuorumConfig.QUIET_PARK_MAX_MS;
     public static final String CONTROLLER_QUORUM_LOG_TERM_BYTES = QuorumConfig.LOG_TERM_BYTES;
     public static final String CONTROLLER_QUORUM_SNAPSHOT_RECORDS = QuorumConfig.SNAPSHOT_RECORDS;
     public static final String METADATA_LOG_MAX_SNAPSHOT_INTERVAL_MS = QuorumConfig.SNAPSHOT_INTERVAL_MS;
@@ -134,11 +135,16 @@ public final class ReplicationKeys
             "How often the controller leader heartbeats to its followers when idle (Aeron: 200).");
         def.define(CONTROLLER_QUORUM_AERON_ELECTION_TIMEOUT_MS, LONG, Long.toString(QuorumConfig.DEFAULT_ELECTION_TIMEOUT_MS),
             atLeast(1), USED, "How long a controller election round waits for votes (Aeron: 1000).");
-        def.define(CONTROLLER_QUORUM_IDLE_STRATEGY, STRING, QuorumConfig.DEFAULT_IDLE_STRATEGY, Validators.oneOf("sleep", "backoff"),
-            USED, "How the controller's agent threads idle: sleep (a fixed sleep of controller.quorum.idle.park.max.ms, lowest "
-                + "idle CPU) or backoff (park from 1 ms doubling to it).");
+        def.define(CONTROLLER_QUORUM_IDLE_STRATEGY, STRING, QuorumConfig.DEFAULT_IDLE_STRATEGY, Validators.oneOf("quiet", "sleep", "backoff"),
+            USED, "How the controller's agent threads idle: quiet (with a single voter: park from 1 ms doubling to "
+                + "controller.quorum.idle.quiet.park.max.ms, back to 1 ms whenever this node submits or applies a command; "
+                + "with more voters it is sleep), sleep (a fixed sleep of controller.quorum.idle.park.max.ms) or backoff "
+                + "(park from 1 ms doubling to it).");
         def.define(CONTROLLER_QUORUM_IDLE_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_IDLE_PARK_MAX_MS), atLeast(1), USED,
             "Longest sleep or park of an idle controller agent thread; bounds each hop of a commit round trip.");
+        def.define(CONTROLLER_QUORUM_IDLE_QUIET_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_QUIET_PARK_MAX_MS), atLeast(1),
+            USED, "Longest park of a quiet controller agent thread (controller.quorum.idle.strategy=quiet, a single voter): how late "
+                + "a lease timer may fire, or a command from another node's broker be picked up, while nothing happens here.");
         def.define(CONTROLLER_QUORUM_LOG_TERM_BYTES, INT, Integer.toString(QuorumConfig.DEFAULT_LOG_TERM_BYTES),
             Validators.powerOfTwoAtLeast(64 * 1024), USED,
             "Term length of the controller quorum's log channel; a message is at most an eighth of it.");

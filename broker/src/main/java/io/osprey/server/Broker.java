@@ -30,6 +30,7 @@ import io.osprey.controller.MetadataImage;
 import io.osprey.controller.PartitionInfo;
 import io.osprey.controller.TopicInfo;
 import io.osprey.controller.quorum.ControllerClient;
+import io.osprey.controller.quorum.QuorumConfig;
 
 /**
  * A broker: storage, log agents, the request handlers and the TCP server, started in that order
@@ -90,11 +91,14 @@ public final class Broker implements AutoCloseable
         final String shm = new java.io.File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
         // A combined node's broker uses its controller voter's media driver (started before the broker, closed after it).
         final boolean combined = config.isController();
+        // With a quorum of one in this process the client idles as quietly as the quorum's agents (QuietIdleStrategy).
+        final QuorumConfig quorum = combined ? QuorumSettings.quorumConfig(config) : null;
         controllerClient = ControllerClient.start(new ControllerClient.Config(
             "broker-" + config.nodeId() + "-" + java.util.UUID.randomUUID(), QuorumSettings.voters(config),
-            combined ? QuorumSettings.quorumConfig(config).aeronDir() : shm + "/osprey-broker-" + config.nodeId() + "-" +
+            combined ? quorum.aeronDir() : shm + "/osprey-broker-" + config.nodeId() + "-" +
                 listener.address().port(), advertisedHost,
-            CONTROLLER_RESEND_MS, CONTROLLER_REQUEST_TIMEOUT_MS, CONTROLLER_KEEPALIVE_MS, combined));
+            CONTROLLER_RESEND_MS, CONTROLLER_REQUEST_TIMEOUT_MS, CONTROLLER_KEEPALIVE_MS, combined,
+            combined && quorum.quiet() ? quorum.quietParkMaxMs() : 0));
         controllerClient.subscribe(MetadataImage.EMPTY, metadata);
         controller = new ControllerLink(controllerClient, config.nodeId(), List.of(advertisedHost + ":" + advertised.address().port()),
             config.rack().orElse(null));

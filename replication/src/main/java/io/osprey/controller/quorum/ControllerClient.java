@@ -19,6 +19,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.util.ArrayDeque;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a broker (or a tool) uses to talk to the controller quorum: an Aeron Cluster client with
@@ -82,14 +84,24 @@ public final class ControllerClient implements AutoCloseable
      * @param sharedDriver      true: {@code aeronDir} is a media driver already running in this process (the node's
      *                          controller voter's), which the client uses and leaves alone: one driver per node
      *                          instead of two, each of which costs a thread and its idle wakeups.
+     * @param quietParkMaxMs    above 0: the client's threads idle with {@link QuietIdleStrategy} up to this long, in
+     *                          step with the quorum of one voter running in this process (a submit wakes them and
+     *                          the quorum's agents); 0: they poll every 1-10 ms, as a client of a remote quorum must.
      */
     public record Config(String clientId, List<Voter> voters, String aeronDir, String egressHost, long resendIntervalMs,
-        long requestTimeoutMs, long keepAliveIntervalMs, boolean sharedDriver)
+        long requestTimeoutMs, long keepAliveIntervalMs, boolean sharedDriver, long quietParkMaxMs)
     {
         public Config
         {
             Objects.requireNonNull(clientId, "clientId");
             voters = List.copyOf(voters);
+        }
+
+        /** A client that polls (not quiet). */
+        public Config(final String clientId, final List<Voter> voters, final String aeronDir, final String egressHost,
+            final long resendIntervalMs, final long requestTimeoutMs, final long keepAliveIntervalMs, final boolean sharedDriver)
+        {
+            this(clientId, voters, aeronDir, egressHost, resendIntervalMs, requestTimeoutMs, keepAliveIntervalMs, sharedDriver, 0);
         }
 
         /** A client with a media driver of its own at {@code aeronDir}. */
@@ -135,7 +147,12 @@ public final class ControllerClient implements AutoCloseable
             .dirDeleteOnShutdown(true));
         try
         {
-            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
+            final Aeron.Context aeronCtx = new Aeron.Context().aeronDirectoryName(config.aeronDir());
+            if (quiet())
+            {
+                aeronCtx.idleStrategy(idleStrategy());
+            }
+            this.aeron = Aeron.connect(aeronCtx);
         }
         catch (final RuntimeException e)
         {
@@ -189,6 +206,7 @@ public final class ControllerClient implements AutoCloseable
             pending.future.completeExceptionally(new IllegalStateException(
                 "controller client " + config.clientId() + " has " + INBOX_CAPACITY + " commands waiting"));
         }
+        unparkIfQuiet();
         return pending.future;
     }
 
@@ -200,17 +218,42 @@ public final class ControllerClient implements AutoCloseable
         {
             Thread.onSpinWait();
         }
+        unparkIfQuiet();
     }
 
-    /** Parks from 1 ms up to 10 ms when idle: controller traffic is a few messages a second. */
-    private static BackoffIdleStrategy idleStrategy()
+    private boolean quiet()
     {
-        return new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));
+        return config.quietParkMaxMs() > 0;
+    }
+
+    /** A quiet client's agent sleeps long: work handed to it wakes it, and it wakes the quorum's agents when it sends. */
+    private void unparkIfQuiet()
+    {
+        final Thread t = runner.thread();
+        if (quiet() && t != null)
+        {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Quiet (see {@link Config#quietParkMaxMs}), or parks from 1 ms up to 10 ms when idle: controller traffic is a few
+     * messages a second.
+     */
+    private IdleStrategy idleStrategy()
+    {
+        return quiet() ? new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(config.quietParkMaxMs()))
+            : new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));
     }
 
     @Override
     public void close()
     {
+        // A quiet agent may be in a long park: wake it so that it sees the runner stop at once.
+        if (quiet())
+        {
+            QuietIdleStrategy.wakeAll();
+        }
         CloseHelper.closeAll(runner, aeron, driver);
         callbacks.shutdown();
     }
@@ -274,6 +317,7 @@ public final class ControllerClient implements AutoCloseable
         {
             final long nowNs = System.nanoTime();
             int work = drainInbox();
+            int sent = 0;
             work += maybeConnect(nowNs);
             if (cluster != null)
             {
@@ -285,10 +329,10 @@ public final class ControllerClient implements AutoCloseable
                 }
                 // Subscribe first: a command sent ahead of the subscription would commit records
                 // this session is not yet subscribed to, and cost a whole image to catch up.
-                work += maybeSubscribe(nowNs);
+                sent += maybeSubscribe(nowNs);
                 if (!subscribeDue(nowNs))
                 {
-                    work += maybeSendCommand(nowNs);
+                    sent += maybeSendCommand(nowNs);
                 }
                 if (nowNs - lastKeepAliveNs >= TimeUnit.MILLISECONDS.toNanos(config.keepAliveIntervalMs()) && cluster.sendKeepAlive())
                 {
@@ -296,7 +340,13 @@ public final class ControllerClient implements AutoCloseable
                 }
             }
             work += maybeTimeOut(nowNs);
-            return work;
+            if (quiet() && (sent > 0 || connecting != null))
+            {
+                // Something went to the quorum (a command, a subscription, a connect step): start every quiet
+                // thread's ladder again so the hops that follow run within a millisecond or two.
+                QuietIdleStrategy.wakeAll();
+            }
+            return work + sent;
         }
 
         @Override

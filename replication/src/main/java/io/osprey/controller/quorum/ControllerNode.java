@@ -27,8 +27,10 @@ import java.util.function.Supplier;
 
 /**
  * One controller voter: media driver, archive, consensus module and the
- * {@link ControllerService} container in this JVM, all on shared threads that park up to
- * {@code controller.quorum.idle.park.max.ms} when idle (2-core machines: never spin).
+ * {@link ControllerService} container in this JVM, all on shared threads that park when idle
+ * (2-core machines: never spin): a quorum of one with {@link QuietIdleStrategy} (up to
+ * {@code controller.quorum.idle.quiet.park.max.ms}, woken by the commands of this process),
+ * a bigger one up to {@code controller.quorum.idle.park.max.ms}.
  * <p>
  * Directories: the Aeron directory is deleted on start and on close (it holds only buffers and
  * counters); {@code metadata.log.dir}/archive (the Raft log and snapshots) and
@@ -56,6 +58,10 @@ public final class ControllerNode implements AutoCloseable
     private static final int ARCHIVE_SEGMENT_BYTES_MIN = 16 * 1024 * 1024;
     private static final long SNAPSHOT_CHECK_INTERVAL_MS = 1_000;
     private static final long CLOSE_SNAPSHOT_TIMEOUT_MS = 5_000;
+    /** How long quiet agents poll every millisecond after a start and at a close (see {@link QuietIdleStrategy#busyFor}). */
+    private static final long BUSY_AT_START_MS = 10_000;
+    private static final long BUSY_AT_CLOSE_MS = 5_000;
+    private static final long BUSY_AT_SNAPSHOT_MS = 2_000;
 
     private final QuorumConfig config;
     private final ControllerService service;
@@ -140,6 +146,8 @@ public final class ControllerNode implements AutoCloseable
             .terminationHook(terminated::countDown)
             .errorHandler(errors("service"));
 
+        // An election and the first recordings: the components answer each other at once, not after a long park.
+        QuietIdleStrategy.busyFor(BUSY_AT_START_MS);
         ClusteredMediaDriver launchedDriver = null;
         try
         {
@@ -220,6 +228,7 @@ public final class ControllerNode implements AutoCloseable
         {
             return false;
         }
+        QuietIdleStrategy.busyFor(BUSY_AT_SNAPSHOT_MS);
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (snapshotCountIfOpen() == before)
         {
@@ -250,6 +259,8 @@ public final class ControllerNode implements AutoCloseable
             {
                 return;
             }
+            // Quiet agents may be in a long park, and the snapshot and the close wait on their answers many times.
+            QuietIdleStrategy.busyFor(BUSY_AT_CLOSE_MS);
             snapshotTimer.shutdownNow();
             if (service.role() == Cluster.Role.LEADER && service.recordsSinceSnapshot() > 0)
             {
@@ -281,9 +292,9 @@ public final class ControllerNode implements AutoCloseable
             if (due && service.role() == Cluster.Role.LEADER)
             {
                 final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
-                if (!toggle.isClosed())
+                if (!toggle.isClosed() && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle))
                 {
-                    ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+                    QuietIdleStrategy.busyFor(BUSY_AT_SNAPSHOT_MS);
                 }
             }
         }

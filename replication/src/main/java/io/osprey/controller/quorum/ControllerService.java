@@ -123,6 +123,20 @@ final class ControllerService implements ClusteredService
     public void onSessionMessage(final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset,
         final int length, final Header header)
     {
+        try
+        {
+            handleSessionMessage(session, timestamp, buffer, offset, length);
+        }
+        finally
+        {
+            // Responses and records went out on egress: a quiet media driver and client must not sleep on them.
+            QuietIdleStrategy.wakeAll();
+        }
+    }
+
+    private void handleSessionMessage(final ClientSession session, final long timestamp, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
         reader.wrap(buffer, offset, length);
         final byte type;
         final Command command;
@@ -165,6 +179,7 @@ final class ControllerService implements ClusteredService
         leaseTimerDeadlineMs = Long.MAX_VALUE;
         commit(machine.onTimer(timestamp), true);
         maybeRescheduleLeaseTimer();
+        QuietIdleStrategy.wakeAll();
     }
 
     /**
@@ -185,6 +200,7 @@ final class ControllerService implements ClusteredService
         // anyway) and catches up from the image.
         commit(machine.onNewLeadershipTerm(timestamp), false);
         maybeRescheduleLeaseTimer();
+        QuietIdleStrategy.wakeAll();
     }
 
     @Override

@@ -24,9 +24,12 @@ import java.util.concurrent.TimeUnit;
  *                                                leader this long starts an election (1000)
  *   controller.quorum.aeron.leader.heartbeat.interval.ms  (100)
  *   controller.quorum.aeron.election.timeout.ms  (500)
- *   controller.quorum.idle.strategy              sleep (a fixed sleep of the max) or backoff (park from
- *                                                1 ms doubling to the max); sleep (lowest idle CPU)
+ *   controller.quorum.idle.strategy              quiet, sleep (a fixed sleep of the max) or backoff (park from
+ *                                                1 ms doubling to the max); quiet (the default) is
+ *                                                {@link QuietIdleStrategy} with a single voter and sleep
+ *                                                with more, whose commands arrive from other nodes
  *   controller.quorum.idle.park.max.ms           longest park or sleep of an idle agent (10)
+ *   controller.quorum.idle.quiet.park.max.ms     longest park of a quiet agent (100)
  *   controller.quorum.log.term.bytes             log channel term length, power of two &gt;= 64 KiB (4 MiB)
  *   controller.quorum.snapshot.records           records after which the leader triggers a snapshot (10000)
  *   metadata.log.max.snapshot.interval.ms        longest time between snapshots while records arrive (3600000)
@@ -38,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * node's config registry, while these carry Osprey's tuned values.
  */
 public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String aeronDir, long leaderHeartbeatTimeoutMs,
-    long leaderHeartbeatIntervalMs, long electionTimeoutMs, String idleStrategy, long idleParkMaxMs, int logTermBytes, long snapshotRecords,
+    long leaderHeartbeatIntervalMs, long electionTimeoutMs, String idleStrategy, long idleParkMaxMs, long quietParkMaxMs, int logTermBytes, long snapshotRecords,
     long snapshotIntervalMs, ControllerConfig controller)
 {
     public static final String NODE_ID = "node.id";
@@ -50,6 +53,7 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
     public static final String ELECTION_TIMEOUT_MS = "controller.quorum.aeron.election.timeout.ms";
     public static final String IDLE_STRATEGY = "controller.quorum.idle.strategy";
     public static final String IDLE_PARK_MAX_MS = "controller.quorum.idle.park.max.ms";
+    public static final String QUIET_PARK_MAX_MS = "controller.quorum.idle.quiet.park.max.ms";
     public static final String LOG_TERM_BYTES = "controller.quorum.log.term.bytes";
     public static final String SNAPSHOT_RECORDS = "controller.quorum.snapshot.records";
     public static final String SNAPSHOT_INTERVAL_MS = "metadata.log.max.snapshot.interval.ms";
@@ -59,15 +63,16 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
     public static final long DEFAULT_LEADER_HEARTBEAT_TIMEOUT_MS = 1_000;
     public static final long DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS = 100;
     public static final long DEFAULT_ELECTION_TIMEOUT_MS = 500;
-    public static final String DEFAULT_IDLE_STRATEGY = "sleep";
+    public static final String DEFAULT_IDLE_STRATEGY = "quiet";
     public static final long DEFAULT_IDLE_PARK_MAX_MS = 10;
+    public static final long DEFAULT_QUIET_PARK_MAX_MS = 100;
     public static final int DEFAULT_LOG_TERM_BYTES = 4 * 1024 * 1024;
     public static final long DEFAULT_SNAPSHOT_RECORDS = 10_000;
     public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 3_600_000;
 
     /** Keys this class reads; others are left to the rest of the node's configuration. */
     public static final Set<String> KEYS = Set.of(NODE_ID, VOTERS, DATA_DIR, AERON_DIR, LEADER_HEARTBEAT_TIMEOUT_MS, LEADER_HEARTBEAT_INTERVAL_MS,
-        ELECTION_TIMEOUT_MS, IDLE_STRATEGY, IDLE_PARK_MAX_MS, LOG_TERM_BYTES, SNAPSHOT_RECORDS, SNAPSHOT_INTERVAL_MS, BROKER_SESSION_TIMEOUT_MS,
+        ELECTION_TIMEOUT_MS, IDLE_STRATEGY, IDLE_PARK_MAX_MS, QUIET_PARK_MAX_MS, LOG_TERM_BYTES, SNAPSHOT_RECORDS, SNAPSHOT_INTERVAL_MS, BROKER_SESSION_TIMEOUT_MS,
         UNCLEAN_LEADER_ELECTION_ENABLE);
 
     public QuorumConfig
@@ -77,13 +82,17 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
         {
             throw new IllegalArgumentException(NODE_ID + "=" + nodeId + " is not among " + VOTERS + " " + voters);
         }
-        if (!idleStrategy.equals("backoff") && !idleStrategy.equals("sleep"))
+        if (!idleStrategy.equals("quiet") && !idleStrategy.equals("backoff") && !idleStrategy.equals("sleep"))
         {
-            throw new IllegalArgumentException(IDLE_STRATEGY + "=" + idleStrategy + " must be backoff or sleep");
+            throw new IllegalArgumentException(IDLE_STRATEGY + "=" + idleStrategy + " must be quiet, backoff or sleep");
         }
         if (idleParkMaxMs <= 0)
         {
             throw new IllegalArgumentException(IDLE_PARK_MAX_MS + "=" + idleParkMaxMs + " must be positive");
+        }
+        if (quietParkMaxMs <= 0)
+        {
+            throw new IllegalArgumentException(QUIET_PARK_MAX_MS + "=" + quietParkMaxMs + " must be positive");
         }
         if (logTermBytes < 64 * 1024 || Integer.bitCount(logTermBytes) != 1)
         {
@@ -99,8 +108,18 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
     /** A fresh idle strategy per agent, as configured. */
     public IdleStrategy newIdleStrategy()
     {
+        if (quiet())
+        {
+            return new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(quietParkMaxMs));
+        }
         final long maxNs = TimeUnit.MILLISECONDS.toNanos(idleParkMaxMs);
-        return idleStrategy.equals("sleep") ? new SleepingIdleStrategy(maxNs) : new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), maxNs);
+        return idleStrategy.equals("backoff") ? new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), maxNs) : new SleepingIdleStrategy(maxNs);
+    }
+
+    /** Whether the agents idle with {@link QuietIdleStrategy}: the quiet strategy and a quorum of one voter. */
+    public boolean quiet()
+    {
+        return idleStrategy.equals("quiet") && voters.size() == 1;
     }
 
     public Voter self()
@@ -126,7 +145,7 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
             longOf(p, LEADER_HEARTBEAT_TIMEOUT_MS, DEFAULT_LEADER_HEARTBEAT_TIMEOUT_MS),
             longOf(p, LEADER_HEARTBEAT_INTERVAL_MS, DEFAULT_LEADER_HEARTBEAT_INTERVAL_MS),
             longOf(p, ELECTION_TIMEOUT_MS, DEFAULT_ELECTION_TIMEOUT_MS), p.getOrDefault(IDLE_STRATEGY, DEFAULT_IDLE_STRATEGY).trim(),
-            longOf(p, IDLE_PARK_MAX_MS, DEFAULT_IDLE_PARK_MAX_MS), (int)longOf(p, LOG_TERM_BYTES, DEFAULT_LOG_TERM_BYTES),
+            longOf(p, IDLE_PARK_MAX_MS, DEFAULT_IDLE_PARK_MAX_MS), longOf(p, QUIET_PARK_MAX_MS, DEFAULT_QUIET_PARK_MAX_MS), (int)longOf(p, LOG_TERM_BYTES, DEFAULT_LOG_TERM_BYTES),
             longOf(p, SNAPSHOT_RECORDS, DEFAULT_SNAPSHOT_RECORDS), longOf(p, SNAPSHOT_INTERVAL_MS, DEFAULT_SNAPSHOT_INTERVAL_MS), controller);
     }
 
