@@ -127,8 +127,11 @@ public final class BrokerProcess implements AutoCloseable
         for (int attempt = 0; attempt < 100; attempt++)
         {
             final int port = freePort();
-            if (port + 5 <= 65_535 && udpFree(port + 1, 5))
+            // The UDP ports must not be another node's either: voters' ranges picked apart could overlap.
+            if (port + 5 <= 65_535 && java.util.stream.IntStream.rangeClosed(port + 1, port + 5).noneMatch(HANDED_OUT::contains)
+                && udpFree(port + 1, 5))
             {
+                java.util.stream.IntStream.rangeClosed(port + 1, port + 5).forEach(HANDED_OUT::add);
                 return port;
             }
         }
