@@ -59,7 +59,7 @@ public final class ControllerNode implements AutoCloseable
     private static final long SNAPSHOT_CHECK_INTERVAL_MS = 1_000;
     private static final long CLOSE_SNAPSHOT_TIMEOUT_MS = 5_000;
     /** How long quiet agents poll every millisecond after a start and at a close (see {@link QuietIdleStrategy#busyFor}). */
-    private static final long BUSY_AT_START_MS = 10_000;
+    private static final long BUSY_AT_START_MS = 2_000;
     private static final long BUSY_AT_CLOSE_MS = 5_000;
     private static final long BUSY_AT_SNAPSHOT_MS = 2_000;
 
