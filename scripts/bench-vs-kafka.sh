@@ -16,8 +16,10 @@
 #   --rounds R        run both matrices R times (default 1), alternating which broker goes first, each
 #                     round on fresh brokers; every figure in the table is the median over the rounds
 #   --no-warmup       skip the warm-up (by default each broker, once started, first takes 300,000 records on
-#                     a 2-partition topic with acks=all and serves them to a consumer, unmeasured, so that
-#                     neither broker's JIT compiler is counted in the first produce and consume scenarios)
+#                     a 2-partition topic with acks=all and serves them to a consumer, then, outside --quick,
+#                     300,000 at the maximum rate on 1 and on 8 partitions with acks=1 and 150,000 at 50,000/s on
+#                     8 partitions, read back: all unmeasured, so that neither broker's JIT compiler is counted
+#                     in the scenarios that follow)
 #
 # What it does, in order, everything on 127.0.0.1 and bounded in time:
 #   1. Fetches Apache Kafka $KAFKA_VERSION (default 4.3.1: the broker, kafka_2.13, and its tools,
@@ -483,6 +485,20 @@ run_matrix() {
     run_tool "$work/$b-warmup-produce.out" "${ours[@]}" --topic warmup --partitions 2 --acks all \
       --num-records 300000 --record-size 100 --throughput -1 || true
     run_tool "$work/$b-warmup-consume.out" "${cons[@]}" --topic warmup --messages 300000 || true
+    if ! $quick; then
+      # The paths of the matrix's other shapes too: one partition per request, eight per request, and the small
+      # requests of a fixed rate. Without these, the compiler threads were 30-50% of Osprey's CPU in the first
+      # maximum-rate scenarios and 100-250 ms of each 10 s fixed-rate one (per-thread schedstat), noise larger
+      # than the differences the table is read for.
+      log "$b: warm-up (not measured): 300,000 records on 1 and on 8 partitions, 150,000 at 50,000/s on 8, read back"
+      run_tool "$work/$b-warmup-p1.out" "${ours[@]}" --topic warmup-p1 --partitions 1 --acks 1 \
+        --num-records 300000 --record-size 100 --throughput -1 || true
+      run_tool "$work/$b-warmup-p8.out" "${ours[@]}" --topic warmup-p8 --partitions 8 --acks 1 \
+        --num-records 300000 --record-size 100 --throughput -1 || true
+      run_tool "$work/$b-warmup-rate.out" "${ours[@]}" --topic warmup-p8 --partitions 8 --acks 1 \
+        --num-records 150000 --record-size 100 --throughput 50000 || true
+      run_tool "$work/$b-warmup-consume-p8.out" "${cons[@]}" --topic warmup-p8 --messages 450000 || true
+    fi
   fi
 
   local parts acks
