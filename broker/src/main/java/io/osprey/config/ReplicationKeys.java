@@ -143,8 +143,9 @@ public final class ReplicationKeys
         def.define(CONTROLLER_QUORUM_IDLE_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_IDLE_PARK_MAX_MS), atLeast(1), USED,
             "Longest sleep or park of an idle controller agent thread; bounds each hop of a commit round trip.");
         def.define(CONTROLLER_QUORUM_IDLE_QUIET_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_QUIET_PARK_MAX_MS), atLeast(1),
-            USED, "Longest park of a quiet controller agent thread (controller.quorum.idle.strategy=quiet, a single voter): how late "
-                + "a lease timer may fire, or a command from another node's broker be picked up, while nothing happens here.");
+            USED, "Longest park of a quiet controller agent thread (controller.quorum.idle.strategy=quiet, a single voter whose node "
+                + "also runs a broker): how late a lease timer may fire, and how long each of the first hops of a command from another "
+                + "node's broker may wait, while nothing happens here.");
         def.define(CONTROLLER_QUORUM_LOG_TERM_BYTES, INT, Integer.toString(QuorumConfig.DEFAULT_LOG_TERM_BYTES),
             Validators.powerOfTwoAtLeast(64 * 1024), USED,
             "Term length of the controller quorum's log channel; a message is at most an eighth of it.");

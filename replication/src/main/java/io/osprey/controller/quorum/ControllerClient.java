@@ -128,6 +128,7 @@ public final class ControllerClient implements AutoCloseable
     private final AgentRunner runner;
     private volatile int leaderMemberId = -1;
     private volatile boolean connected;
+    private final java.util.concurrent.atomic.AtomicBoolean quietRegistered = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ControllerClient(final Config config)
     {
@@ -166,6 +167,11 @@ public final class ControllerClient implements AutoCloseable
             return t;
         });
         this.agent = new ClientAgent();
+        if (quiet())
+        {
+            QuietIdleStrategy.clientStarted();
+            quietRegistered.set(true);
+        }
         this.runner = new AgentRunner(idleStrategy(),
             e -> System.err.println("[controller client " + config.clientId() + "] " + e), null, agent);
         AgentRunner.startOnThread(runner);
@@ -242,7 +248,7 @@ public final class ControllerClient implements AutoCloseable
      */
     private IdleStrategy idleStrategy()
     {
-        return quiet() ? new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(config.quietParkMaxMs()))
+        return quiet() ? new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(config.quietParkMaxMs()), TimeUnit.MILLISECONDS.toNanos(10))
             : new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));
     }
 
@@ -250,9 +256,9 @@ public final class ControllerClient implements AutoCloseable
     public void close()
     {
         // A quiet agent may be in a long park: wake it so that it sees the runner stop at once.
-        if (quiet())
+        if (quietRegistered.compareAndSet(true, false))
         {
-            QuietIdleStrategy.wakeAll();
+            QuietIdleStrategy.clientClosed();
         }
         CloseHelper.closeAll(runner, aeron, driver);
         callbacks.shutdown();

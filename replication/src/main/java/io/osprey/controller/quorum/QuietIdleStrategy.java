@@ -5,6 +5,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,9 +21,16 @@ import java.util.concurrent.locks.LockSupport;
  * second. With one voter every command starts in this process (the broker's heartbeats and
  * requests) or reaches it through this process's media driver, so between commands the threads
  * can sleep long, and a command's hops (client, driver, consensus module, archive, service,
- * driver, client) still run at the bottom of the ladder because the submit wakes them all. The
- * first hop of a command sent by another node's broker to a single controller may wait up to the
- * maximum park; timers (broker leases) fire up to that late.
+ * driver, client) still run at the bottom of the ladder because the submit wakes them all.
+ * Timers (broker leases) fire up to the maximum park late.
+ * <p>
+ * The long maximum applies only while a quiet controller client runs in this process
+ * ({@link #clientStarted}: the broker of a combined node). A controller-only process serves
+ * brokers of other nodes only, whose commands no local call can announce: there the ladder stops
+ * at the fallback maximum ({@code controller.quorum.idle.park.max.ms}). With the long maximum, a
+ * command from another node's broker waits for up to four hops (driver, consensus module,
+ * archive, service) at the top of the ladder: about 220-370 ms measured with 100 ms, against
+ * 25-80 ms at the fixed 10 ms sleep.
  * <p>
  * An agent's own work does not restart its ladder: Aeron's agents count periodic work (timer
  * checks, heartbeats and status messages of idle streams) as work, and the driver's and consensus
@@ -39,31 +47,52 @@ public final class QuietIdleStrategy implements IdleStrategy
     static final long MIN_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final AtomicLong EPOCH = new AtomicLong();
+    private static final AtomicInteger QUIET_CLIENTS = new AtomicInteger();
     /** Until then every quiet thread parks at most its minimum (start-up and shutdown; see {@link #busyFor}). */
     private static volatile long busyUntilNs = System.nanoTime();
     private static final Set<Thread> THREADS = ConcurrentHashMap.newKeySet();
 
     private final long minParkNs;
     private final long maxParkNs;
+    private final long fallbackMaxParkNs;
     private long parkNs;
     private long seenEpoch = -1;
     private Thread thread;
 
-    public QuietIdleStrategy(final long maxParkNs)
+    /**
+     * @param maxParkNs         the top of the ladder while a quiet controller client runs in this process.
+     * @param fallbackMaxParkNs the top of the ladder otherwise.
+     */
+    public QuietIdleStrategy(final long maxParkNs, final long fallbackMaxParkNs)
     {
-        this(MIN_PARK_NS, maxParkNs);
+        this(MIN_PARK_NS, maxParkNs, fallbackMaxParkNs);
     }
 
     /** A ladder from {@code minParkNs}; tests use a long minimum to see a park end by {@link #wakeAll}. */
-    QuietIdleStrategy(final long minParkNs, final long maxParkNs)
+    QuietIdleStrategy(final long minParkNs, final long maxParkNs, final long fallbackMaxParkNs)
     {
-        if (minParkNs <= 0 || maxParkNs < minParkNs)
+        if (minParkNs <= 0 || maxParkNs < minParkNs || fallbackMaxParkNs < minParkNs)
         {
-            throw new IllegalArgumentException("need 0 < minParkNs (" + minParkNs + ") <= maxParkNs (" + maxParkNs + ")");
+            throw new IllegalArgumentException("need 0 < minParkNs (" + minParkNs + ") <= maxParkNs (" + maxParkNs +
+                ") and fallbackMaxParkNs (" + fallbackMaxParkNs + ")");
         }
         this.minParkNs = minParkNs;
         this.maxParkNs = maxParkNs;
+        this.fallbackMaxParkNs = fallbackMaxParkNs;
         this.parkNs = minParkNs;
+    }
+
+    /** A quiet controller client started in this process: its commands wake the quiet threads, which may park long. */
+    public static void clientStarted()
+    {
+        QUIET_CLIENTS.incrementAndGet();
+    }
+
+    /** A quiet controller client of this process closed. */
+    public static void clientClosed()
+    {
+        QUIET_CLIENTS.decrementAndGet();
+        wakeAll();
     }
 
     /** Restarts every quiet thread's ladder at 1 ms and unparks it; threads that ended are forgotten. */
@@ -128,8 +157,10 @@ public final class QuietIdleStrategy implements IdleStrategy
             LockSupport.parkNanos(minParkNs);
             return;
         }
-        LockSupport.parkNanos(parkNs);
-        parkNs = Math.min(parkNs << 1, maxParkNs);
+        final long top = QUIET_CLIENTS.get() > 0 ? maxParkNs : fallbackMaxParkNs;
+        final long park = Math.min(parkNs, top);
+        LockSupport.parkNanos(park);
+        parkNs = Math.min(park << 1, top);
     }
 
     @Override
@@ -141,7 +172,7 @@ public final class QuietIdleStrategy implements IdleStrategy
     /** The park the next idle call would take without a wake; for tests. */
     long nextParkNs()
     {
-        return EPOCH.get() != seenEpoch ? minParkNs : parkNs;
+        return EPOCH.get() != seenEpoch ? minParkNs : Math.min(parkNs, QUIET_CLIENTS.get() > 0 ? maxParkNs : fallbackMaxParkNs);
     }
 
     @Override

@@ -110,7 +110,7 @@ public record QuorumConfig(int nodeId, List<Voter> voters, File dataDir, String 
     {
         if (quiet())
         {
-            return new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(quietParkMaxMs));
+            return new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(quietParkMaxMs), TimeUnit.MILLISECONDS.toNanos(idleParkMaxMs));
         }
         final long maxNs = TimeUnit.MILLISECONDS.toNanos(idleParkMaxMs);
         return idleStrategy.equals("backoff") ? new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), maxNs) : new SleepingIdleStrategy(maxNs);

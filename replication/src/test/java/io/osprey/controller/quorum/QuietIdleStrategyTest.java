@@ -19,7 +19,7 @@ class QuietIdleStrategyTest
     @Test
     void shouldDoubleItsParkUpToTheMaximumAndStartAgainAfterAWakeOrAReset()
     {
-        final QuietIdleStrategy idle = new QuietIdleStrategy(8 * MS);
+        final QuietIdleStrategy idle = new QuietIdleStrategy(8 * MS, 8 * MS);
         idle.idle(); // registers this thread, parks 1 ms
         assertThat(idle.nextParkNs()).isEqualTo(2 * MS);
         idle.idle();
@@ -43,7 +43,8 @@ class QuietIdleStrategyTest
     void shouldEndALongParkOnWakeAll() throws InterruptedException
     {
         // A park of a minute: only wakeAll can end it within the bound below.
-        final QuietIdleStrategy idle = new QuietIdleStrategy(TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(60));
+        final long minute = TimeUnit.SECONDS.toNanos(60);
+        final QuietIdleStrategy idle = new QuietIdleStrategy(minute, minute, minute);
         final CountDownLatch woke = new CountDownLatch(1);
         final Thread agent = new Thread(() ->
         {
@@ -67,7 +68,36 @@ class QuietIdleStrategyTest
     @Test
     void shouldRefuseAMaximumBelowTheMinimum()
     {
-        assertThatThrownBy(() -> new QuietIdleStrategy(MS / 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new QuietIdleStrategy(MS / 2, 10 * MS)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new QuietIdleStrategy(10 * MS, MS / 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldParkLongOnlyWhileAQuietClientRunsInTheProcess()
+    {
+        // A controller-only process has no local client to announce commands: its ladder stops at the fallback.
+        final QuietIdleStrategy idle = new QuietIdleStrategy(8 * MS, 2 * MS);
+        idle.idle();
+        idle.idle();
+        idle.idle();
+        assertThat(idle.nextParkNs()).isEqualTo(2 * MS);
+
+        QuietIdleStrategy.clientStarted();
+        try
+        {
+            idle.idle();
+            idle.idle();
+            assertThat(idle.nextParkNs()).isEqualTo(8 * MS);
+        }
+        finally
+        {
+            QuietIdleStrategy.clientClosed();
+        }
+        assertThat(idle.nextParkNs()).isEqualTo(MS); // the close woke everyone
+        idle.idle();
+        idle.idle();
+        idle.idle();
+        assertThat(idle.nextParkNs()).isEqualTo(2 * MS);
     }
 
     @Test
