@@ -141,7 +141,8 @@ public final class ReplicationKeys
                 + "with more voters it is sleep), sleep (a fixed sleep of controller.quorum.idle.park.max.ms) or backoff "
                 + "(park from 1 ms doubling to it).");
         def.define(CONTROLLER_QUORUM_IDLE_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_IDLE_PARK_MAX_MS), atLeast(1), USED,
-            "Longest sleep or park of an idle controller agent thread; bounds each hop of a commit round trip.");
+            "Longest sleep or park of an idle controller agent thread (sleep, backoff, and quiet while no broker runs in the "
+                + "process); bounds each hop of a commit round trip.");
         def.define(CONTROLLER_QUORUM_IDLE_QUIET_PARK_MAX_MS, LONG, Long.toString(QuorumConfig.DEFAULT_QUIET_PARK_MAX_MS), atLeast(1),
             USED, "Longest park of a quiet controller agent thread (controller.quorum.idle.strategy=quiet, a single voter whose node "
                 + "also runs a broker): how late a lease timer may fire, and how long each of the first hops of a command from another "

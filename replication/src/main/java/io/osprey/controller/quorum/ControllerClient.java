@@ -174,7 +174,15 @@ public final class ControllerClient implements AutoCloseable
         }
         this.runner = new AgentRunner(idleStrategy(),
             e -> System.err.println("[controller client " + config.clientId() + "] " + e), null, agent);
-        AgentRunner.startOnThread(runner);
+        try
+        {
+            AgentRunner.startOnThread(runner);
+        }
+        catch (final RuntimeException e)
+        {
+            close();
+            throw e;
+        }
     }
 
     /** Starts the client; it connects to the quorum in the background and keeps reconnecting. */
@@ -222,6 +230,7 @@ public final class ControllerClient implements AutoCloseable
         final Subscription s = new Subscription(Objects.requireNonNull(from, "from"), Objects.requireNonNull(listener, "listener"));
         while (!agent.inbox.offer(s))
         {
+            unparkIfQuiet();
             Thread.onSpinWait();
         }
         unparkIfQuiet();
@@ -255,7 +264,8 @@ public final class ControllerClient implements AutoCloseable
     @Override
     public void close()
     {
-        // A quiet agent may be in a long park: wake it so that it sees the runner stop at once.
+        // No longer a quiet client: the quiet threads' ladders stop at the fallback again (10 ms here), which bounds how
+        // long closing the runner waits for this agent's park.
         if (quietRegistered.compareAndSet(true, false))
         {
             QuietIdleStrategy.clientClosed();

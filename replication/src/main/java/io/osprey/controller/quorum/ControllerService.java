@@ -349,6 +349,8 @@ final class ControllerService implements ClusteredService
         {
             while (!cluster.scheduleTimer(LEASE_TIMER_ID, deadlineMs))
             {
+                // Refused under back pressure: the consensus module must drain, and may be in a quiet park.
+                QuietIdleStrategy.wakeAll();
                 idle.idle();
             }
         }

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * requests) or reaches it through this process's media driver, so between commands the threads
  * can sleep long, and a command's hops (client, driver, consensus module, archive, service,
  * driver, client) still run at the bottom of the ladder because the submit wakes them all.
- * Timers (broker leases) fire up to the maximum park late.
+ * A lease timer's expiry is applied up to about four maximum parks late (consensus module,
+ * archive, consensus module, service), which matters only for brokers of other nodes.
  * <p>
  * The long maximum applies only while a quiet controller client runs in this process
  * ({@link #clientStarted}: the broker of a combined node). A controller-only process serves
@@ -167,6 +168,13 @@ public final class QuietIdleStrategy implements IdleStrategy
     public void reset()
     {
         parkNs = minParkNs;
+    }
+
+    /** Forgets busy windows and quiet clients left by other tests in this JVM; for tests. */
+    static void resetForTests()
+    {
+        busyUntilNs = System.nanoTime();
+        QUIET_CLIENTS.set(0);
     }
 
     /** The park the next idle call would take without a wake; for tests. */
