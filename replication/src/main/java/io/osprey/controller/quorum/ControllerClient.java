@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -69,6 +70,8 @@ public final class ControllerClient implements AutoCloseable
     static final int INBOX_CAPACITY = 1024;
     private static final long RECONNECT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int PUBLICATION_TERM_BYTES = 1024 * 1024;
+    /** The longest park of the client's threads, except a quiet client's while it is the process's quiet client. */
+    private static final long IDLE_PARK_MAX_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
      * Client settings.
@@ -128,7 +131,7 @@ public final class ControllerClient implements AutoCloseable
     private final AgentRunner runner;
     private volatile int leaderMemberId = -1;
     private volatile boolean connected;
-    private final java.util.concurrent.atomic.AtomicBoolean quietRegistered = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean quietRegistered = new AtomicBoolean();
 
     private ControllerClient(final Config config)
     {
@@ -257,8 +260,8 @@ public final class ControllerClient implements AutoCloseable
      */
     private IdleStrategy idleStrategy()
     {
-        return quiet() ? new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(config.quietParkMaxMs()), TimeUnit.MILLISECONDS.toNanos(10))
-            : new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));
+        return quiet() ? new QuietIdleStrategy(TimeUnit.MILLISECONDS.toNanos(config.quietParkMaxMs()), IDLE_PARK_MAX_NS)
+            : new BackoffIdleStrategy(1, 1, TimeUnit.MILLISECONDS.toNanos(1), IDLE_PARK_MAX_NS);
     }
 
     @Override

@@ -158,7 +158,7 @@ public final class QuietIdleStrategy implements IdleStrategy
             LockSupport.parkNanos(minParkNs);
             return;
         }
-        final long top = QUIET_CLIENTS.get() > 0 ? maxParkNs : fallbackMaxParkNs;
+        final long top = top();
         final long park = Math.min(parkNs, top);
         LockSupport.parkNanos(park);
         parkNs = Math.min(park << 1, top);
@@ -180,7 +180,13 @@ public final class QuietIdleStrategy implements IdleStrategy
     /** The park the next idle call would take without a wake; for tests. */
     long nextParkNs()
     {
-        return EPOCH.get() != seenEpoch ? minParkNs : Math.min(parkNs, QUIET_CLIENTS.get() > 0 ? maxParkNs : fallbackMaxParkNs);
+        return EPOCH.get() != seenEpoch ? minParkNs : Math.min(parkNs, top());
+    }
+
+    /** The top of the ladder now: long only while a quiet controller client runs in this process. */
+    private long top()
+    {
+        return QUIET_CLIENTS.get() > 0 ? maxParkNs : fallbackMaxParkNs;
     }
 
     @Override
