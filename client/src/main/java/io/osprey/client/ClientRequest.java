@@ -19,8 +19,9 @@ import io.osprey.protocol.RequestHeader;
  * and written, then matched with its response or failed, then delivered at the end of a poll.
  * <p>
  * On the wire: {@code size int32, request header v1/v2, body}; the size is patched in after the
- * body is encoded, so the whole request is one buffer (one copy, the encoding itself) and
- * several requests go out in one gathering write.
+ * body is encoded. The request is the encoded fields in one buffer, with the records of a
+ * Produce as buffers of their own between them (never copied), and several requests go out in
+ * one gathering write.
  * <p>
  * Not thread-safe: lives on the I/O thread.
  */
@@ -68,14 +69,13 @@ final class ClientRequest
     void encode(final short version, final int correlationId, final String clientId)
     {
         final Message body = builder.build(version);
-        final ProtocolWriter w = new ProtocolWriter(256);
+        // Records are referred to, not copied: a produce request's batches stay untouched until it is written whole.
+        final ProtocolWriter w = new ProtocolWriter(256).recordsByReference(true);
         w.writeInt(0);
         new RequestHeader(api.id, version, correlationId, clientId).write(w, api.requestHeaderVersion(version));
         w.flexible(api.isFlexible(version));
         body.write(w, version);
         final int size = w.size();
-        // Patched before parts() closes the single chunk, which shares this buffer.
-        w.putIntAt(0, size - 4);
         final List<Object> parts = w.parts();
         final ByteBuffer[] out = new ByteBuffer[parts.size()];
         for (int i = 0; i < out.length; i++)
@@ -87,6 +87,9 @@ final class ClientRequest
             }
             out[i] = b;
         }
+        // The size is patched into the first part, a slice from the writer's position 0: once the writer grew into a
+        // new buffer after a records part, the first part no longer shares the writer's current one.
+        out[0].putInt(0, size - 4);
         this.version = version;
         this.correlationId = correlationId;
         this.buffers = out;

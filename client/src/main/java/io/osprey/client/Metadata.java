@@ -69,7 +69,9 @@ public final class Metadata
     /** Adds a topic to fetch metadata for; requests an update when it is new and not yet known. */
     public void addTopic(final String topic)
     {
-        if (topics.add(topic) && !allTopics && snapshot.topic(topic) == null)
+        // contains() first: a producer calls this for every record, and add() on a concurrent set locks a bin even when
+        // the topic is there.
+        if (!topics.contains(topic) && topics.add(topic) && !allTopics && snapshot.topic(topic) == null)
         {
             requestUpdate();
         }

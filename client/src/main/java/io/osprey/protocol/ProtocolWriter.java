@@ -24,6 +24,7 @@ public final class ProtocolWriter
     private int chunkStart;
     private int externalBytes;
     private boolean flexible;
+    private boolean recordsByReference;
 
     public ProtocolWriter(final int initialCapacity)
     {
@@ -46,6 +47,18 @@ public final class ProtocolWriter
         return flexible;
     }
 
+    /**
+     * In-memory records become parts of their own, referring to the records' buffer, instead of
+     * being copied into the writer's. For a caller that sends the parts before anyone may change
+     * those bytes: the client's I/O thread, where a producer batch's buffer returns to its pool
+     * only after its request was written whole (answered, or failed once the connection closed).
+     */
+    public ProtocolWriter recordsByReference(final boolean byReference)
+    {
+        this.recordsByReference = byReference;
+        return this;
+    }
+
     public void reset()
     {
         parts.clear();
@@ -53,6 +66,7 @@ public final class ProtocolWriter
         chunkStart = 0;
         externalBytes = 0;
         flexible = false;
+        recordsByReference = false;
     }
 
     private void ensure(final int bytes)
@@ -223,7 +237,10 @@ public final class ProtocolWriter
         buffer.put(src.duplicate());
     }
 
-    /** A records field: in-memory records are copied; others become an external part. Null writes a null field. */
+    /**
+     * A records field: in-memory records are copied (or referred to, see {@link #recordsByReference});
+     * others become an external part. Null writes a null field.
+     */
     public void writeRecords(final Records records)
     {
         if (records == null)
@@ -235,7 +252,15 @@ public final class ProtocolWriter
         writeLength(size, false);
         if (records instanceof MemoryRecords m)
         {
-            writeRaw(m.buffer());
+            if (recordsByReference && size > 0)
+            {
+                closeChunk();
+                parts.add(m.buffer().duplicate());
+            }
+            else
+            {
+                writeRaw(m.buffer());
+            }
         }
         else if (size > 0)
         {
