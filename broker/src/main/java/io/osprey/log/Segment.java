@@ -91,6 +91,12 @@ public final class Segment implements AutoCloseable
     private final int maxIndexBytes;
 
     private final Object pretouchLock = new Object();
+    /**
+     * The writer wakes the pretoucher once {@link #size} reaches this: the pretoucher has work in
+     * this segment from there (a window to top up, pages to release). Set by the pretoucher after
+     * each pass over the segment, to {@code MAX_VALUE} by the writer when it wakes it.
+     */
+    private volatile int pretouchWakeAt = Integer.MAX_VALUE;
     private int touchedUpTo;
     /** The pretoucher is filling the window (until it is whole again); guarded by the pretouch lock. */
     private boolean pretouchFilling;
@@ -400,6 +406,13 @@ public final class Segment implements AutoCloseable
         onBatch(position, length, batchBaseOffset, batchLastOffset, batchMaxTimestamp);
         nextOffset = batchLastOffset + 1;
         size = position + length;
+        // A volatile write of size, then a volatile read of the mark: with the pretoucher's write of the mark, then its
+        // read of size (armPretouchWake), one of the two sees the other, so no crossing goes unnoticed.
+        if (position + length >= pretouchWakeAt)
+        {
+            pretouchWakeAt = Integer.MAX_VALUE;
+            Pretoucher.wake();
+        }
     }
 
     private void onBatch(final int position, final int length, final long batchBaseOffset, final long lastOffset,
@@ -682,6 +695,7 @@ public final class Segment implements AutoCloseable
                 // The cut freed every block past p: reserve and touch again from there.
                 reservedUpTo = p;
                 touchedUpTo = 0;
+                pretouchWakeAt = 0;
             }
         }
         appendLimit = 0;
@@ -784,6 +798,7 @@ public final class Segment implements AutoCloseable
         {
             active = true;
             touchedUpTo = 0;
+            pretouchWakeAt = 0;
             // Sealing trimmed the file to its size: what lies past it is a hole again.
             reservedUpTo = size;
             pretouchReserveFailed = false;
@@ -943,6 +958,47 @@ public final class Segment implements AutoCloseable
                 pretouchFilling = false;
             }
             return work + pages;
+        }
+    }
+
+    /**
+     * Pretoucher thread, after its pass over this segment: sets the size at which the writer wakes
+     * it again, the soonest of where the window needs topping up (the writer within half a window of
+     * the touched pages) and where the pages behind need releasing ({@link #releaseResident}).
+     * Time-based work (an idle segment, pages readers mapped back in) waits for the pretoucher's
+     * periodic pass instead.
+     *
+     * @return whether that size is reached already: the pretoucher passes again before it parks
+     */
+    boolean armPretouchWake(final int maxWindow)
+    {
+        synchronized (pretouchLock)
+        {
+            if (!active || closed)
+            {
+                pretouchWakeAt = Integer.MAX_VALUE;
+                return false;
+            }
+            final int current = size;
+            long at = Integer.MAX_VALUE;
+            if (idle || pretouchReserveFailed)
+            {
+                // The next append: an idle segment that grows is pretouched again; a failed reservation may be retried.
+                at = (long)current + 1;
+            }
+            else if (maxWindow > 0 && touchedUpTo < map.capacity())
+            {
+                // pretouch() has work once touchedUpTo - size < window / 2, or at once while filling or not started.
+                at = pretouchFilling || pretouchWindow == 0 ? current : (long)touchedUpTo - pretouchWindow / 2 + 1;
+            }
+            if (ResidentPages.ENABLED)
+            {
+                // releaseResident() has work once size - RELEASE_KEEP_BYTES - releasedUpTo >= RELEASE_STEP_BYTES.
+                at = Math.min(at, (long)releasedUpTo + RELEASE_KEEP_BYTES + RELEASE_STEP_BYTES);
+            }
+            final int mark = (int)Math.min(Integer.MAX_VALUE, Math.max(0, at));
+            pretouchWakeAt = mark;
+            return size >= mark;
         }
     }
 
