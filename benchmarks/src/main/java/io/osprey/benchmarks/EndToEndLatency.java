@@ -32,9 +32,11 @@ public final class EndToEndLatency
     static final String USAGE = """
         e2e-latency [--client osprey|kafka] [--bootstrap-server H:P] [--topic T] [--num-records N] [--throughput R]
                     [--record-size B] [--warmup-records W] [--acks 0|1|all] [--linger-ms MS] [--partitions P] [--timeout MS]
-                    [--producer-props k=v ...] [--consumer-props k=v ...] [--json]
+                    [--print-slow-us US] [--producer-props k=v ...] [--consumer-props k=v ...] [--json]
           defaults: 10,000 records at 1,000 records/s, 100 bytes, the first 1,000 left out, acks=1, linger.ms=0;
-          --partitions P creates the topic if missing (default 1); --timeout MS: give up MS after the last send (default 10000)""";
+          --partitions P creates the topic if missing (default 1); --timeout MS: give up MS after the last send (default 10000);
+          --print-slow-us US: print each measured record slower than US to stderr as "slow <epoch ms seen> <sequence> <us>",
+          to line the tail up with GC logs or a scheduler trace""";
 
     private static final int HEADER_BYTES = 16;
 
@@ -59,6 +61,7 @@ public final class EndToEndLatency
         final long warmupRecords = a.longValue("--warmup-records", Math.min(1000, numRecords / 10));
         final int partitions = a.intValue("--partitions", 1);
         final long timeoutMs = a.longValue("--timeout", 10_000);
+        final long printSlowUs = a.longValue("--print-slow-us", Long.MAX_VALUE);
         final boolean json = a.flag("--json");
         final Map<String, Object> producerConfig = new HashMap<>();
         producerConfig.put("bootstrap.servers", bootstrap);
@@ -99,7 +102,12 @@ public final class EndToEndLatency
                 final ByteBuffer b = ByteBuffer.wrap(value);
                 if (b.getLong(8) >= warmupRecords)
                 {
-                    us.recordValue(Math.max(1, (seenNs - b.getLong(0)) / 1000));
+                    final long latencyUs = Math.max(1, (seenNs - b.getLong(0)) / 1000);
+                    us.recordValue(latencyUs);
+                    if (latencyUs > printSlowUs)
+                    {
+                        System.err.println("slow " + System.currentTimeMillis() + " " + b.getLong(8) + " " + latencyUs);
+                    }
                 }
                 count[0]++;
             };
