@@ -96,17 +96,6 @@ public final class ProtocolWriter
         return closed + externalBytes + (buffer.position() - chunkStart);
     }
 
-    /** Current write position in the heap buffer, for back-patching a length written later. */
-    public int position()
-    {
-        return buffer.position();
-    }
-
-    public void putIntAt(final int position, final int value)
-    {
-        buffer.putInt(position, value);
-    }
-
     public void writeByte(final byte v)
     {
         ensure(1);
