@@ -305,7 +305,8 @@ final class FetchCollector<K, V> implements AutoCloseable
         }
         return new ConsumerRecord<>(partition.topic(), partition.partition(), record.offset(), record.timestamp(),
             batch.isLogAppendTime() ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME, record.keySize(),
-            record.valueSize(), key, value, Arrays.asList(record.headers()), batch.partitionLeaderEpoch());
+            record.valueSize(), key, value, record.headerCount() == 0 ? List.of() : Arrays.asList(record.headers()),
+            batch.partitionLeaderEpoch());
     }
 
     private static RecordDeserializationException deserializationFailed(final TopicPartition partition, final long offset,
