@@ -125,6 +125,47 @@ class BadInputTest
 
     // ---- framing ----
 
+    /**
+     * Requests that arrive in one socket read are handed over one after another, most answered
+     * inline: every response must arrive, in request order, whether the request's frame is held
+     * (a produce of 4 KiB or more) or copied.
+     */
+    @Test
+    void pipelinedRequestsInOneWriteAreAllAnsweredInOrder() throws IOException
+    {
+        final ByteBuffer held = RawKafkaConnection.batch(250, "pipelined-held-");
+        assertThat(held.remaining()).isBetween(4096, MESSAGE_MAX_BYTES);
+        final byte[][] requests = {
+            RawKafkaConnection.encode(ApiKey.PRODUCE, PRODUCE_V, 101, "c", RawKafkaConnection.produce(TOPIC, 0, (short)1, held)),
+            RawKafkaConnection.encode(ApiKey.API_VERSIONS, API_VERSIONS_V, 102, "c", new ApiVersionsRequest("osprey-test", "1")),
+            RawKafkaConnection.encode(ApiKey.PRODUCE, PRODUCE_V, 103, "c",
+                RawKafkaConnection.produce(TOPIC, 0, (short)-1, RawKafkaConnection.batch(2, "pipelined-copied-"))),
+            RawKafkaConnection.encode(ApiKey.METADATA, METADATA_V, 104, "c", new MetadataRequest(null, false, false, false)),
+            RawKafkaConnection.encode(ApiKey.PRODUCE, PRODUCE_V, 105, "c",
+                RawKafkaConnection.produce(TOPIC, 0, (short)1, RawKafkaConnection.batch(250, "pipelined-held-"))),
+        };
+        final ByteBuffer all = ByteBuffer.allocate(Arrays.stream(requests).mapToInt(r -> r.length).sum());
+        for (final byte[] r : requests)
+        {
+            all.put(r);
+        }
+        try (RawKafkaConnection c = connect())
+        {
+            c.sendRaw(all.array());
+            final ProduceResponse.PartitionResponse first = partition(c.receive(ApiKey.PRODUCE, PRODUCE_V, 101, ProduceResponse::read));
+            assertThat(first.errorCode()).isZero();
+            assertThat(c.receive(ApiKey.API_VERSIONS, API_VERSIONS_V, 102, ApiVersionsResponse::read).errorCode()).isZero();
+            final ProduceResponse.PartitionResponse second = partition(c.receive(ApiKey.PRODUCE, PRODUCE_V, 103, ProduceResponse::read));
+            assertThat(second.errorCode()).isZero();
+            assertThat(second.baseOffset()).isEqualTo(first.baseOffset() + 250);
+            assertThat(c.receive(ApiKey.METADATA, METADATA_V, 104, MetadataResponse::read).topics())
+                .extracting(MetadataResponse.Topic::name).contains(TOPIC);
+            final ProduceResponse.PartitionResponse third = partition(c.receive(ApiKey.PRODUCE, PRODUCE_V, 105, ProduceResponse::read));
+            assertThat(third.errorCode()).isZero();
+            assertThat(third.baseOffset()).isEqualTo(second.baseOffset() + 2);
+        }
+    }
+
     @Test
     void garbageFrameContentClosesTheConnection() throws IOException
     {
