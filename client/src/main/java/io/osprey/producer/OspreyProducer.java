@@ -161,7 +161,7 @@ public final class OspreyProducer<K, V> implements Producer<K, V>
         else
         {
             final long startNs = System.nanoTime();
-            snapshot = waitOnMetadata(topic, record.partition(), settings.maxBlockMs());
+            snapshot = awaitMetadata(topic, record.partition(), settings.maxBlockMs());
             remainingMs = Math.max(0, settings.maxBlockMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         }
         final byte[] key = serialize(keySerializer, topic, record.key(), "key", ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
@@ -279,6 +279,17 @@ public final class OspreyProducer<K, V> implements Producer<K, V>
     private MetadataSnapshot waitOnMetadata(final String topic, final Integer partition, final long maxWaitMs)
     {
         metadata.addTopic(topic);
+        final MetadataSnapshot snapshot = metadata.snapshot();
+        return known(snapshot, topic, partition) ? snapshot : awaitMetadata(topic, partition, maxWaitMs);
+    }
+
+    /**
+     * The waiting part of {@link #waitOnMetadata}, for a topic already added: reads the snapshot
+     * again first (it may have arrived since the caller looked), then asks for updates until the
+     * topic (and partition) is known or {@code maxWaitMs} has passed.
+     */
+    private MetadataSnapshot awaitMetadata(final String topic, final Integer partition, final long maxWaitMs)
+    {
         MetadataSnapshot snapshot = metadata.snapshot();
         if (known(snapshot, topic, partition))
         {
