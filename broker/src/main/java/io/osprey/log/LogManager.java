@@ -288,6 +288,20 @@ public final class LogManager implements AutoCloseable
     }
 
     /**
+     * Writes {@code log-start-offset-checkpoint} alone: after DeleteRecords moved log starts, so
+     * a restart does not bring the deleted records back ({@link #checkpoint()} writes it too).
+     */
+    public synchronized void checkpointLogStartOffsets() throws IOException
+    {
+        final List<CheckpointFiles.Line> so = new ArrayList<>();
+        for (final Map.Entry<String, PartitionLog> e : logs.entrySet())
+        {
+            so.add(new CheckpointFiles.Line(e.getKey(), Long.toString(e.getValue().logStartOffset())));
+        }
+        CheckpointFiles.write(logDir.resolve(LOG_START_OFFSET_CHECKPOINT), so);
+    }
+
+    /**
      * Writes {@code replication-offset-checkpoint} alone, for a caller that checkpoints high
      * watermarks on their own schedule ({@code replica.high.watermark.checkpoint.interval.ms});
      * {@link #checkpoint()} writes it too.

@@ -927,6 +927,52 @@ public final class PartitionLog implements AutoCloseable
     }
 
     /**
+     * Moves the log start offset up to {@code offset} (DeleteRecords on a leader; on a follower,
+     * the leader's log start) and deletes the whole segments that then hold only records below
+     * it, never the active one. Records below the new start are no longer served: reads there are
+     * out of range, and ListOffsets' earliest is the new start. The segment holding the new start
+     * keeps its bytes below it until retention removes the segment, as in Kafka. Agent thread.
+     *
+     * @param offset the new log start; at most the log end (a caller checks it against the high watermark)
+     * @return the log start offset after the call (unchanged when {@code offset} is not above it)
+     */
+    public long advanceLogStartOffset(final long offset, final long nowMs)
+    {
+        ensureOpen();
+        lastNowMs = Math.max(lastNowMs, nowMs);
+        synchronized (structureLock)
+        {
+            if (offset > logEndOffset)
+            {
+                throw new OspreyException(ErrorCode.OFFSET_OUT_OF_RANGE,
+                    "Offset " + offset + " is above the log end " + logEndOffset + " of " + dir.getFileName());
+            }
+            if (offset <= logStartOffset)
+            {
+                return logStartOffset;
+            }
+            logStartOffset = offset;
+            while (segments.size() > 1)
+            {
+                final Segment oldest = segments.firstEntry().getValue();
+                final Map.Entry<Long, Segment> next = segments.higherEntry(oldest.baseOffset());
+                if (oldest == active || next == null || next.getKey() > offset)
+                {
+                    break;
+                }
+                segments.remove(oldest.baseOffset());
+                scheduleDelete(oldest, nowMs);
+            }
+            highWatermark = clampToLog(highWatermark);
+            if (epochCache.truncateFromStart(logStartOffset))
+            {
+                writeEpochCheckpoint();
+            }
+            return logStartOffset;
+        }
+    }
+
+    /**
      * Deletes whole segments that {@code retention.ms} or {@code retention.bytes} no longer
      * keep, oldest first, never the active segment; moves the log start offset forward;
      * releases segments whose delete delay has passed; and drops the state of producers idle

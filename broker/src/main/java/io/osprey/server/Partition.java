@@ -611,7 +611,8 @@ public final class Partition
      * leader's high watermark; false, appending nothing, when this node no longer follows in
      * that epoch. Agent thread.
      */
-    boolean appendAsFollower(final int epoch, final ByteBuffer records, final long leaderHighWatermark, final long nowMs)
+    boolean appendAsFollower(final int epoch, final ByteBuffer records, final long leaderHighWatermark, final long leaderLogStartOffset,
+        final long nowMs)
     {
         if (followerEpoch() != epoch)
         {
@@ -620,6 +621,12 @@ public final class Partition
         if (records != null && records.hasRemaining())
         {
             log.appendAsFollower(records, nowMs);
+        }
+        if (leaderLogStartOffset > log.logStartOffset())
+        {
+            // The leader's records below its log start were deleted (DeleteRecords, retention): so are this replica's,
+            // or a leader change would serve them again. Never past this log's end: the next fetch resets it if needed.
+            log.advanceLogStartOffset(Math.min(leaderLogStartOffset, log.logEndOffset()), nowMs);
         }
         synchronized (replicaLock)
         {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
@@ -14,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.controller.Command;
 import io.osprey.controller.MetadataImage;
@@ -22,6 +25,8 @@ import io.osprey.controller.Response;
 import io.osprey.controller.TopicInfo;
 import io.osprey.protocol.message.AlterPartitionReassignmentsRequest;
 import io.osprey.protocol.message.AlterPartitionReassignmentsResponse;
+import io.osprey.protocol.message.DeleteRecordsRequest;
+import io.osprey.protocol.message.DeleteRecordsResponse;
 import io.osprey.protocol.message.DescribeLogDirsRequest;
 import io.osprey.protocol.message.DescribeLogDirsResponse;
 import io.osprey.protocol.message.ElectLeadersRequest;
@@ -60,6 +65,117 @@ public final class PartitionAdminHandler
     private void async(final RequestContext ctx, final Runnable work)
     {
         AdminHandler.runAsync(executor, ctx, work);
+    }
+
+    // ---- DeleteRecords -----------------------------------------------------------------------------
+
+    /**
+     * Moves each partition's log start up to the requested offset (-1: the high watermark) on
+     * its leader, then writes the log start checkpoint before answering, so an answered deletion
+     * survives a restart of the leader. Followers take the leader's log start from their next
+     * fetch response; the answer does not wait for them (Kafka's does).
+     */
+    public void deleteRecords(final RequestContext ctx, final DeleteRecordsRequest request)
+    {
+        async(ctx, () ->
+        {
+            final List<String> names = new ArrayList<>();
+            final List<List<CompletableFuture<DeleteRecordsResponse.Partition>>> results = new ArrayList<>();
+            final List<CompletableFuture<DeleteRecordsResponse.Partition>> all = new ArrayList<>();
+            for (final DeleteRecordsRequest.Topic t : request.topics())
+            {
+                final List<CompletableFuture<DeleteRecordsResponse.Partition>> topic = new ArrayList<>();
+                for (final DeleteRecordsRequest.Partition p : t.partitions())
+                {
+                    final CompletableFuture<DeleteRecordsResponse.Partition> f = deleteBelow(t.name(), p);
+                    topic.add(f);
+                    all.add(f);
+                }
+                names.add(t.name());
+                results.add(topic);
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, e) ->
+            {
+                boolean stored = true;
+                try
+                {
+                    partitions.checkpointLogStartOffsets();
+                }
+                catch (final IOException ex)
+                {
+                    LOG.error("Could not write the log start offsets after DeleteRecords", ex);
+                    stored = false;
+                }
+                final List<DeleteRecordsResponse.Topic> topics = new ArrayList<>(names.size());
+                for (int i = 0; i < names.size(); i++)
+                {
+                    final List<DeleteRecordsResponse.Partition> out = new ArrayList<>();
+                    for (final CompletableFuture<DeleteRecordsResponse.Partition> f : results.get(i))
+                    {
+                        final DeleteRecordsResponse.Partition r = f.join();
+                        // Deleted in memory but not recorded: a restart would bring the records back, so say it failed.
+                        out.add(stored || r.errorCode() != ErrorCode.NONE.code ? r :
+                            deleteError(r.partitionIndex(), ErrorCode.KAFKA_STORAGE_ERROR));
+                    }
+                    topics.add(new DeleteRecordsResponse.Topic(names.get(i), out));
+                }
+                ctx.respond(new DeleteRecordsResponse(0, topics));
+            }, executor);
+        });
+    }
+
+    private CompletableFuture<DeleteRecordsResponse.Partition> deleteBelow(final String topic, final DeleteRecordsRequest.Partition p)
+    {
+        final int index = p.partitionIndex();
+        final TopicPartition tp = new TopicPartition(topic, index);
+        final Partition partition = partitions.leaderPartition(tp);
+        if (partition == null || partition.isDeleted())
+        {
+            return CompletableFuture.completedFuture(deleteError(index,
+                partition == null ? partitions.notServedError(tp) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+        }
+        if (!partition.log().config().compaction().deletePolicy())
+        {
+            // As Kafka: a compacted-only topic keeps every key's latest value; deleting a prefix would drop some.
+            return CompletableFuture.completedFuture(deleteError(index, ErrorCode.POLICY_VIOLATION));
+        }
+        final CompletableFuture<DeleteRecordsResponse.Partition> result = new CompletableFuture<>();
+        // On the partition's agent, its single writer: the log start moves between appends, never during one.
+        partition.agent().submit(nowMs ->
+        {
+            try
+            {
+                if (partition.isDeleted() || !partition.isLeader())
+                {
+                    result.complete(deleteError(index, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+                    return;
+                }
+                final long hw = partition.highWatermark();
+                final long offset = p.offset() == DeleteRecordsRequest.HIGH_WATERMARK ? hw : p.offset();
+                if (offset < 0 || offset > hw)
+                {
+                    result.complete(deleteError(index, ErrorCode.OFFSET_OUT_OF_RANGE));
+                    return;
+                }
+                result.complete(new DeleteRecordsResponse.Partition(index, partition.log().advanceLogStartOffset(offset, nowMs),
+                    ErrorCode.NONE.code));
+            }
+            catch (final OspreyException e)
+            {
+                result.complete(deleteError(index, e.errorCode()));
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.error("DeleteRecords on {} failed", tp, e);
+                result.complete(deleteError(index, ErrorCode.UNKNOWN_SERVER_ERROR));
+            }
+        });
+        return result;
+    }
+
+    private static DeleteRecordsResponse.Partition deleteError(final int index, final ErrorCode code)
+    {
+        return new DeleteRecordsResponse.Partition(index, -1, code.code);
     }
 
     // ---- ElectLeaders ------------------------------------------------------------------------------

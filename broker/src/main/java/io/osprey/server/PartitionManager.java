@@ -125,6 +125,12 @@ public final class PartitionManager implements Partition.ReplicaControl
         return agents[Math.floorMod(tp.hashCode(), agents.length)];
     }
 
+    /** Writes the log start offsets of every log now (after DeleteRecords). */
+    public void checkpointLogStartOffsets() throws IOException
+    {
+        logManager.checkpointLogStartOffsets();
+    }
+
     /**
      * The partition if this node leads it, else null; {@link #notServedError} says why.
      * Produce, Fetch and ListOffsets serve only what this returns.

@@ -253,9 +253,10 @@ final class ReplicaFetcher implements Runnable
                     {
                         final ByteBuffer records = pd.records() instanceof MemoryRecords m ? m.buffer() : null;
                         final long hw = pd.highWatermark();
+                        final long leaderLogStart = pd.logStartOffset();
                         tasks.add(() ->
                         {
-                            if (!st.partition.appendAsFollower(st.leaderEpoch, records, hw, System.currentTimeMillis()))
+                            if (!st.partition.appendAsFollower(st.leaderEpoch, records, hw, leaderLogStart, System.currentTimeMillis()))
                             {
                                 // The agent has not taken the new role yet (or dropped it): do not refetch at once.
                                 st.retryAtMs = System.currentTimeMillis() + Math.min(settings.backoffMs(), 200);

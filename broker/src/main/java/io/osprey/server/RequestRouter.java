@@ -22,6 +22,7 @@ import io.osprey.protocol.message.ApiVersionsRequest;
 import io.osprey.protocol.message.ApiVersionsResponse;
 import io.osprey.protocol.message.CreatePartitionsRequest;
 import io.osprey.protocol.message.CreateTopicsRequest;
+import io.osprey.protocol.message.DeleteRecordsRequest;
 import io.osprey.protocol.message.DeleteTopicsRequest;
 import io.osprey.protocol.message.DescribeClusterRequest;
 import io.osprey.protocol.message.DescribeConfigsRequest;
@@ -183,6 +184,8 @@ public final class RequestRouter implements RequestDispatcher
                     DescribeClusterRequest.read(body, version));
                 case DESCRIBE_LOG_DIRS -> partitionAdmin.describeLogDirs(context(connection, header, api, receivedNs),
                     DescribeLogDirsRequest.read(body, version));
+                case DELETE_RECORDS -> partitionAdmin.deleteRecords(context(connection, header, api, receivedNs),
+                    DeleteRecordsRequest.read(body, version));
                 case ELECT_LEADERS -> partitionAdmin.electLeaders(context(connection, header, api, receivedNs),
                     ElectLeadersRequest.read(body, version));
                 case ALTER_PARTITION_REASSIGNMENTS -> partitionAdmin.alterPartitionReassignments(context(connection, header, api, receivedNs),

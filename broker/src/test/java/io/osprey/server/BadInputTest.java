@@ -30,6 +30,8 @@ import io.osprey.protocol.message.ApiVersionsRequest;
 import io.osprey.protocol.message.ApiVersionsResponse;
 import io.osprey.protocol.message.CreateTopicsRequest;
 import io.osprey.protocol.message.CreateTopicsResponse;
+import io.osprey.protocol.message.DeleteRecordsRequest;
+import io.osprey.protocol.message.DeleteRecordsResponse;
 import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.FetchResponse;
 import io.osprey.protocol.message.InitProducerIdRequest;
@@ -347,6 +349,21 @@ class BadInputTest
     private static final List<String> INVALID_NAMES = List.of("bad/name", "..", ".", "a".repeat(300), "", "sp ace", "ünïcode");
 
     /** Metadata's per-topic results carry no error message field (v0-12); CreateTopics' do, see below. */
+    @Test
+    void deleteRecordsOfAnUnknownTopicIsAnsweredWithUnknownTopicOrPartition() throws IOException
+    {
+        try (RawKafkaConnection c = connect())
+        {
+            final DeleteRecordsResponse response = c.request(ApiKey.DELETE_RECORDS, (short)2, new DeleteRecordsRequest(
+                List.of(new DeleteRecordsRequest.Topic("no-such-topic", List.of(new DeleteRecordsRequest.Partition(0, 5)))), 1000),
+                DeleteRecordsResponse::read);
+            assertThat(response.topics()).hasSize(1);
+            final DeleteRecordsResponse.Partition p = response.topics().get(0).partitions().get(0);
+            assertThat(p.errorCode()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION.code);
+            assertThat(p.lowWatermark()).isEqualTo(-1);
+        }
+    }
+
     @Test
     void invalidTopicNamesInMetadataWithAutoCreateAreRejected() throws IOException
     {

@@ -1,6 +1,7 @@
 package io.osprey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.netty.util.HashedWheelTimer;
 import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.controller.PartitionInfo;
 import io.osprey.log.LogAppendInfo;
@@ -406,26 +408,46 @@ class PartitionReplicationTest
         assertThat(partition.followerEpoch()).isEqualTo(1);
 
         // The leader is ahead of this replica's end: its HW is taken only as far as this log holds.
-        assertThat(partition.appendAsFollower(1, leaderBatch(0, 1, 3), 100, now())).isTrue();
+        assertThat(partition.appendAsFollower(1, leaderBatch(0, 1, 3), 100, 0, now())).isTrue();
         assertThat(log.logEndOffset()).isEqualTo(3);
         assertThat(partition.highWatermark()).isEqualTo(3);
         assertThat(log.highWatermark()).isEqualTo(3);
 
         // The leader's HW below this log's end is taken as is.
-        assertThat(partition.appendAsFollower(1, leaderBatch(3, 1, 2), 4, now())).isTrue();
+        assertThat(partition.appendAsFollower(1, leaderBatch(3, 1, 2), 4, 0, now())).isTrue();
         assertThat(log.logEndOffset()).isEqualTo(5);
         assertThat(partition.highWatermark()).isEqualTo(4);
         assertThat(log.leaderEpochCache().entries()).containsExactly(new LeaderEpochCache.Entry(1, 0));
 
         // A response fetched in another epoch (an old leader's, or one not applied here yet) is dropped whole.
-        assertThat(partition.appendAsFollower(0, leaderBatch(5, 0, 2), 7, now())).isFalse();
-        assertThat(partition.appendAsFollower(2, leaderBatch(5, 2, 2), 7, now())).isFalse();
+        assertThat(partition.appendAsFollower(0, leaderBatch(5, 0, 2), 7, 0, now())).isFalse();
+        assertThat(partition.appendAsFollower(2, leaderBatch(5, 2, 2), 7, 0, now())).isFalse();
         assertThat(log.logEndOffset()).isEqualTo(5);
         assertThat(partition.highWatermark()).isEqualTo(4);
 
         // An empty response still carries the leader's HW.
-        assertThat(partition.appendAsFollower(1, ByteBuffer.allocate(0), 5, now())).isTrue();
+        assertThat(partition.appendAsFollower(1, ByteBuffer.allocate(0), 5, 0, now())).isTrue();
         assertThat(partition.highWatermark()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldTakeTheLeadersLogStartButNeverPastItsOwnEnd()
+    {
+        follower(List.of(1, 2), 2, 1);
+        assertThat(partition.appendAsFollower(1, leaderBatch(0, 1, 5), 5, 0, now())).isTrue();
+        assertThat(log.logStartOffset()).isZero();
+
+        // The leader deleted records below 3 (DeleteRecords or retention): so does this replica.
+        assertThat(partition.appendAsFollower(1, ByteBuffer.allocate(0), 5, 3, now())).isTrue();
+        assertThat(log.logStartOffset()).isEqualTo(3);
+        assertThat(log.read(3, 1 << 20, 5, true).firstOffset()).isEqualTo(0); // the batch holding 3 starts at 0
+        assertThat(catchThrowable(() -> log.read(2, 1 << 20, 5, true))).isInstanceOf(OspreyException.class);
+
+        // A lower leader start (an older response) moves nothing back; one past this log's end stops at the end.
+        assertThat(partition.appendAsFollower(1, ByteBuffer.allocate(0), 5, 1, now())).isTrue();
+        assertThat(log.logStartOffset()).isEqualTo(3);
+        assertThat(partition.appendAsFollower(1, ByteBuffer.allocate(0), 5, 9, now())).isTrue();
+        assertThat(log.logStartOffset()).isEqualTo(5);
     }
 
     @Test
@@ -451,7 +473,7 @@ class PartitionReplicationTest
         assertThat(log.highWatermark()).isEqualTo(3);
 
         // Fetching on from the truncation point works: the next batch starts at the new end.
-        assertThat(partition.appendAsFollower(2, leaderBatch(3, 2, 2), 3, now())).isTrue();
+        assertThat(partition.appendAsFollower(2, leaderBatch(3, 2, 2), 3, 0, now())).isTrue();
         assertThat(log.logEndOffset()).isEqualTo(5);
         assertThat(partition.highWatermark()).isEqualTo(3);
     }
@@ -462,7 +484,7 @@ class PartitionReplicationTest
     void shouldStartLeadingWithTheHighWatermarkItHadAsFollower()
     {
         follower(REPLICAS, 2, 1);
-        partition.appendAsFollower(1, leaderBatch(0, 1, 5), 3, now());
+        partition.appendAsFollower(1, leaderBatch(0, 1, 5), 3, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(3);
 
         // Elected with others in the ISR: what lies above 3 may not be on them, so it is not committed yet.
@@ -483,7 +505,7 @@ class PartitionReplicationTest
     void shouldStartLeadingAloneWithTheHighWatermarkAtItsEnd()
     {
         follower(REPLICAS, 2, 1);
-        partition.appendAsFollower(1, leaderBatch(0, 1, 5), 3, now());
+        partition.appendAsFollower(1, leaderBatch(0, 1, 5), 3, 0, now());
 
         // The only ISR member holds everything by definition.
         become(new PartitionInfo(REPLICAS, List.of(1), LOCAL, 2, 2, List.of(), List.of()));

@@ -30,6 +30,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -285,6 +287,44 @@ class ReplicationProcessTest
         assertThat(unacknowledged).as("records read that were never sent or acknowledged").isSubsetOf(Set.of("refused"));
         System.out.printf("read %d records: the %d acknowledged once each%s%n", read.size(), acknowledged.size(),
             unacknowledged.isEmpty() ? "" : ", and the refused acks=all record (appended before it was refused)");
+    }
+
+    /**
+     * DeleteRecords on a partition of three replicas, then kill -9 of its leader: the new leader
+     * must not serve the deleted records again. The followers take the leader's log start from
+     * their fetch responses; the acks=all records sent after the deletion come back only once
+     * both followers have fetched (and applied) a response carrying it.
+     */
+    @Test
+    @Order(5)
+    void shouldKeepDeletedRecordsDeletedWhenTheLeaderIsKilled() throws Exception
+    {
+        final String topic = "deleted";
+        createReplicatedTopic(topic, 1);
+        final List<Integer> replicas = ids(describe(topic, 0).replicas());
+        awaitIsr(topic, 0, replicas, WAIT);
+        final TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(acksAllConfig()))
+        {
+            sendAll(producer, topic, "d-", 200);
+            final long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(150))).lowWatermarks().get(tp)
+                .get(30, TimeUnit.SECONDS).lowWatermark();
+            assertThat(low).isEqualTo(150);
+            sendAll(producer, topic, "e-", 10);
+        }
+        final int oldLeader = describe(topic, 0).leader().id();
+        node(oldLeader).kill();
+        await("a new leader of " + topic + "-0").atMost(SHRINK_WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+            .until(() -> describe(topic, 0).leader() != null && describe(topic, 0).leader().id() != oldLeader);
+        final long earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+        assertThat(earliest).as("the new leader's log start").isEqualTo(150);
+        final List<String> read = read(topic, 1).getOrDefault(0, List.of());
+        assertThat(read).hasSize(60);
+        assertThat(read.get(0)).isEqualTo("d-150");
+        assertThat(read.get(59)).isEqualTo("e-9");
+        System.out.printf("deleted below 150, leader %d killed: new leader %d serves from 150%n", oldLeader, describe(topic, 0).leader().id());
+        node(oldLeader).launch();
+        node(oldLeader).awaitReady();
     }
 
     // ---- the leader's kill under a producer

@@ -23,6 +23,7 @@ public enum ApiKey
     API_VERSIONS(18, 0, 4, 3),
     CREATE_TOPICS(19, 2, 7, 5),
     DELETE_TOPICS(20, 1, 6, 4),
+    DELETE_RECORDS(21, 0, 2, 2),
     INIT_PRODUCER_ID(22, 0, 4, 2),
     DESCRIBE_CONFIGS(32, 1, 4, 4),
     DESCRIBE_LOG_DIRS(35, 1, 4, 2),
