@@ -1,11 +1,14 @@
 package io.osprey.group;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.osprey.common.ErrorCode;
 import io.osprey.common.TopicPartition;
+import io.osprey.protocol.ConsumerProtocol;
 import io.osprey.protocol.message.DeleteGroupsResponse;
 import io.osprey.protocol.message.DescribeGroupsResponse;
 import io.osprey.protocol.message.HeartbeatRequest;
@@ -28,6 +32,8 @@ import io.osprey.protocol.message.LeaveGroupResponse;
 import io.osprey.protocol.message.ListGroupsResponse;
 import io.osprey.protocol.message.OffsetCommitRequest;
 import io.osprey.protocol.message.OffsetCommitResponse;
+import io.osprey.protocol.message.OffsetDeleteRequest;
+import io.osprey.protocol.message.OffsetDeleteResponse;
 import io.osprey.protocol.message.OffsetFetchRequest;
 import io.osprey.protocol.message.OffsetFetchResponse;
 import io.osprey.protocol.message.SyncGroupRequest;
@@ -1397,6 +1403,98 @@ public final class GroupCoordinator
             LOG.info("Deleted group {} ({} committed offsets)", groupId, group.offsets.size());
         }
         maybeRespond.run();
+    }
+
+    /**
+     * OffsetDelete: drops a group's committed offsets for the given partitions (tombstones, then
+     * the cache once they are stored). As Kafka: an Empty group loses any of them; a live group
+     * with the consumer protocol only those of topics none of its members subscribes to (the
+     * others get GROUP_SUBSCRIBED_TO_TOPIC); a live group of another protocol, whose subscriptions
+     * the coordinator cannot read, gets NON_EMPTY_GROUP. A partition without an offset succeeds.
+     */
+    public void deleteOffsets(final OffsetDeleteRequest request, final long nowMs, final Consumer<OffsetDeleteResponse> respond)
+    {
+        final String groupId = request.groupId();
+        ErrorCode error = groupId == null || groupId.isEmpty() ? ErrorCode.INVALID_GROUP_ID : coordinatorError(groupId);
+        final ClassicGroup group = error == ErrorCode.NONE ? groups.get(groupId) : null;
+        if (error == ErrorCode.NONE && (group == null || group.is(GroupState.DEAD)))
+        {
+            error = ErrorCode.GROUP_ID_NOT_FOUND;
+        }
+        Set<String> subscribed = Set.of();
+        if (error == ErrorCode.NONE && !group.is(GroupState.EMPTY))
+        {
+            subscribed = subscribedTopics(group);
+            if (subscribed == null)
+            {
+                error = ErrorCode.NON_EMPTY_GROUP;
+            }
+        }
+        if (error != ErrorCode.NONE)
+        {
+            respond.accept(new OffsetDeleteResponse(error.code, 0, List.of()));
+            return;
+        }
+        final List<TopicPartition> deleted = new ArrayList<>();
+        final List<OffsetDeleteResponse.Topic> topics = new ArrayList<>(request.topics().size());
+        for (final OffsetDeleteRequest.Topic t : request.topics())
+        {
+            final boolean inUse = subscribed.contains(t.name());
+            final List<OffsetDeleteResponse.Partition> partitions = new ArrayList<>(t.partitions().size());
+            for (final int p : t.partitions())
+            {
+                partitions.add(new OffsetDeleteResponse.Partition(p,
+                    inUse ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC.code : ErrorCode.NONE.code));
+                final TopicPartition tp = new TopicPartition(t.name(), p);
+                // A commit in flight gets a tombstone too: its record is already ahead of it in the log.
+                if (!inUse && (group.offsets.containsKey(tp) || group.pendingCommitPartitions.containsKey(tp)))
+                {
+                    deleted.add(tp);
+                }
+            }
+            topics.add(new OffsetDeleteResponse.Topic(t.name(), partitions));
+        }
+        if (deleted.isEmpty())
+        {
+            respond.accept(new OffsetDeleteResponse(ErrorCode.NONE.code, 0, topics));
+            return;
+        }
+        final Once<OffsetDeleteResponse> answer = new Once<>(respond);
+        append(group, tombstones(group, deleted, false), nowMs, appendError ->
+        {
+            if (appendError != ErrorCode.NONE)
+            {
+                answer.accept(new OffsetDeleteResponse(storeError(appendError).code, 0, List.of()));
+                return;
+            }
+            // Appends complete in log order: a commit that was in flight completed before this, and its offset goes too.
+            deleted.forEach(group.offsets::remove);
+            LOG.info("Deleted {} committed offsets of group {}", deleted.size(), groupId);
+            answer.accept(new OffsetDeleteResponse(ErrorCode.NONE.code, 0, topics));
+        }, () -> answer.accept(new OffsetDeleteResponse(ErrorCode.UNKNOWN_SERVER_ERROR.code, 0, List.of())));
+    }
+
+    /** The topics a live consumer-protocol group's members subscribe to, or null when they cannot be read. */
+    private static Set<String> subscribedTopics(final ClassicGroup group)
+    {
+        if (!ConsumerProtocol.PROTOCOL_TYPE.equals(group.protocolType) || group.protocolName == null)
+        {
+            return null;
+        }
+        final Set<String> topics = new HashSet<>();
+        for (final GroupMember m : group.members.values())
+        {
+            final byte[] metadata = m.metadata(group.protocolName);
+            try
+            {
+                topics.addAll(ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata)).topics());
+            }
+            catch (final RuntimeException e)
+            {
+                return null;
+            }
+        }
+        return topics;
     }
 
     // ---- offsets retention

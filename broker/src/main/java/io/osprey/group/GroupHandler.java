@@ -12,6 +12,8 @@ import io.osprey.common.ErrorCode;
 import io.osprey.protocol.Message;
 import io.osprey.protocol.message.DeleteGroupsRequest;
 import io.osprey.protocol.message.DeleteGroupsResponse;
+import io.osprey.protocol.message.OffsetDeleteRequest;
+import io.osprey.protocol.message.OffsetDeleteResponse;
 import io.osprey.protocol.message.DescribeGroupsRequest;
 import io.osprey.protocol.message.DescribeGroupsResponse;
 import io.osprey.protocol.message.FindCoordinatorRequest;
@@ -216,6 +218,12 @@ public final class GroupHandler
         submit(ctx, now -> coordinator().deleteGroups(request.groupsNames(), now, ctx::respond),
             () -> new DeleteGroupsResponse(0, request.groupsNames().stream().map(g -> new DeleteGroupsResponse.DeletableGroupResult(
                 g, ErrorCode.COORDINATOR_NOT_AVAILABLE.code)).toList()));
+    }
+
+    public void offsetDelete(final RequestContext ctx, final OffsetDeleteRequest request)
+    {
+        submit(ctx, now -> coordinator().deleteOffsets(request, now, ctx::respond),
+            () -> new OffsetDeleteResponse(ErrorCode.COORDINATOR_NOT_AVAILABLE.code, 0, List.of()));
     }
 
     private GroupCoordinator coordinator()

@@ -43,6 +43,7 @@ import io.osprey.protocol.message.JoinGroupRequest;
 import io.osprey.protocol.message.LeaveGroupRequest;
 import io.osprey.protocol.message.ListGroupsRequest;
 import io.osprey.protocol.message.OffsetCommitRequest;
+import io.osprey.protocol.message.OffsetDeleteRequest;
 import io.osprey.protocol.message.OffsetFetchRequest;
 import io.osprey.protocol.message.SyncGroupRequest;
 
@@ -204,6 +205,8 @@ public final class RequestRouter implements RequestDispatcher
                 case LIST_GROUPS -> groups.listGroups(context(connection, header, api, receivedNs), ListGroupsRequest.read(body, version));
                 case DESCRIBE_GROUPS -> groups.describeGroups(context(connection, header, api, receivedNs),
                     DescribeGroupsRequest.read(body, version));
+                case OFFSET_DELETE -> groups.offsetDelete(context(connection, header, api, receivedNs),
+                    OffsetDeleteRequest.read(body, version));
                 case DELETE_GROUPS -> groups.deleteGroups(context(connection, header, api, receivedNs),
                     DeleteGroupsRequest.read(body, version));
                 default -> connection.close();

@@ -1,6 +1,7 @@
 package io.osprey.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -12,12 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -161,6 +165,34 @@ class GroupAdminIntegrationTest extends AdminRefereeTestBase
             });
             assertThat(lag.totalLag()).isEqualTo(PARTITIONS * (RECORDS_PER_PARTITION - 7));
         }
+    }
+
+    @Test
+    void shouldDeleteOffsetsOfTopicsALiveGroupDoesNotReadAndAnyOnceItIsEmpty() throws Exception
+    {
+        topicWithRecords("od-read");
+        topicWithRecords("od-other");
+        final org.apache.kafka.common.TopicPartition read0 = new org.apache.kafka.common.TopicPartition("od-read", 0);
+        final org.apache.kafka.common.TopicPartition other0 = new org.apache.kafka.common.TopicPartition("od-other", 0);
+        final org.apache.kafka.common.TopicPartition other1 = new org.apache.kafka.common.TopicPartition("od-other", 1);
+        try (KafkaConsumer<String, String> consumer = activeConsumer("od-app", "od-read", 5))
+        {
+            consumer.commitSync(Map.of(other0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(3),
+                other1, new org.apache.kafka.clients.consumer.OffsetAndMetadata(4)));
+            final Throwable subscribed = catchThrowable(() -> get(kafka.deleteConsumerGroupOffsets("od-app", Set.of(read0)).partitionResult(read0)));
+            assertThat(subscribed).isInstanceOf(ExecutionException.class).cause().isInstanceOf(GroupSubscribedToTopicException.class);
+            get(kafka.deleteConsumerGroupOffsets("od-app", Set.of(other0)).all());
+            assertThat(get(kafka.listConsumerGroupOffsets("od-app").partitionsToOffsetAndMetadata()).keySet())
+                .doesNotContain(other0).contains(other1, read0);
+        }
+        // The group is Empty now: offsets of the topic it read can go as well.
+        get(kafka.deleteConsumerGroupOffsets("od-app", Set.of(read0)).all());
+        final var left = get(kafka.listConsumerGroupOffsets("od-app").partitionsToOffsetAndMetadata());
+        assertThat(left.keySet()).doesNotContain(read0, other0).contains(other1, new org.apache.kafka.common.TopicPartition("od-read", 1));
+        assertThat(left.get(other1).offset()).isEqualTo(4);
+
+        final Throwable unknown = catchThrowable(() -> get(kafka.deleteConsumerGroupOffsets("od-no-such-group", Set.of(read0)).all()));
+        assertThat(unknown).isInstanceOf(ExecutionException.class).cause().isInstanceOf(GroupIdNotFoundException.class);
     }
 
     @Test

@@ -33,6 +33,8 @@ public enum ApiKey
     INCREMENTAL_ALTER_CONFIGS(44, 0, 1, 1),
     ALTER_PARTITION_REASSIGNMENTS(45, 0, 1, 0),
     LIST_PARTITION_REASSIGNMENTS(46, 0, 0, 0),
+    /** Not flexible in any version: the first flexible version is past the last one. */
+    OFFSET_DELETE(47, 0, 0, 1),
     DESCRIBE_CLUSTER(60, 0, 1, 0);
 
     private static final ApiKey[] BY_ID = new ApiKey[128];
