@@ -318,6 +318,9 @@ class ReplicationProcessTest
             .until(() -> describe(topic, 0).leader() != null && describe(topic, 0).leader().id() != oldLeader);
         final long earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
         assertThat(earliest).as("the new leader's log start").isEqualTo(150);
+        // The new leader's high watermark covers the acknowledged e- records once the ISR has settled without the old leader.
+        await("the high watermark of " + topic + "-0 at 210").atMost(SHRINK_WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+            .until(() -> admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(5, TimeUnit.SECONDS).offset() == 210);
         final List<String> read = read(topic, 1).getOrDefault(0, List.of());
         assertThat(read).hasSize(60);
         assertThat(read.get(0)).isEqualTo("d-150");
