@@ -87,6 +87,17 @@ final class DelayedFetch
         }
     }
 
+    /** Answers now with whatever is there, as the timer would. Any thread. */
+    void completeNow()
+    {
+        final Timeout t = timeout;
+        if (t != null)
+        {
+            t.cancel();
+        }
+        forceComplete();
+    }
+
     private void forceComplete()
     {
         try

@@ -798,6 +798,19 @@ public final class Partition
         waiters.remove(fetch);
     }
 
+    /**
+     * The log start moved (DeleteRecords): every waiting fetch answers now, so the followers
+     * parked in a long poll learn the new start from the answer at once instead of after up to
+     * {@code replica.fetch.wait.max.ms}. Any thread.
+     */
+    public void onLogStartMoved()
+    {
+        for (final DelayedFetch f : List.copyOf(waiters))
+        {
+            f.completeNow();
+        }
+    }
+
     /** New data is visible (or the partition went away): let waiting fetches re-check. Any thread. */
     public void onNewData()
     {

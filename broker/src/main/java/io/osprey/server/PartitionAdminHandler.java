@@ -157,8 +157,13 @@ public final class PartitionAdminHandler
                     result.complete(deleteError(index, ErrorCode.OFFSET_OUT_OF_RANGE));
                     return;
                 }
-                result.complete(new DeleteRecordsResponse.Partition(index, partition.log().advanceLogStartOffset(offset, nowMs),
-                    ErrorCode.NONE.code));
+                final long before = partition.log().logStartOffset();
+                final long start = partition.log().advanceLogStartOffset(offset, nowMs);
+                if (start > before)
+                {
+                    partition.onLogStartMoved();
+                }
+                result.complete(new DeleteRecordsResponse.Partition(index, start, ErrorCode.NONE.code));
             }
             catch (final OspreyException e)
             {
