@@ -128,7 +128,8 @@ public final class FetchHandler
                     // The leader records the follower's position; the follower reads up to the log end the
                     // replication state knows (never past it, so its next offset is always in range).
                     final Partition.FollowerFetch ff = partition.onFollowerFetch(request.replicaId(), request.replicaEpoch(),
-                        fp.currentLeaderEpoch(), fp.lastFetchedEpoch(), fp.fetchOffset(), System.currentTimeMillis());
+                        fp.currentLeaderEpoch(), fp.lastFetchedEpoch(), fp.fetchOffset(), fp.logStartOffset(),
+                        System.currentTimeMillis());
                     if (ff.error() != ErrorCode.NONE)
                     {
                         out.add(new FetchResponse.PartitionData(fp.partition(), ff.error().code, ff.highWatermark(),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.util.Timer;
 import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
 import io.osprey.common.TopicPartition;
 import io.osprey.controller.PartitionInfo;
 import io.osprey.log.LogAppendInfo;
@@ -85,6 +87,8 @@ public final class Partition
     /** control::isEligibleForIsr, made once: the follower fetch path must not allocate it per fetch. */
     private final java.util.function.IntPredicate eligibleForIsr;
     private final ConcurrentLinkedQueue<DelayedFetch> waiters = new ConcurrentLinkedQueue<>();
+    /** DeleteRecords answers waiting for the ISR's log starts to reach their offsets. */
+    private final ConcurrentLinkedQueue<LowWatermarkWaiter> lowWatermarkWaiters = new ConcurrentLinkedQueue<>();
     private final Object replicaLock = new Object();
     /** Guarded by replicaLock; replaced only on the agent thread. */
     private LeaderReplicaState leaderState;
@@ -237,6 +241,7 @@ public final class Partition
             failed = drainAllLocked(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         completeAll(failed);
+        checkLowWatermarkWaiters();
         onNewData();
     }
 
@@ -316,6 +321,8 @@ public final class Partition
             }
         }
         completeAll(done);
+        // A follower that left the ISR no longer holds the low watermark back.
+        checkLowWatermarkWaiters();
         onNewData();
     }
 
@@ -339,6 +346,7 @@ public final class Partition
             }
         }
         completeAll(failed);
+        checkLowWatermarkWaiters();
         onNewData();
     }
 
@@ -523,6 +531,7 @@ public final class Partition
                 LeaderReplicaState.isDefiniteRefusal(error) ? "" : " (kept pending until newer metadata arrives)");
         }
         completeAll(done);
+        checkLowWatermarkWaiters();
         if (advanced)
         {
             onNewData();
@@ -537,7 +546,7 @@ public final class Partition
      * follower into the ISR once it has caught up.
      */
     FollowerFetch onFollowerFetch(final int replicaId, final long replicaBrokerEpoch, final int currentLeaderEpoch,
-        final int lastFetchedEpoch, final long fetchOffset, final long nowMs)
+        final int lastFetchedEpoch, final long fetchOffset, final long followerLogStartOffset, final long nowMs)
     {
         final FollowerFetch result;
         List<DelayedProduce> done = null;
@@ -568,6 +577,7 @@ public final class Partition
             {
                 if (status == FollowerFetchStatus.ACCEPTED)
                 {
+                    state.follower(replicaId).onLogStartOffset(followerLogStartOffset);
                     if (state.highWatermark() > hwBefore)
                     {
                         done = highWatermarkAdvancedLocked();
@@ -579,6 +589,10 @@ public final class Partition
             }
         }
         completeAll(done);
+        if (!lowWatermarkWaiters.isEmpty())
+        {
+            checkLowWatermarkWaiters();
+        }
         if (advanced)
         {
             // Consumers read only below the high watermark, so an advance is new data for them, with or without
@@ -809,6 +823,52 @@ public final class Partition
         {
             f.completeNow();
         }
+    }
+
+    /**
+     * Completes once the low watermark (the lowest log start offset of this leader and its ISR
+     * followers, as they last reported it) is at or above {@code offset}, with that low
+     * watermark; exceptionally with NOT_LEADER_OR_FOLLOWER when this node stops leading, or
+     * UNKNOWN_TOPIC_OR_PARTITION when the partition is deleted. The caller bounds the wait.
+     */
+    public CompletableFuture<Long> awaitLowWatermark(final long offset)
+    {
+        final LowWatermarkWaiter w = new LowWatermarkWaiter(offset, new CompletableFuture<>());
+        lowWatermarkWaiters.add(w);
+        checkLowWatermarkWaiters();
+        return w.future();
+    }
+
+    private void checkLowWatermarkWaiters()
+    {
+        final long low;
+        synchronized (replicaLock)
+        {
+            low = deleted || leaderState == null ? -2 : leaderState.lowWatermark(log.logStartOffset());
+        }
+        for (final Iterator<LowWatermarkWaiter> it = lowWatermarkWaiters.iterator(); it.hasNext(); )
+        {
+            final LowWatermarkWaiter w = it.next();
+            if (w.future().isDone())
+            {
+                it.remove(); // timed out
+            }
+            else if (low == -2)
+            {
+                it.remove();
+                w.future().completeExceptionally(new OspreyException(deleted ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION :
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER, topicPartition + " is no longer led by this node"));
+            }
+            else if (low >= 0 && low >= w.offset())
+            {
+                it.remove();
+                w.future().complete(low);
+            }
+        }
+    }
+
+    private record LowWatermarkWaiter(long offset, CompletableFuture<Long> future)
+    {
     }
 
     /** New data is visible (or the partition went away): let waiting fetches re-check. Any thread. */

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +74,9 @@ public final class PartitionAdminHandler
     /**
      * Moves each partition's log start up to the requested offset (-1: the high watermark) on
      * its leader, then writes the log start checkpoint before answering, so an answered deletion
-     * survives a restart of the leader. Followers take the leader's log start from their next
-     * fetch response; the answer does not wait for them (Kafka's does).
+     * survives a restart of the leader. Followers take the leader's log start from the fetch
+     * answers the move releases at once; each partition is answered, as in Kafka, once every
+     * in-sync replica reports a log start at or above its offset (the low watermark).
      */
     public void deleteRecords(final RequestContext ctx, final DeleteRecordsRequest request)
     {
@@ -87,7 +90,7 @@ public final class PartitionAdminHandler
                 final List<CompletableFuture<DeleteRecordsResponse.Partition>> topic = new ArrayList<>();
                 for (final DeleteRecordsRequest.Partition p : t.partitions())
                 {
-                    final CompletableFuture<DeleteRecordsResponse.Partition> f = deleteBelow(t.name(), p);
+                    final CompletableFuture<DeleteRecordsResponse.Partition> f = deleteBelow(t.name(), p, request.timeoutMs());
                     topic.add(f);
                     all.add(f);
                 }
@@ -124,7 +127,8 @@ public final class PartitionAdminHandler
         });
     }
 
-    private CompletableFuture<DeleteRecordsResponse.Partition> deleteBelow(final String topic, final DeleteRecordsRequest.Partition p)
+    private CompletableFuture<DeleteRecordsResponse.Partition> deleteBelow(final String topic, final DeleteRecordsRequest.Partition p,
+        final int timeoutMs)
     {
         final int index = p.partitionIndex();
         final TopicPartition tp = new TopicPartition(topic, index);
@@ -163,7 +167,16 @@ public final class PartitionAdminHandler
                 {
                     partition.onLogStartMoved();
                 }
-                result.complete(new DeleteRecordsResponse.Partition(index, start, ErrorCode.NONE.code));
+                // As Kafka: answered once every in-sync replica has moved its own log start that far (the low watermark),
+                // so a new leader elected from the ISR does not serve the deleted records; REQUEST_TIMED_OUT if that
+                // takes longer than the request allows (the leader's deletion stands).
+                partition.awaitLowWatermark(offset).orTimeout(Math.max(0, timeoutMs), TimeUnit.MILLISECONDS).whenComplete((low, e) ->
+                {
+                    final Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                    result.complete(cause == null ? new DeleteRecordsResponse.Partition(index, low, ErrorCode.NONE.code) :
+                        deleteError(index, cause instanceof TimeoutException ? ErrorCode.REQUEST_TIMED_OUT :
+                            cause instanceof OspreyException o ? o.errorCode() : ErrorCode.UNKNOWN_SERVER_ERROR));
+                });
             }
             catch (final OspreyException e)
             {

@@ -195,7 +195,7 @@ final class ReplicaFetcher implements Runnable
             final long fetchOffset = st.partition.log().logEndOffset();
             final int lastFetchedEpoch = st.partition.log().leaderEpochCache().latestEpoch();
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(new FetchRequest.FetchPartition(tp.partition(),
-                st.leaderEpoch, fetchOffset, lastFetchedEpoch, -1L, settings.partitionMaxBytes()));
+                st.leaderEpoch, fetchOffset, lastFetchedEpoch, st.partition.log().logStartOffset(), settings.partitionMaxBytes()));
             sent.put(tp, st);
         }
         if (sent.isEmpty())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -136,7 +137,7 @@ class PartitionReplicationTest
         assertThat(log.highWatermark()).isZero();
 
         // Follower 2 fetched everything, follower 3 nothing yet: the HW waits for 3.
-        final Partition.FollowerFetch f2 = partition.onFollowerFetch(2, 102, 0, 0, 5, now());
+        final Partition.FollowerFetch f2 = partition.onFollowerFetch(2, 102, 0, 0, 5, 0, now());
         assertThat(f2.error()).isEqualTo(ErrorCode.NONE);
         assertThat(f2.diverging()).isFalse();
         assertThat(f2.logEndOffset()).isEqualTo(5);
@@ -145,18 +146,18 @@ class PartitionReplicationTest
         assertThat(partition.highWatermark()).isZero();
 
         // Follower 3 holds the first batch only: the HW is its end, below the awaited batch.
-        partition.onFollowerFetch(3, 103, 0, 0, first.lastOffset() + 1, now());
+        partition.onFollowerFetch(3, 103, 0, 0, first.lastOffset() + 1, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(3);
         assertThat(log.highWatermark()).as("published to readers of the log").isEqualTo(3);
         assertThat(outcome.done()).isFalse();
 
         // Follower 2 fetching again changes nothing: the HW is the smallest ISR end, not the largest.
-        partition.onFollowerFetch(2, 102, 0, 0, 5, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 5, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(3);
         assertThat(outcome.done()).isFalse();
 
         // The last ISR member reaches the end: committed, completed exactly once with NONE.
-        final Partition.FollowerFetch f3 = partition.onFollowerFetch(3, 103, 0, 0, 5, now());
+        final Partition.FollowerFetch f3 = partition.onFollowerFetch(3, 103, 0, 0, 5, 0, now());
         assertThat(f3.highWatermark()).isEqualTo(5);
         assertThat(outcome.results).containsExactly(ErrorCode.NONE);
         assertThat(partition.highWatermark()).isEqualTo(5);
@@ -189,8 +190,8 @@ class PartitionReplicationTest
         consumer.start(timer, 30_000);
         assertThat(answeredAt).isEmpty();
 
-        partition.onFollowerFetch(2, 102, 0, 0, 3, now());
-        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 3, 0, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(3);
         // The wakeup goes through the log agent (not inline on the fetching thread): run what it queued.
         agent.doWork();
@@ -220,7 +221,7 @@ class PartitionReplicationTest
         final LogAppendInfo info = partition.appendAsLeader(batch(3), now());
         final Outcome outcome = new Outcome();
         partition.awaitHighWatermark(partition.leaderEpoch(), info.lastOffset(), 30_000, outcome::accept);
-        partition.onFollowerFetch(2, 102, 0, 0, 1, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 1, 0, now());
         assertThat(outcome.done()).isFalse();
 
         // The controller commits a shrink to the leader alone: same leader epoch, newer partition epoch.
@@ -247,8 +248,8 @@ class PartitionReplicationTest
         assertThat(outcome.results).containsExactly(ErrorCode.REQUEST_TIMED_OUT);
 
         // The timed-out wait is gone: the HW passing it later does not complete it a second time.
-        partition.onFollowerFetch(2, 102, 0, 0, 3, now());
-        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 3, 0, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(3);
         assertThat(outcome.results).containsExactly(ErrorCode.REQUEST_TIMED_OUT);
     }
@@ -278,7 +279,7 @@ class PartitionReplicationTest
         final Outcome late = new Outcome();
         partition.awaitHighWatermark(partition.leaderEpoch(), a.lastOffset(), 30_000, late::accept);
         assertThat(late.results).containsExactly(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        assertThat(partition.onFollowerFetch(3, 103, 0, 0, 5, now()).error()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertThat(partition.onFollowerFetch(3, 103, 0, 0, 5, 0, now()).error()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     }
 
     // ---------------------------------------------------------------- leader: follower fetch checks
@@ -295,37 +296,37 @@ class PartitionReplicationTest
         final long hw = partition.highWatermark();
 
         // Leader epochs: older is fenced, newer is not known yet; neither records a position.
-        assertThat(partition.onFollowerFetch(2, 102, 2, 3, 8, now()).error()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
-        assertThat(partition.onFollowerFetch(2, 102, 4, 3, 8, now()).error()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
-        partition.onFollowerFetch(3, 103, 3, 3, 8, now());
+        assertThat(partition.onFollowerFetch(2, 102, 2, 3, 8, 0, now()).error()).isEqualTo(ErrorCode.FENCED_LEADER_EPOCH);
+        assertThat(partition.onFollowerFetch(2, 102, 4, 3, 8, 0, now()).error()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
+        partition.onFollowerFetch(3, 103, 3, 3, 8, 0, now());
         assertThat(partition.highWatermark()).as("follower 2's refused fetches must not count").isEqualTo(hw);
 
         // Not a replica: without an epoch it is the wrong broker; with the current epoch, "retry".
-        assertThat(partition.onFollowerFetch(9, 109, -1, 3, 8, now()).error()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        assertThat(partition.onFollowerFetch(9, 109, 3, 3, 8, now()).error()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
+        assertThat(partition.onFollowerFetch(9, 109, -1, 3, 8, 0, now()).error()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertThat(partition.onFollowerFetch(9, 109, 3, 3, 8, 0, now()).error()).isEqualTo(ErrorCode.UNKNOWN_LEADER_EPOCH);
 
         // Follower 2 kept epoch-0 records past where epoch 0 ends here (a deposed leader's unreplicated writes).
-        final Partition.FollowerFetch longer = partition.onFollowerFetch(2, 102, 3, 0, 7, now());
+        final Partition.FollowerFetch longer = partition.onFollowerFetch(2, 102, 3, 0, 7, 0, now());
         assertThat(longer.error()).isEqualTo(ErrorCode.NONE);
         assertThat(longer.diverging()).isTrue();
         assertThat(longer.divergingEpoch()).isEqualTo(new LeaderEpochCache.EpochEnd(0, 5));
         assertThat(longer.logEndOffset()).isEqualTo(8);
 
         // Follower 2 ends in epoch 2, which this log never had: the answer is the largest epoch below it.
-        final Partition.FollowerFetch unknownEpoch = partition.onFollowerFetch(2, 102, 3, 2, 6, now());
+        final Partition.FollowerFetch unknownEpoch = partition.onFollowerFetch(2, 102, 3, 2, 6, 0, now());
         assertThat(unknownEpoch.diverging()).isTrue();
         assertThat(unknownEpoch.divergingEpoch()).isEqualTo(new LeaderEpochCache.EpochEnd(0, 5));
         assertThat(partition.highWatermark()).as("a diverging fetch says nothing true about the follower's log").isEqualTo(hw);
 
         // After truncating to 5 the follower agrees and is accepted; with 3 at the end too, everything is committed.
-        final Partition.FollowerFetch agreed = partition.onFollowerFetch(2, 102, 3, 0, 5, now());
+        final Partition.FollowerFetch agreed = partition.onFollowerFetch(2, 102, 3, 0, 5, 0, now());
         assertThat(agreed.diverging()).isFalse();
         assertThat(agreed.error()).isEqualTo(ErrorCode.NONE);
-        partition.onFollowerFetch(2, 102, 3, 3, 8, now());
+        partition.onFollowerFetch(2, 102, 3, 3, 8, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(8);
 
         // Without an epoch to compare, an offset past the leader's end is out of range.
-        assertThat(partition.onFollowerFetch(2, 102, 3, LeaderEpochCache.UNDEFINED_EPOCH, 20, now()).error())
+        assertThat(partition.onFollowerFetch(2, 102, 3, LeaderEpochCache.UNDEFINED_EPOCH, 20, 0, now()).error())
             .isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
         assertThat(partition.highWatermark()).isEqualTo(8);
     }
@@ -337,20 +338,20 @@ class PartitionReplicationTest
     {
         leader(REPLICAS, List.of(1, 2), 0, 0, 1);
         partition.appendAsLeader(batch(3), now());
-        partition.onFollowerFetch(2, 102, 0, 0, 3, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 3, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(3);
 
         // Behind the HW: not in sync yet.
-        partition.onFollowerFetch(3, 103, 0, LeaderEpochCache.UNDEFINED_EPOCH, 0, now());
+        partition.onFollowerFetch(3, 103, 0, LeaderEpochCache.UNDEFINED_EPOCH, 0, 0, now());
         assertThat(control.proposals).isEmpty();
 
         // Caught up, but the metadata does not let it in (fenced, shutting down): no proposal.
         control.ineligible.add(3);
-        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, 0, now());
         assertThat(control.proposals).isEmpty();
 
         control.ineligible.clear();
-        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, 0, now());
         assertThat(control.proposals).hasSize(1);
         final IsrProposal proposal = control.proposals.get(0);
         assertThat(proposal.newIsr()).containsExactly(1, 2, 3);
@@ -359,8 +360,8 @@ class PartitionReplicationTest
         assertThat(proposal.partitionEpoch()).isZero();
 
         // One proposal in flight: more fetches from the candidate send nothing new.
-        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
-        partition.onFollowerFetch(2, 102, 0, 0, 3, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, 0, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 3, 0, now());
         assertThat(control.proposals).hasSize(1);
         assertThat(partition.isr()).as("the committed ISR changes only when the controller says so").containsExactly(1, 2);
 
@@ -375,14 +376,14 @@ class PartitionReplicationTest
     {
         leader(REPLICAS, List.of(1, 2), 0, 0, 1);
         partition.appendAsLeader(batch(3), now());
-        partition.onFollowerFetch(2, 102, 0, 0, 3, now());
-        partition.onFollowerFetch(3, 103, 0, 0, 3, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 3, 0, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 3, 0, now());
         assertThat(control.proposals).hasSize(1);
 
         final LogAppendInfo more = partition.appendAsLeader(batch(2), now());
         final Outcome outcome = new Outcome();
         partition.awaitHighWatermark(partition.leaderEpoch(), more.lastOffset(), 30_000, outcome::accept);
-        partition.onFollowerFetch(2, 102, 0, 0, 5, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 5, 0, now());
         // Follower 3 may be in the controller's ISR already: the HW must not pass what it holds.
         assertThat(partition.highWatermark()).isEqualTo(3);
         assertThat(outcome.done()).isFalse();
@@ -393,9 +394,55 @@ class PartitionReplicationTest
         assertThat(outcome.results).containsExactly(ErrorCode.NONE);
 
         // Nothing pending any more: follower 3 catching up again is proposed again.
-        partition.onFollowerFetch(3, 103, 0, 0, 5, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 5, 0, now());
         assertThat(control.proposals).hasSize(2);
         assertThat(control.proposals.get(1).newIsr()).containsExactly(1, 2, 3);
+    }
+
+    // ---------------------------------------------------------------- leader: DeleteRecords' low watermark
+
+    @Test
+    void shouldAnswerALowWatermarkWaitOnceEveryIsrFollowerReportsALogStartThatFar() throws Exception
+    {
+        leader(REPLICAS, List.of(1, 2, 3), 0, 0, 2);
+        partition.appendAsLeader(batch(5), now());
+        partition.onFollowerFetch(2, 102, 0, 0, 5, 0, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 5, 0, now());
+        assertThat(partition.highWatermark()).isEqualTo(5);
+
+        assertThat(log.advanceLogStartOffset(3, now())).isEqualTo(3);
+        final CompletableFuture<Long> low = partition.awaitLowWatermark(3);
+        assertThat(low).as("the followers still report log start 0").isNotDone();
+        partition.onFollowerFetch(2, 102, 0, 0, 5, 3, now());
+        assertThat(low).as("follower 3 still reports 0").isNotDone();
+        // A fetch without a log start (-1, as a client before Fetch v5 sends) changes nothing.
+        partition.onFollowerFetch(3, 103, 0, 0, 5, -1, now());
+        assertThat(low).isNotDone();
+        partition.onFollowerFetch(3, 103, 0, 0, 5, 3, now());
+        assertThat(low.get(1, TimeUnit.SECONDS)).isEqualTo(3);
+
+        // Already there: answered at once.
+        assertThat(partition.awaitLowWatermark(2).get(1, TimeUnit.SECONDS)).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNotWaitForAFollowerOutsideTheIsrAndFailTheWaitWhenLeadershipIsLost()
+    {
+        leader(REPLICAS, List.of(1, 2), 0, 0, 1);
+        partition.appendAsLeader(batch(4), now());
+        partition.onFollowerFetch(2, 102, 0, 0, 4, 0, now());
+        log.advanceLogStartOffset(2, now());
+        final CompletableFuture<Long> low = partition.awaitLowWatermark(2);
+        partition.onFollowerFetch(2, 102, 0, 0, 4, 2, now());
+        assertThat(low).isCompletedWithValue(2L);
+
+        log.advanceLogStartOffset(4, now());
+        final CompletableFuture<Long> lost = partition.awaitLowWatermark(4);
+        become(new PartitionInfo(REPLICAS, List.of(2, 3), 2, 1, 1, List.of(), List.of()));
+        assertThat(partition.isLeader()).isFalse();
+        assertThat(lost).isCompletedExceptionally();
+        assertThat(catchThrowable(lost::join).getCause()).isInstanceOf(OspreyException.class)
+            .extracting(e -> ((OspreyException)e).errorCode()).isEqualTo(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     }
 
     // ---------------------------------------------------------------- follower
@@ -497,7 +544,7 @@ class PartitionReplicationTest
             .containsExactly(new LeaderEpochCache.Entry(1, 0), new LeaderEpochCache.Entry(2, 5));
 
         // Follower 3 confirms it holds everything: now it is committed.
-        partition.onFollowerFetch(3, 103, 2, 1, 5, now());
+        partition.onFollowerFetch(3, 103, 2, 1, 5, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(5);
     }
 
@@ -527,8 +574,8 @@ class PartitionReplicationTest
         }
         assertThat(log.segmentCount()).isGreaterThan(2);
         // Followers 2 and 3 hold the first 40 records: that much is committed, nothing above it.
-        partition.onFollowerFetch(2, 102, 0, 0, 40, now());
-        partition.onFollowerFetch(3, 103, 0, 0, 40, now());
+        partition.onFollowerFetch(2, 102, 0, 0, 40, 0, now());
+        partition.onFollowerFetch(3, 103, 0, 0, 40, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(40);
 
         log.deleteRetainedSegments(now());
@@ -540,8 +587,8 @@ class PartitionReplicationTest
 
         // Once every ISR member holds everything, retention applies as usual.
         final long end = log.logEndOffset();
-        partition.onFollowerFetch(2, 102, 0, 0, end, now());
-        partition.onFollowerFetch(3, 103, 0, 0, end, now());
+        partition.onFollowerFetch(2, 102, 0, 0, end, 0, now());
+        partition.onFollowerFetch(3, 103, 0, 0, end, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(end);
         log.deleteRetainedSegments(now());
         assertThat(log.logStartOffset()).isGreaterThan(40);

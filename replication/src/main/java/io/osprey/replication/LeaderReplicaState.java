@@ -219,6 +219,28 @@ public final class LeaderReplicaState
         return epochCache.offsetForLeaderEpoch(lastFetchedEpoch, logEndOffset);
     }
 
+    /**
+     * Kafka's low watermark: the lowest log start offset of the leader ({@code leaderLogStartOffset})
+     * and of the ISR followers as they last reported it, or {@link ReplicaProgress#UNKNOWN_OFFSET}
+     * while an ISR follower has reported none in this leader epoch.
+     */
+    public long lowWatermark(final long leaderLogStartOffset)
+    {
+        long low = leaderLogStartOffset;
+        for (final ReplicaProgress f : followers)
+        {
+            if (f.inIsr)
+            {
+                if (f.logStartOffset() == ReplicaProgress.UNKNOWN_OFFSET)
+                {
+                    return ReplicaProgress.UNKNOWN_OFFSET;
+                }
+                low = Math.min(low, f.logStartOffset());
+            }
+        }
+        return low;
+    }
+
     /** ISR followers that are not at the leader's end and have not been caught up within {@code replicaLagTimeMaxMs}. */
     public List<Integer> isrShrinkCandidates(final long nowMs, final long replicaLagTimeMaxMs)
     {

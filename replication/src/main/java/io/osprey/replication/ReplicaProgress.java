@@ -27,6 +27,7 @@ public final class ReplicaProgress
     private long lastFetchTimeMs;
     private long lastFetchLeaderLogEndOffset = UNKNOWN_OFFSET;
     private long lastCaughtUpTimeMs;
+    private long logStartOffset = UNKNOWN_OFFSET;
     boolean inIsr;
     boolean inPendingIsr;
 
@@ -85,6 +86,24 @@ public final class ReplicaProgress
     public boolean inPendingIsr()
     {
         return inPendingIsr;
+    }
+
+    /**
+     * The follower's log start offset as its last accepted fetch reported it (Fetch v5+), or
+     * {@link #UNKNOWN_OFFSET}: what DeleteRecords waits on before it answers.
+     */
+    public long logStartOffset()
+    {
+        return logStartOffset;
+    }
+
+    /** Records the log start offset a fetch reported (a negative one, from a client that sends none, is ignored). */
+    public void onLogStartOffset(final long offset)
+    {
+        if (offset >= 0)
+        {
+            logStartOffset = offset;
+        }
     }
 
     void onFetch(final long fetchOffset, final long fetchBrokerEpoch, final long nowMs, final long leaderLogEndOffset)
