@@ -36,7 +36,8 @@ import io.osprey.log.LogManager;
 
 /**
  * DeleteRecords (Kafka's {@code Admin.deleteRecords}, {@code kafka-delete-records.sh}) against a
- * real single-node broker, with Kafka's admin client, producer and consumer as the referee: the
+ * real single-node broker, with Kafka's admin client, producer and consumer as the referee and
+ * Osprey's admin client beside them: the
  * log start moves, reads and ListOffsets follow it, whole segments below it go, errors are
  * Kafka's, and the new start survives a restart.
  */
@@ -84,6 +85,14 @@ class DeleteRecordsIntegrationTest extends AdminRefereeTestBase
         assertThat(offset(tp, OffsetSpec.earliest())).as("log start after a restart").isEqualTo(40);
         assertThat(readFromBeginning(topic, RECORDS - 40).get(0).offset()).isEqualTo(40);
 
+        // Osprey's admin client asks the same and gets the same answers.
+        final io.osprey.common.TopicPartition ours = new io.osprey.common.TopicPartition(topic, 0);
+        assertThat(get(admin.deleteRecords(Map.of(ours, io.osprey.admin.RecordsToDelete.beforeOffset(45))).lowWatermarks().get(ours))
+            .lowWatermark()).isEqualTo(45);
+        assertThat(brokerError(admin.deleteRecords(Map.of(ours, io.osprey.admin.RecordsToDelete.beforeOffset(RECORDS + 1))).all())
+            .errorCode()).isEqualTo(io.osprey.common.ErrorCode.OFFSET_OUT_OF_RANGE);
+        assertThat(offset(tp, OffsetSpec.earliest())).isEqualTo(45);
+
         // -1 (RecordsToDelete.beforeOffset(-1)): everything below the high watermark.
         assertThat(lowWatermark(tp, -1)).isEqualTo(RECORDS);
         assertThat(offset(tp, OffsetSpec.earliest())).isEqualTo(RECORDS);
@@ -100,8 +109,14 @@ class DeleteRecordsIntegrationTest extends AdminRefereeTestBase
         final Throwable compacted = catchThrowable(() -> lowWatermark(new TopicPartition("dr-compacted", 0), 2));
         assertThat(compacted).isInstanceOf(ExecutionException.class).cause().isInstanceOf(PolicyViolationException.class);
         assertThat(offset(new TopicPartition("dr-compacted", 0), OffsetSpec.earliest())).isZero();
-        // An unknown topic: Kafka's admin client retries its metadata until the call times out, so BadInputTest
-        // checks the broker's own answer (UNKNOWN_TOPIC_OR_PARTITION) over a raw connection.
+        final io.osprey.common.TopicPartition ours = new io.osprey.common.TopicPartition("dr-compacted", 0);
+        assertThat(brokerError(admin.deleteRecords(Map.of(ours, io.osprey.admin.RecordsToDelete.beforeOffset(2))).all()).errorCode())
+            .isEqualTo(io.osprey.common.ErrorCode.POLICY_VIOLATION);
+        // Unlike Kafka's, Osprey's admin client fails an unknown topic at once rather than retrying its metadata until the timeout.
+        final io.osprey.common.TopicPartition unknown = new io.osprey.common.TopicPartition("dr-no-such-topic", 0);
+        assertThat(brokerError(admin.deleteRecords(Map.of(unknown, io.osprey.admin.RecordsToDelete.beforeOffset(2))).all()).errorCode())
+            .isEqualTo(io.osprey.common.ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        // The broker's own answer for an unknown topic (UNKNOWN_TOPIC_OR_PARTITION) is checked in BadInputTest.
     }
 
     private long lowWatermark(final TopicPartition tp, final long offset) throws Exception

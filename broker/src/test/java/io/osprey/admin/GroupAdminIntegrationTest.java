@@ -181,18 +181,25 @@ class GroupAdminIntegrationTest extends AdminRefereeTestBase
                 other1, new org.apache.kafka.clients.consumer.OffsetAndMetadata(4)));
             final Throwable subscribed = catchThrowable(() -> get(kafka.deleteConsumerGroupOffsets("od-app", Set.of(read0)).partitionResult(read0)));
             assertThat(subscribed).isInstanceOf(ExecutionException.class).cause().isInstanceOf(GroupSubscribedToTopicException.class);
+            // Osprey's admin client is refused the same way.
+            final TopicPartition ourRead0 = new TopicPartition("od-read", 0);
+            assertThat(brokerError(admin.deleteConsumerGroupOffsets("od-app", Set.of(ourRead0)).partitionResult(ourRead0)).errorCode())
+                .isEqualTo(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
             get(kafka.deleteConsumerGroupOffsets("od-app", Set.of(other0)).all());
             assertThat(get(kafka.listConsumerGroupOffsets("od-app").partitionsToOffsetAndMetadata()).keySet())
                 .doesNotContain(other0).contains(other1, read0);
         }
-        // The group is Empty now: offsets of the topic it read can go as well.
-        get(kafka.deleteConsumerGroupOffsets("od-app", Set.of(read0)).all());
+        // The group is Empty now: offsets of the topic it read can go as well (deleted by Osprey's admin client).
+        get(admin.deleteConsumerGroupOffsets("od-app", Set.of(new TopicPartition("od-read", 0))).all());
         final var left = get(kafka.listConsumerGroupOffsets("od-app").partitionsToOffsetAndMetadata());
         assertThat(left.keySet()).doesNotContain(read0, other0).contains(other1, new org.apache.kafka.common.TopicPartition("od-read", 1));
         assertThat(left.get(other1).offset()).isEqualTo(4);
 
         final Throwable unknown = catchThrowable(() -> get(kafka.deleteConsumerGroupOffsets("od-no-such-group", Set.of(read0)).all()));
         assertThat(unknown).isInstanceOf(ExecutionException.class).cause().isInstanceOf(GroupIdNotFoundException.class);
+        final TopicPartition ourRead0 = new TopicPartition("od-read", 0);
+        assertThat(brokerError(admin.deleteConsumerGroupOffsets("od-no-such-group", Set.of(ourRead0)).all()).errorCode())
+            .isEqualTo(ErrorCode.GROUP_ID_NOT_FOUND);
     }
 
     @Test

@@ -212,6 +212,31 @@ public interface Admin extends AutoCloseable
     /** Looks up offsets in partitions' logs (start, end, by time), asking each partition's leader. */
     ListOffsetsResult listOffsets(Map<TopicPartition, OffsetSpec> topicPartitionOffsets, ListOffsetsOptions options);
 
+    default DeleteRecordsResult deleteRecords(final Map<TopicPartition, RecordsToDelete> recordsToDelete)
+    {
+        return deleteRecords(recordsToDelete, new DeleteRecordsOptions());
+    }
+
+    /**
+     * Deletes every record below an offset in each partition (moves its log start there), asking
+     * each partition's leader; a partition's future completes once its in-sync replicas have all
+     * moved their log start, with the low watermark. A topic whose {@code cleanup.policy} lacks
+     * {@code delete} refuses it (POLICY_VIOLATION).
+     */
+    DeleteRecordsResult deleteRecords(Map<TopicPartition, RecordsToDelete> recordsToDelete, DeleteRecordsOptions options);
+
+    default DeleteConsumerGroupOffsetsResult deleteConsumerGroupOffsets(final String groupId, final Set<TopicPartition> partitions)
+    {
+        return deleteConsumerGroupOffsets(groupId, partitions, new DeleteConsumerGroupOffsetsOptions());
+    }
+
+    /**
+     * Deletes a group's committed offsets for {@code partitions}. A group with members keeps the
+     * offsets of topics they subscribe to (those partitions fail with GROUP_SUBSCRIBED_TO_TOPIC).
+     */
+    DeleteConsumerGroupOffsetsResult deleteConsumerGroupOffsets(String groupId, Set<TopicPartition> partitions,
+        DeleteConsumerGroupOffsetsOptions options);
+
     /** Closes, waiting as long as the calls in progress need (each is bounded by its own timeout). */
     @Override
     default void close()

@@ -403,6 +403,56 @@ public final class OspreyAdmin implements Admin
         return new ListOffsetsResult(futures);
     }
 
+    @Override
+    public DeleteRecordsResult deleteRecords(final Map<TopicPartition, RecordsToDelete> recordsToDelete, final DeleteRecordsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<DeletedRecords>> futures = new LinkedHashMap<>();
+        final Map<TopicPartition, CompletableFuture<DeletedRecords>> toSend = new LinkedHashMap<>();
+        recordsToDelete.forEach((tp, what) ->
+        {
+            final CompletableFuture<DeletedRecords> future = new CompletableFuture<>();
+            futures.put(Objects.requireNonNull(tp, "a partition in recordsToDelete is null"), future);
+            if (what == null)
+            {
+                future.completeExceptionally(new IllegalArgumentException("No RecordsToDelete was given for partition " + tp));
+            }
+            else if (checkTopicName(tp.topic(), future))
+            {
+                offsets.put(tp, what.beforeOffset());
+                toSend.put(tp, future);
+            }
+        });
+        if (!toSend.isEmpty())
+        {
+            runner.submit(new DeleteRecordsCall(nowMs, deadlineMs(nowMs, options), offsets, toSend));
+        }
+        return new DeleteRecordsResult(futures);
+    }
+
+    @Override
+    public DeleteConsumerGroupOffsetsResult deleteConsumerGroupOffsets(final String groupId, final Set<TopicPartition> partitions,
+        final DeleteConsumerGroupOffsetsOptions options)
+    {
+        final long nowMs = clock.nowMs();
+        final Map<TopicPartition, CompletableFuture<Void>> futures = new LinkedHashMap<>();
+        for (final TopicPartition tp : partitions)
+        {
+            futures.put(Objects.requireNonNull(tp, "a partition in partitions is null"), new CompletableFuture<>());
+        }
+        if (!validGroupId(groupId))
+        {
+            final OspreyException invalid = invalidGroupId(groupId);
+            futures.values().forEach(f -> f.completeExceptionally(invalid));
+        }
+        else if (!futures.isEmpty())
+        {
+            runner.submit(new OffsetDeleteCall(nowMs, deadlineMs(nowMs, options), groupId, new LinkedHashMap<>(futures)));
+        }
+        return new DeleteConsumerGroupOffsetsResult(futures);
+    }
+
     /** One future per distinct group id; an id no request can carry (null or empty) fails at once, as in Kafka. */
     private static <V> Map<String, CompletableFuture<V>> groupFutures(final Collection<String> groupIds)
     {
