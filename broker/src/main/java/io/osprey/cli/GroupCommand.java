@@ -33,7 +33,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "group", description = "List, describe and delete consumer groups, and reset their offsets.",
     mixinStandardHelpOptions = true,
-    subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class, GroupCommand.Delete.class, GroupResetOffsetsCommand.class})
+    subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class, GroupCommand.Delete.class, GroupCommand.DeleteOffsets.class,
+        GroupResetOffsetsCommand.class})
 final class GroupCommand extends AdminCommand
 {
     /** A JSON string, or null. */
@@ -317,6 +318,60 @@ final class GroupCommand extends AdminCommand
             {
                 out.printf(parent.json() ? "{\"deleted\":%s}%n" : "Deleted consumer group %s.%n",
                     parent.json() ? jsonString(group) : "'" + group + "'");
+            }
+            out.flush();
+            if (!failures.isEmpty())
+            {
+                throw new CliException(String.join("; ", failures));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete-offsets", description = "Delete a group's committed offsets for a topic's partitions; a group with "
+        + "members keeps those of topics they subscribe to.", mixinStandardHelpOptions = true)
+    static final class DeleteOffsets implements Callable<Integer>
+    {
+        @ParentCommand
+        GroupCommand parent;
+
+        @Parameters(index = "0", paramLabel = "GROUP", description = "The group.")
+        String group;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Option(names = "--partition", description = "One partition; every partition of the topic when omitted.")
+        Integer partition;
+
+        @Override
+        public Integer call() throws CliException
+        {
+            final List<TopicPartition> deleted = new ArrayList<>();
+            final List<String> failures = new ArrayList<>();
+            try (Admin admin = parent.admin())
+            {
+                final List<TopicPartition> partitions = TopicCommand.partitionsOf(admin, topic, partition);
+                final io.osprey.admin.DeleteConsumerGroupOffsetsResult result =
+                    admin.deleteConsumerGroupOffsets(group, new LinkedHashSet<>(partitions));
+                for (final TopicPartition tp : partitions)
+                {
+                    try
+                    {
+                        await(result.partitionResult(tp));
+                        deleted.add(tp);
+                    }
+                    catch (final CliException failure)
+                    {
+                        failures.add(failure.getMessage());
+                    }
+                }
+            }
+            final PrintWriter out = parent.out();
+            for (final TopicPartition tp : deleted)
+            {
+                out.printf(parent.json() ? "{\"group\":%s,\"deletedOffset\":%s}%n" : "Deleted the offset of %2$s for group %1$s.%n",
+                    parent.json() ? jsonString(group) : "'" + group + "'", parent.json() ? jsonString(tp.toString()) : tp);
             }
             out.flush();
             if (!failures.isEmpty())

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "topic", description = "Create, list, describe, delete and repartition topics; get and set their configs.",
     mixinStandardHelpOptions = true,
     subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class, TopicCommand.Delete.class,
-        TopicCommand.AlterPartitions.class, TopicConfigCommand.class})
+        TopicCommand.DeleteRecords.class, TopicCommand.AlterPartitions.class, TopicConfigCommand.class})
 final class TopicCommand extends AdminCommand
 {
     @Command(name = "create", description = "Create a topic.", mixinStandardHelpOptions = true)
@@ -213,6 +213,85 @@ final class TopicCommand extends AdminCommand
                 out.printf("Topic %s now has %d partitions.%n", topic, partitions);
             }
             out.flush();
+            return 0;
+        }
+    }
+
+    /** The partitions of {@code topic} named by {@code partition}: that one, or every one when null. */
+    static List<io.osprey.common.TopicPartition> partitionsOf(final Admin admin, final String topic, final Integer partition)
+        throws CliException
+    {
+        if (partition != null)
+        {
+            return List.of(new io.osprey.common.TopicPartition(topic, partition));
+        }
+        final TopicDescription d = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        final List<io.osprey.common.TopicPartition> all = new ArrayList<>();
+        for (final TopicPartitionInfo p : d.partitions())
+        {
+            all.add(new io.osprey.common.TopicPartition(topic, p.partition()));
+        }
+        return all;
+    }
+
+    @Command(name = "delete-records", description = "Delete every record below an offset (DeleteRecords): the partition's log "
+        + "start moves there, as kafka-delete-records does.", mixinStandardHelpOptions = true)
+    static final class DeleteRecords implements Callable<Integer>
+    {
+        @ParentCommand
+        TopicCommand parent;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Option(names = "--partition", description = "One partition; every partition of the topic when omitted.")
+        Integer partition;
+
+        @Option(names = "--before-offset", required = true, description = "The new log start; -1 for the high watermark (every "
+            + "committed record).")
+        long beforeOffset;
+
+        @Override
+        public Integer call() throws CliException
+        {
+            final Map<io.osprey.common.TopicPartition, Long> lowWatermarks = new LinkedHashMap<>();
+            final List<String> failures = new ArrayList<>();
+            try (Admin admin = parent.admin())
+            {
+                final Map<io.osprey.common.TopicPartition, io.osprey.admin.RecordsToDelete> wanted = new LinkedHashMap<>();
+                for (final io.osprey.common.TopicPartition tp : partitionsOf(admin, topic, partition))
+                {
+                    wanted.put(tp, io.osprey.admin.RecordsToDelete.beforeOffset(beforeOffset));
+                }
+                for (final Map.Entry<io.osprey.common.TopicPartition, CompletableFuture<io.osprey.admin.DeletedRecords>> e :
+                    admin.deleteRecords(wanted).lowWatermarks().entrySet())
+                {
+                    try
+                    {
+                        lowWatermarks.put(e.getKey(), await(e.getValue()).lowWatermark());
+                    }
+                    catch (final CliException failure)
+                    {
+                        failures.add(failure.getMessage());
+                    }
+                }
+            }
+            final PrintWriter out = parent.out();
+            if (parent.json())
+            {
+                out.printf("{\"topic\":\"%s\",\"partitions\":[%s]}%n", DumpLogCommand.escape(topic), lowWatermarks.entrySet().stream()
+                    .map(e -> "{\"partition\":" + e.getKey().partition() + ",\"lowWatermark\":" + e.getValue() + "}")
+                    .collect(Collectors.joining(",")));
+            }
+            else
+            {
+                lowWatermarks.forEach((tp, low) -> out.printf("Partition %s: low watermark %d.%n", tp, low));
+            }
+            out.flush();
+            if (!failures.isEmpty())
+            {
+                throw new CliException(String.join("; ", failures));
+            }
             return 0;
         }
     }

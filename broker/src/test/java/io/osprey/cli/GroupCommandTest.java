@@ -162,11 +162,33 @@ class GroupCommandTest
             assertThat(twoScenarios.code()).isEqualTo(1);
             assertThat(twoScenarios.err()).contains("exactly one of");
 
+            assertThat(ok(bs, "delete-offsets", "clicks-app", "--topic", "clicks", "--partition", "1").out())
+                .contains("Deleted the offset of clicks-1 for group 'clicks-app'.");
+            assertThat(ok(bs, "describe", "clicks-app").out()).containsPattern("clicks-app\\s+clicks\\s+0\\s+10")
+                .doesNotContainPattern("clicks-app\\s+clicks\\s+1\\s");
+            final CliRun noGroup = group(bs, "delete-offsets", "no-such-app", "--topic", "clicks");
+            assertThat(noGroup.code()).isEqualTo(1);
+            assertThat(noGroup.err()).contains("GROUP_ID_NOT_FOUND");
+
             assertThat(ok(bs, "delete", "clicks-app").out()).contains("Deleted consumer group 'clicks-app'.");
             assertThat(ok(bs, "list").out()).doesNotContain("clicks-app");
             final CliRun gone = group(bs, "describe", "clicks-app");
             assertThat(gone.code()).isEqualTo(1);
             assertThat(gone.err()).contains("Group 'clicks-app' does not exist").contains("GROUP_ID_NOT_FOUND");
+
+            // The topic command's delete-records (DeleteRecords), on the same records.
+            final CliRun cut = run("topic", "--bootstrap-server", bs, "delete-records", "--topic", "clicks", "--partition", "0",
+                "--before-offset", "4");
+            assertThat(cut.code()).as(cut.err()).isZero();
+            assertThat(cut.out()).contains("Partition clicks-0: low watermark 4.");
+            final CliRun all = run("topic", "--bootstrap-server", bs, "--output", "json", "delete-records", "--topic", "clicks",
+                "--before-offset", "-1");
+            assertThat(all.code()).as(all.err()).isZero();
+            assertThat(all.out()).contains("{\"topic\":\"clicks\",\"partitions\":[{\"partition\":0,\"lowWatermark\":10},"
+                + "{\"partition\":1,\"lowWatermark\":10}]}");
+            final CliRun beyond = run("topic", "--bootstrap-server", bs, "delete-records", "--topic", "clicks", "--before-offset", "11");
+            assertThat(beyond.code()).isEqualTo(1);
+            assertThat(beyond.err()).contains("OFFSET_OUT_OF_RANGE");
         }
     }
 
