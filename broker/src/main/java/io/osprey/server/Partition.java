@@ -589,10 +589,7 @@ public final class Partition
             }
         }
         completeAll(done);
-        if (!lowWatermarkWaiters.isEmpty())
-        {
-            checkLowWatermarkWaiters();
-        }
+        checkLowWatermarkWaiters();
         if (advanced)
         {
             // Consumers read only below the high watermark, so an advance is new data for them, with or without
@@ -839,12 +836,17 @@ public final class Partition
         return w.future();
     }
 
+    /** Answers the DeleteRecords waits the low watermark now satisfies (or fails them all); cheap when there are none. */
     private void checkLowWatermarkWaiters()
     {
+        if (lowWatermarkWaiters.isEmpty())
+        {
+            return;
+        }
         final long low;
         synchronized (replicaLock)
         {
-            low = deleted || leaderState == null ? -2 : leaderState.lowWatermark(log.logStartOffset());
+            low = deleted || leaderState == null ? NOT_LEADING : leaderState.lowWatermark(log.logStartOffset());
         }
         for (final Iterator<LowWatermarkWaiter> it = lowWatermarkWaiters.iterator(); it.hasNext(); )
         {
@@ -853,11 +855,12 @@ public final class Partition
             {
                 it.remove(); // timed out
             }
-            else if (low == -2)
+            else if (low == NOT_LEADING)
             {
                 it.remove();
-                w.future().completeExceptionally(new OspreyException(deleted ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION :
-                    ErrorCode.NOT_LEADER_OR_FOLLOWER, topicPartition + " is no longer led by this node"));
+                w.future().completeExceptionally(deleted ?
+                    new OspreyException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, topicPartition + " was deleted") :
+                    new OspreyException(ErrorCode.NOT_LEADER_OR_FOLLOWER, topicPartition + " is no longer led by this node"));
             }
             else if (low >= 0 && low >= w.offset())
             {
@@ -866,6 +869,9 @@ public final class Partition
             }
         }
     }
+
+    /** {@link #checkLowWatermarkWaiters}: the partition is deleted or this node does not lead it (no low watermark). */
+    private static final long NOT_LEADING = -2;
 
     private record LowWatermarkWaiter(long offset, CompletableFuture<Long> future)
     {

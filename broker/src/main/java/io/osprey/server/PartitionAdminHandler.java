@@ -1,5 +1,6 @@
 package io.osprey.server;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -73,33 +73,35 @@ public final class PartitionAdminHandler
 
     /**
      * Moves each partition's log start up to the requested offset (-1: the high watermark) on
-     * its leader, then writes the log start checkpoint before answering, so an answered deletion
-     * survives a restart of the leader. Followers take the leader's log start from the fetch
-     * answers the move releases at once; each partition is answered, as in Kafka, once every
-     * in-sync replica reports a log start at or above its offset (the low watermark).
+     * its leader, writes the log start checkpoint once every move is made (so an answered
+     * deletion survives a restart of the leader), and answers each partition, as Kafka does, once
+     * every in-sync replica reports a log start at or above its offset (the low watermark).
+     * Followers take the leader's new start from the fetch answers the move releases at once.
      */
     public void deleteRecords(final RequestContext ctx, final DeleteRecordsRequest request)
     {
         async(ctx, () ->
         {
             final List<String> names = new ArrayList<>();
-            final List<List<CompletableFuture<DeleteRecordsResponse.Partition>>> results = new ArrayList<>();
-            final List<CompletableFuture<DeleteRecordsResponse.Partition>> all = new ArrayList<>();
+            final List<List<Deletion>> byTopic = new ArrayList<>();
+            final List<CompletableFuture<Void>> moved = new ArrayList<>();
+            final List<CompletableFuture<DeleteRecordsResponse.Partition>> answered = new ArrayList<>();
             for (final DeleteRecordsRequest.Topic t : request.topics())
             {
-                final List<CompletableFuture<DeleteRecordsResponse.Partition>> topic = new ArrayList<>();
+                final List<Deletion> topic = new ArrayList<>();
                 for (final DeleteRecordsRequest.Partition p : t.partitions())
                 {
-                    final CompletableFuture<DeleteRecordsResponse.Partition> f = deleteBelow(t.name(), p, request.timeoutMs());
-                    topic.add(f);
-                    all.add(f);
+                    final Deletion d = deleteBelow(t.name(), p, request.timeoutMs());
+                    topic.add(d);
+                    moved.add(d.moved());
+                    answered.add(d.answer());
                 }
                 names.add(t.name());
-                results.add(topic);
+                byTopic.add(topic);
             }
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, e) ->
+            final boolean[] stored = {true};
+            CompletableFuture.allOf(moved.toArray(CompletableFuture[]::new)).thenRunAsync(() ->
             {
-                boolean stored = true;
                 try
                 {
                     partitions.checkpointLogStartOffsets();
@@ -107,43 +109,66 @@ public final class PartitionAdminHandler
                 catch (final IOException ex)
                 {
                     LOG.error("Could not write the log start offsets after DeleteRecords", ex);
-                    stored = false;
+                    stored[0] = false;
                 }
+            }, executor).thenCompose(v -> CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new))).thenRunAsync(() ->
+            {
                 final List<DeleteRecordsResponse.Topic> topics = new ArrayList<>(names.size());
                 for (int i = 0; i < names.size(); i++)
                 {
                     final List<DeleteRecordsResponse.Partition> out = new ArrayList<>();
-                    for (final CompletableFuture<DeleteRecordsResponse.Partition> f : results.get(i))
+                    for (final Deletion d : byTopic.get(i))
                     {
-                        final DeleteRecordsResponse.Partition r = f.join();
+                        final DeleteRecordsResponse.Partition r = d.answer().join();
                         // Deleted in memory but not recorded: a restart would bring the records back, so say it failed.
-                        out.add(stored || r.errorCode() != ErrorCode.NONE.code ? r :
+                        out.add(stored[0] || r.errorCode() != ErrorCode.NONE.code ? r :
                             deleteError(r.partitionIndex(), ErrorCode.KAFKA_STORAGE_ERROR));
                     }
                     topics.add(new DeleteRecordsResponse.Topic(names.get(i), out));
                 }
                 ctx.respond(new DeleteRecordsResponse(0, topics));
-            }, executor);
+            }, executor).whenComplete((v, e) ->
+            {
+                if (e != null)
+                {
+                    // As the router does for a request whose answer cannot be made: the connection goes.
+                    LOG.error("{} failed", ctx.api(), e);
+                    ctx.connection().close();
+                }
+            });
         });
     }
 
-    private CompletableFuture<DeleteRecordsResponse.Partition> deleteBelow(final String topic, final DeleteRecordsRequest.Partition p,
-        final int timeoutMs)
+    /** One partition's deletion: {@code moved} once the leader's log start moved (or it failed), {@code answer} at the end. */
+    private record Deletion(CompletableFuture<Void> moved, CompletableFuture<DeleteRecordsResponse.Partition> answer)
+    {
+        static Deletion failed(final int index, final ErrorCode code)
+        {
+            return new Deletion(CompletableFuture.completedFuture(null), CompletableFuture.completedFuture(deleteError(index, code)));
+        }
+
+        void fail(final int index, final ErrorCode code)
+        {
+            answer.complete(deleteError(index, code));
+            moved.complete(null);
+        }
+    }
+
+    private Deletion deleteBelow(final String topic, final DeleteRecordsRequest.Partition p, final int timeoutMs)
     {
         final int index = p.partitionIndex();
         final TopicPartition tp = new TopicPartition(topic, index);
         final Partition partition = partitions.leaderPartition(tp);
         if (partition == null || partition.isDeleted())
         {
-            return CompletableFuture.completedFuture(deleteError(index,
-                partition == null ? partitions.notServedError(tp) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+            return Deletion.failed(index, partition == null ? partitions.notServedError(tp) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         }
         if (!partition.log().config().compaction().deletePolicy())
         {
             // As Kafka: a compacted-only topic keeps every key's latest value; deleting a prefix would drop some.
-            return CompletableFuture.completedFuture(deleteError(index, ErrorCode.POLICY_VIOLATION));
+            return Deletion.failed(index, ErrorCode.POLICY_VIOLATION);
         }
-        final CompletableFuture<DeleteRecordsResponse.Partition> result = new CompletableFuture<>();
+        final Deletion deletion = new Deletion(new CompletableFuture<>(), new CompletableFuture<>());
         // On the partition's agent, its single writer: the log start moves between appends, never during one.
         partition.agent().submit(nowMs ->
         {
@@ -151,44 +176,44 @@ public final class PartitionAdminHandler
             {
                 if (partition.isDeleted() || !partition.isLeader())
                 {
-                    result.complete(deleteError(index, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+                    deletion.fail(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
                     return;
                 }
                 final long hw = partition.highWatermark();
                 final long offset = p.offset() == DeleteRecordsRequest.HIGH_WATERMARK ? hw : p.offset();
                 if (offset < 0 || offset > hw)
                 {
-                    result.complete(deleteError(index, ErrorCode.OFFSET_OUT_OF_RANGE));
+                    deletion.fail(index, ErrorCode.OFFSET_OUT_OF_RANGE);
                     return;
                 }
                 final long before = partition.log().logStartOffset();
-                final long start = partition.log().advanceLogStartOffset(offset, nowMs);
-                if (start > before)
+                if (partition.log().advanceLogStartOffset(offset, nowMs) > before)
                 {
                     partition.onLogStartMoved();
                 }
+                deletion.moved().complete(null);
                 // As Kafka: answered once every in-sync replica has moved its own log start that far (the low watermark),
                 // so a new leader elected from the ISR does not serve the deleted records; REQUEST_TIMED_OUT if that
                 // takes longer than the request allows (the leader's deletion stands).
                 partition.awaitLowWatermark(offset).orTimeout(Math.max(0, timeoutMs), TimeUnit.MILLISECONDS).whenComplete((low, e) ->
                 {
                     final Throwable cause = e instanceof CompletionException ? e.getCause() : e;
-                    result.complete(cause == null ? new DeleteRecordsResponse.Partition(index, low, ErrorCode.NONE.code) :
+                    deletion.answer().complete(cause == null ? new DeleteRecordsResponse.Partition(index, low, ErrorCode.NONE.code) :
                         deleteError(index, cause instanceof TimeoutException ? ErrorCode.REQUEST_TIMED_OUT :
                             cause instanceof OspreyException o ? o.errorCode() : ErrorCode.UNKNOWN_SERVER_ERROR));
                 });
             }
             catch (final OspreyException e)
             {
-                result.complete(deleteError(index, e.errorCode()));
+                deletion.fail(index, e.errorCode());
             }
             catch (final RuntimeException e)
             {
                 LOG.error("DeleteRecords on {} failed", tp, e);
-                result.complete(deleteError(index, ErrorCode.UNKNOWN_SERVER_ERROR));
+                deletion.fail(index, ErrorCode.UNKNOWN_SERVER_ERROR);
             }
         });
-        return result;
+        return deletion;
     }
 
     private static DeleteRecordsResponse.Partition deleteError(final int index, final ErrorCode code)
