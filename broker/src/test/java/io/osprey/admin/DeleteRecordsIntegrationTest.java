@@ -76,6 +76,9 @@ class DeleteRecordsIntegrationTest extends AdminRefereeTestBase
         assertThat(read.get(0).value()).isEqualTo("v-40");
         assertThat(read).hasSize(RECORDS - 40);
 
+        // Osprey's consumer, positioned below the new start, resets to it as Kafka's does.
+        assertThat(ospreyReadFromZero(topic).get(0).offset()).isEqualTo(40);
+
         // Below the current start: nothing changes, the answer is the current start (as Kafka's).
         assertThat(lowWatermark(tp, 10)).isEqualTo(40);
         final Throwable aboveHighWatermark = catchThrowable(() -> lowWatermark(tp, RECORDS + 1));
@@ -157,6 +160,28 @@ class DeleteRecordsIntegrationTest extends AdminRefereeTestBase
                 producer.send(new ProducerRecord<>(topic, 0, "k", "v-" + (start + i))).get();
             }
         }
+    }
+
+    /** Osprey's consumer, seeking to offset 0 with auto.offset.reset=earliest: the records it reads first. */
+    private List<io.osprey.consumer.ConsumerRecord<String, String>> ospreyReadFromZero(final String topic)
+    {
+        final List<io.osprey.consumer.ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (io.osprey.consumer.OspreyConsumer<String, String> consumer = new io.osprey.consumer.OspreyConsumer<>(Map.of(
+            "bootstrap.servers", broker.bootstrap(), "auto.offset.reset", "earliest",
+            "key.deserializer", io.osprey.serialization.Serdes.StringDeserializer.class,
+            "value.deserializer", io.osprey.serialization.Serdes.StringDeserializer.class)))
+        {
+            final io.osprey.common.TopicPartition tp = new io.osprey.common.TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 0);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(WAIT_S).toNanos();
+            while (out.isEmpty() && System.nanoTime() < deadline)
+            {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        assertThat(out).as("records Osprey's consumer read from %s", topic).isNotEmpty();
+        return out;
     }
 
     private List<ConsumerRecord<String, String>> readFromBeginning(final String topic, final int count)
