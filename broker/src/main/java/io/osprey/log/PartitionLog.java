@@ -963,11 +963,7 @@ public final class PartitionLog implements AutoCloseable
                 segments.remove(oldest.baseOffset());
                 scheduleDelete(oldest, nowMs);
             }
-            highWatermark = clampToLog(highWatermark);
-            if (epochCache.truncateFromStart(logStartOffset))
-            {
-                writeEpochCheckpoint();
-            }
+            onLogStartMoved();
             return logStartOffset;
         }
     }
@@ -1035,14 +1031,22 @@ public final class PartitionLog implements AutoCloseable
         }
         if (deleted > 0)
         {
-            // Never below the log start (Kafka's updateLogStartOffset raises it too).
-            highWatermark = clampToLog(highWatermark);
-            if (epochCache.truncateFromStart(logStartOffset))
-            {
-                writeEpochCheckpoint();
-            }
+            onLogStartMoved();
         }
         return deleted;
+    }
+
+    /**
+     * After the log start moved up: the high watermark is never below it (Kafka's
+     * updateLogStartOffset raises it too), and the epochs wholly below it go. Under the structure lock.
+     */
+    private void onLogStartMoved()
+    {
+        highWatermark = clampToLog(highWatermark);
+        if (epochCache.truncateFromStart(logStartOffset))
+        {
+            writeEpochCheckpoint();
+        }
     }
 
     private void scheduleDelete(final Segment s, final long nowMs)

@@ -22,9 +22,9 @@ import io.osprey.protocol.message.DeleteRecordsResponse;
  */
 final class DeleteRecordsCall extends PartitionLeaderCall<DeletedRecords>
 {
-    private final Map<TopicPartition, Long> offsets;
+    private final Map<TopicPartition, RecordsToDelete> offsets;
 
-    DeleteRecordsCall(final long createdMs, final long deadlineMs, final Map<TopicPartition, Long> offsets,
+    DeleteRecordsCall(final long createdMs, final long deadlineMs, final Map<TopicPartition, RecordsToDelete> offsets,
         final Map<TopicPartition, CompletableFuture<DeletedRecords>> futures)
     {
         super("deleteRecords", createdMs, deadlineMs, futures);
@@ -44,7 +44,7 @@ final class DeleteRecordsCall extends PartitionLeaderCall<DeletedRecords>
         for (final TopicPartition tp : partitions)
         {
             byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(new DeleteRecordsRequest.Partition(tp.partition(),
-                offsets.get(tp)));
+                offsets.get(tp).beforeOffset()));
         }
         final List<DeleteRecordsRequest.Topic> topics = new ArrayList<>();
         byTopic.forEach((name, ps) -> topics.add(new DeleteRecordsRequest.Topic(name, ps)));
@@ -69,6 +69,6 @@ final class DeleteRecordsCall extends PartitionLeaderCall<DeletedRecords>
     @Override
     String asked(final TopicPartition tp)
     {
-        return "DeleteRecords (before offset " + offsets.get(tp) + ")";
+        return "DeleteRecords (before offset " + offsets.get(tp).beforeOffset() + ")";
     }
 }

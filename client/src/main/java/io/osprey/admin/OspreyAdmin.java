@@ -380,22 +380,9 @@ public final class OspreyAdmin implements Admin
     {
         final long nowMs = clock.nowMs();
         final Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
-        final Map<TopicPartition, CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo>> futures = new LinkedHashMap<>();
         final Map<TopicPartition, CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo>> toSend = new LinkedHashMap<>();
-        topicPartitionOffsets.forEach((tp, spec) ->
-        {
-            final CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo> future = new CompletableFuture<>();
-            futures.put(Objects.requireNonNull(tp, "a partition in topicPartitionOffsets is null"), future);
-            if (spec == null)
-            {
-                future.completeExceptionally(new IllegalArgumentException("No OffsetSpec was given for partition " + tp));
-            }
-            else if (checkTopicName(tp.topic(), future))
-            {
-                specs.put(tp, spec);
-                toSend.put(tp, future);
-            }
-        });
+        final Map<TopicPartition, CompletableFuture<ListOffsetsResult.ListOffsetsResultInfo>> futures =
+            partitionFutures(topicPartitionOffsets, "topicPartitionOffsets", "OffsetSpec", specs, toSend);
         if (!toSend.isEmpty())
         {
             runner.submit(new ListOffsetsCall(nowMs, deadlineMs(nowMs, options), specs, toSend));
@@ -407,23 +394,10 @@ public final class OspreyAdmin implements Admin
     public DeleteRecordsResult deleteRecords(final Map<TopicPartition, RecordsToDelete> recordsToDelete, final DeleteRecordsOptions options)
     {
         final long nowMs = clock.nowMs();
-        final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        final Map<TopicPartition, CompletableFuture<DeletedRecords>> futures = new LinkedHashMap<>();
+        final Map<TopicPartition, RecordsToDelete> offsets = new LinkedHashMap<>();
         final Map<TopicPartition, CompletableFuture<DeletedRecords>> toSend = new LinkedHashMap<>();
-        recordsToDelete.forEach((tp, what) ->
-        {
-            final CompletableFuture<DeletedRecords> future = new CompletableFuture<>();
-            futures.put(Objects.requireNonNull(tp, "a partition in recordsToDelete is null"), future);
-            if (what == null)
-            {
-                future.completeExceptionally(new IllegalArgumentException("No RecordsToDelete was given for partition " + tp));
-            }
-            else if (checkTopicName(tp.topic(), future))
-            {
-                offsets.put(tp, what.beforeOffset());
-                toSend.put(tp, future);
-            }
-        });
+        final Map<TopicPartition, CompletableFuture<DeletedRecords>> futures =
+            partitionFutures(recordsToDelete, "recordsToDelete", "RecordsToDelete", offsets, toSend);
         if (!toSend.isEmpty())
         {
             runner.submit(new DeleteRecordsCall(nowMs, deadlineMs(nowMs, options), offsets, toSend));
@@ -451,6 +425,33 @@ public final class OspreyAdmin implements Admin
             runner.submit(new OffsetDeleteCall(nowMs, deadlineMs(nowMs, options), groupId, new LinkedHashMap<>(futures)));
         }
         return new DeleteConsumerGroupOffsetsResult(futures);
+    }
+
+    /**
+     * One future per partition of {@code requested}, in its order. A partition without a value, or
+     * whose topic name no request can carry, fails at once; the others go into {@code accepted}
+     * (with their value) and {@code toSend} (with their future), for the call.
+     */
+    private static <S, V> Map<TopicPartition, CompletableFuture<V>> partitionFutures(final Map<TopicPartition, S> requested,
+        final String argument, final String valueName, final Map<TopicPartition, S> accepted,
+        final Map<TopicPartition, CompletableFuture<V>> toSend)
+    {
+        final Map<TopicPartition, CompletableFuture<V>> futures = new LinkedHashMap<>();
+        requested.forEach((tp, value) ->
+        {
+            final CompletableFuture<V> future = new CompletableFuture<>();
+            futures.put(Objects.requireNonNull(tp, "a partition in " + argument + " is null"), future);
+            if (value == null)
+            {
+                future.completeExceptionally(new IllegalArgumentException("No " + valueName + " was given for partition " + tp));
+            }
+            else if (checkTopicName(tp.topic(), future))
+            {
+                accepted.put(tp, value);
+                toSend.put(tp, future);
+            }
+        });
+        return futures;
     }
 
     /** One future per distinct group id; an id no request can carry (null or empty) fails at once, as in Kafka. */
