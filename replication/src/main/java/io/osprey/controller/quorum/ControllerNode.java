@@ -7,19 +7,26 @@ import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
-import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ConsensusModuleVersion;
 import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusterCounters;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.osprey.controller.MetadataImage;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.File;
 import java.util.concurrent.CountDownLatch;
@@ -30,10 +37,18 @@ import java.util.function.Supplier;
 
 /**
  * One controller voter: media driver, archive, consensus module and the
- * {@link ControllerService} container in this JVM, all on shared threads that park when idle
- * (2-core machines: never spin): a quorum of one with {@link QuietIdleStrategy} (up to
+ * {@link ControllerService} container in this JVM, on two threads that park when idle (2-core
+ * machines: never spin): a quorum of one with {@link QuietIdleStrategy} (up to
  * {@code controller.quorum.idle.quiet.park.max.ms}, woken by the commands of this process),
  * a bigger one up to {@code controller.quorum.idle.park.max.ms}.
+ * <p>
+ * Threads: the driver, the archive and the consensus module run as Aeron agent invokers on one
+ * thread ({@link QuorumAgent}); the service container, which has no invoker mode, on its own.
+ * Each idle thread's wake-up costs this kind of machine 30-80 µs, mostly the context switch, and
+ * the three components did little work per wake-up apart. Where the consensus module waits for
+ * the archive or the driver inside its own duty cycle (a recording starting, a snapshot), its idle
+ * strategy runs them ({@link InvokingIdleStrategy}), and its archive and Aeron clients run them
+ * while they wait for an answer, as Aeron's invoker modes intend.
  * <p>
  * Directories: the Aeron directory is deleted on start and on close (it holds only buffers and
  * counters); {@code metadata.log.dir}/archive (the Raft log and snapshots) and
@@ -65,10 +80,17 @@ public final class ControllerNode implements AutoCloseable
     private static final long BUSY_AT_START_MS = 2_000;
     private static final long BUSY_AT_CLOSE_MS = 5_000;
     private static final long BUSY_AT_SNAPSHOT_MS = 2_000;
+    private static final long CLOSE_CONSENSUS_MODULE_TIMEOUT_MS = 10_000;
+    /** Starting the consensus module includes loading its snapshot and waiting for the service to load its own. */
+    private static final long LAUNCH_TIMEOUT_MS = 120_000;
 
     private final QuorumConfig config;
     private final ControllerService service;
-    private final ClusteredMediaDriver clusteredDriver;
+    private final MediaDriver driver;
+    private final Archive archive;
+    private final ConsensusModule consensusModule;
+    private final QuorumAgent quorumAgent;
+    private final AgentRunner quorumRunner;
     private final ClusteredServiceContainer container;
     private final ScheduledExecutorService snapshotTimer;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -89,8 +111,7 @@ public final class ControllerNode implements AutoCloseable
 
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(idle.get())
+            .threadingMode(ThreadingMode.INVOKER)
             // Name resolution runs on the driver's own thread instead of an executor agent that woke 100 times a second
             // for nothing (0.4% of a core here); endpoints are mostly addresses, and a name is resolved rarely.
             .asyncExecutorEnabled(false)
@@ -110,8 +131,7 @@ public final class ControllerNode implements AutoCloseable
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
             .recordingEventsEnabled(false)
-            .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(idle)
+            .threadingMode(ArchiveThreadingMode.INVOKER)
             .segmentFileLength(Math.max(ARCHIVE_SEGMENT_BYTES_MIN, config.logTermBytes()))
             .errorHandler(errors("archive"));
 
@@ -123,7 +143,11 @@ public final class ControllerNode implements AutoCloseable
             .aeronDirectoryName(aeronDir);
 
         final File clusterDir = new File(config.dataDir(), "cluster");
+        // Made here: the consensus module (on the quorum thread) and the container (on this one) would otherwise race to
+        // create it, and the loser fails.
+        IoUtil.ensureDirectoryExists(clusterDir, "cluster");
         final ConsensusModule.Context consensusCtx = new ConsensusModule.Context()
+            .aeronDirectoryName(aeronDir)
             .clusterMemberId(config.nodeId())
             .clusterMembers(Voter.clusterMembers(config.voters()))
             .clusterDir(clusterDir)
@@ -136,7 +160,7 @@ public final class ControllerNode implements AutoCloseable
             .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMs()))
             // A voter that starts while another is down waits this long before electing without it.
             .startupCanvassTimeoutNs(TimeUnit.MILLISECONDS.toNanos(10 * config.leaderHeartbeatTimeoutMs()))
-            .idleStrategySupplier(idle)
+            .useAgentInvoker(true)
             .terminationHook(terminated::countDown)
             .errorHandler(errors("consensus module"));
 
@@ -151,12 +175,30 @@ public final class ControllerNode implements AutoCloseable
 
         // An election and the first recordings: the components answer each other at once, not after a long park.
         QuietIdleStrategy.busyFor(BUSY_AT_START_MS);
-        ClusteredMediaDriver launchedDriver = null;
+        MediaDriver launchedDriver = null;
+        Archive launchedArchive = null;
+        QuorumAgent agent = null;
+        AgentRunner runner = null;
         Aeron serviceAeron = null;
+        ClusteredServiceContainer launchedContainer = null;
         try
         {
-            launchedDriver = ClusteredMediaDriver.launch(driverCtx, archiveCtx, consensusCtx);
-            this.clusteredDriver = launchedDriver;
+            // The driver and the archive start on this thread (the archive's client runs the driver while it waits for
+            // an answer); from then on only the quorum thread runs them.
+            launchedDriver = MediaDriver.launch(driverCtx);
+            final AgentInvoker driverInvoker = launchedDriver.sharedAgentInvoker();
+            launchedArchive = Archive.launch(archiveCtx
+                .mediaDriverAgentInvoker(driverInvoker)
+                .errorCounter(new AtomicCounter(driverCtx.countersValuesBuffer(), SystemCounterDescriptor.ERRORS.id())));
+            final AgentInvoker driverAndArchive = new AgentInvoker(errors("quorum"), null,
+                new QuorumAgent("driver-and-archive", null, driverInvoker, launchedArchive.invoker()));
+            driverAndArchive.start();
+            agent = new QuorumAgent("osprey-quorum-" + config.nodeId(),
+                () -> launchConsensusModule(consensusCtx, driverInvoker, driverAndArchive, idle),
+                driverInvoker, launchedArchive.invoker());
+            runner = new AgentRunner(idle.get(), errors("quorum"), null, agent);
+            AgentRunner.startOnThread(runner);
+
             // The container's Aeron client is run by the service agent's own duty cycle (an invoker), as the consensus
             // module's and the archive's are, instead of on a conductor thread of its own that woke every 16 ms whatever
             // the idle strategy (a quarter of the quorum's idle wake-ups on a single node).
@@ -167,13 +209,23 @@ public final class ControllerNode implements AutoCloseable
                 .awaitingIdleStrategy(YieldingIdleStrategy.INSTANCE)
                 .useConductorAgentInvoker(true)
                 .clientName("osprey-controller-service-" + config.nodeId()));
-            this.container = ClusteredServiceContainer.launch(containerCtx.aeron(serviceAeron).ownsAeronClient(true));
+            launchedContainer = ClusteredServiceContainer.launch(containerCtx.aeron(serviceAeron).ownsAeronClient(true));
+            serviceAeron = null; // the container's now
+            this.consensusModule = awaitLaunch(agent);
         }
         catch (final RuntimeException e)
         {
-            CloseHelper.quietCloseAll(serviceAeron, launchedDriver, dataDirLock);
+            // The quorum thread stops first: afterwards nothing else runs the components' invokers.
+            CloseHelper.quietCloseAll(runner, launchedContainer, serviceAeron);
+            CloseHelper.quietClose(agent == null ? null : agent.launchedOrNull());
+            CloseHelper.quietCloseAll(launchedArchive, launchedDriver, dataDirLock);
             throw e;
         }
+        this.driver = launchedDriver;
+        this.archive = launchedArchive;
+        this.quorumAgent = agent;
+        this.quorumRunner = runner;
+        this.container = launchedContainer;
         this.lastSnapshotCount = snapshotCountIfOpen();
         this.snapshotTimer = Executors.newSingleThreadScheduledExecutor(r ->
         {
@@ -183,6 +235,65 @@ public final class ControllerNode implements AutoCloseable
         });
         snapshotTimer.scheduleWithFixedDelay(this::maybeTakeSnapshot, SNAPSHOT_CHECK_INTERVAL_MS, SNAPSHOT_CHECK_INTERVAL_MS,
             TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * On the quorum thread: the consensus module with an Aeron client as the module would make its
+     * own, except that it runs the driver while it waits for an answer; its archive client and its
+     * idle strategy run the driver and the archive while it waits for them.
+     */
+    private ConsensusModule launchConsensusModule(final ConsensusModule.Context ctx, final AgentInvoker driverInvoker,
+        final AgentInvoker driverAndArchive, final Supplier<IdleStrategy> idle)
+    {
+        final Aeron aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(config.aeronDir())
+            .errorHandler(errors("consensus module"))
+            .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
+            .useConductorAgentInvoker(true)
+            .driverAgentInvoker(driverInvoker)
+            .awaitingIdleStrategy(YieldingIdleStrategy.INSTANCE)
+            .clientLock(NoOpLock.INSTANCE)
+            .clientName("consensus-module-" + ctx.clusterId() + "-" + config.nodeId()));
+        try
+        {
+            final AtomicCounter errorCounter = ClusterCounters.allocateVersioned(aeron, new ExpandableArrayBuffer(),
+                "Cluster Errors", ConsensusModule.Configuration.CONSENSUS_MODULE_ERROR_COUNT_TYPE_ID, ctx.clusterId(),
+                ConsensusModuleVersion.VERSION, ConsensusModuleVersion.GIT_SHA);
+            ctx.archiveContext().agentInvoker(driverAndArchive);
+            return ConsensusModule.launch(ctx
+                .aeron(aeron)
+                .ownsAeronClient(true)
+                .errorCounter(errorCounter)
+                .idleStrategySupplier(() -> new InvokingIdleStrategy(idle.get(), driverAndArchive)));
+        }
+        catch (final RuntimeException e)
+        {
+            CloseHelper.quietClose(aeron);
+            throw e;
+        }
+    }
+
+    /** Waits for the quorum thread to start the consensus module (after a restart it waits for the service's snapshot). */
+    private static ConsensusModule awaitLaunch(final QuorumAgent agent)
+    {
+        try
+        {
+            return agent.launched().get(LAUNCH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the consensus module started", e);
+        }
+        catch (final java.util.concurrent.ExecutionException e)
+        {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException)e.getCause() :
+                new IllegalStateException("the consensus module did not start", e.getCause());
+        }
+        catch (final java.util.concurrent.TimeoutException e)
+        {
+            throw new IllegalStateException("the consensus module did not start within " + LAUNCH_TIMEOUT_MS + " ms", e);
+        }
     }
 
     /** Starts the node; it joins (or forms) the quorum in the background. */
@@ -237,7 +348,7 @@ public final class ControllerNode implements AutoCloseable
             return false;
         }
         final long before = snapshotCountIfOpen();
-        final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
+        final Counter toggle = consensusModule.context().controlToggleCounter();
         if (before < 0 || toggle.isClosed() || !ClusterControl.ToggleState.SNAPSHOT.toggle(toggle))
         {
             return false;
@@ -282,7 +393,14 @@ public final class ControllerNode implements AutoCloseable
             }
             closed = true;
         }
-        CloseHelper.closeAll(clusteredDriver.consensusModule(), container, clusteredDriver, dataDirLock);
+        // Aeron's order: the consensus module, the service, then the archive and the driver. The consensus module's
+        // invoker is closed on the quorum thread, which goes on running the driver and archive for the service's close.
+        if (!quorumAgent.closeConsensusModule(consensusModule, CLOSE_CONSENSUS_MODULE_TIMEOUT_MS))
+        {
+            quorumRunner.close();
+            CloseHelper.close(consensusModule);
+        }
+        CloseHelper.closeAll(container, quorumRunner, archive, driver, dataDirLock);
     }
 
     private void maybeTakeSnapshot()
@@ -305,7 +423,7 @@ public final class ControllerNode implements AutoCloseable
                 (records > 0 && nowNs - lastSnapshotNs >= TimeUnit.MILLISECONDS.toNanos(config.snapshotIntervalMs()));
             if (due && service.role() == Cluster.Role.LEADER)
             {
-                final Counter toggle = clusteredDriver.consensusModule().context().controlToggleCounter();
+                final Counter toggle = consensusModule.context().controlToggleCounter();
                 if (!toggle.isClosed() && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle))
                 {
                     QuietIdleStrategy.busyFor(BUSY_AT_SNAPSHOT_MS);
@@ -321,14 +439,14 @@ public final class ControllerNode implements AutoCloseable
     /** Elections this voter has taken part in since it started (Aeron's election count); 0 once closed. */
     public long electionCount()
     {
-        final Counter c = clusteredDriver.consensusModule().context().electionCounter();
+        final Counter c = consensusModule.context().electionCounter();
         return c.isClosed() ? 0 : c.get();
     }
 
     /** Whether the quorum has a leader as this voter sees it: no election is running and it leads or follows. */
     public boolean hasLeader()
     {
-        final ConsensusModule.Context ctx = clusteredDriver.consensusModule().context();
+        final ConsensusModule.Context ctx = consensusModule.context();
         final Counter election = ctx.electionStateCounter();
         final Counter role = ctx.clusterNodeRoleCounter();
         return !election.isClosed() && !role.isClosed() && ElectionState.get(election) == ElectionState.CLOSED &&
@@ -337,7 +455,7 @@ public final class ControllerNode implements AutoCloseable
 
     private Counter snapshotCounter()
     {
-        return clusteredDriver.consensusModule().context().snapshotCounter();
+        return consensusModule.context().snapshotCounter();
     }
 
     /**

@@ -10,28 +10,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How the agent threads of a quorum of one voter idle (media driver, archive, consensus module,
- * clustered service, and the node's own controller client): park from 1 ms, doubling up to a long
+ * How the agent threads of a quorum of one voter idle (the quorum thread, which runs the media
+ * driver, archive and consensus module; the clustered service; the node's own controller client):
+ * park from 1 ms, doubling up to a long
  * maximum, and start again at 1 ms whenever anything in this process hands the quorum work
  * ({@link #wakeAll}: a command submitted by the controller client, a command or timer applied by
  * the service), which also unparks every such thread at once.
  * <p>
- * Why: Aeron's agents poll. At a fixed 10 ms sleep the six controller threads of a node woke about
- * 700 times a second between them, at 20-50 µs each, for a quorum that handles a few commands a
+ * Why: Aeron's agents poll. At a fixed 10 ms sleep the six controller threads a node had before the
+ * quorum thread woke about 700 times a second between them, at 20-50 µs each, for a quorum that handles a few commands a
  * second. With one voter every command starts in this process (the broker's heartbeats and
  * requests) or reaches it through this process's media driver, so between commands the threads
  * can sleep long, and a command's hops (client, driver, consensus module, archive, service,
  * driver, client) still run at the bottom of the ladder because the submit wakes them all.
- * A lease timer's expiry is applied up to about four maximum parks late (consensus module,
- * archive, consensus module, service), which matters only for brokers of other nodes.
+ * A lease timer's expiry is applied up to about two maximum parks late (the quorum thread, where
+ * the consensus module fires it and the archive records it, then the service), which matters
+ * only for brokers of other nodes.
  * <p>
  * The long maximum applies only while a quiet controller client runs in this process
  * ({@link #clientStarted}: the broker of a combined node). A controller-only process serves
  * brokers of other nodes only, whose commands no local call can announce: there the ladder stops
  * at the fallback maximum ({@code controller.quorum.idle.park.max.ms}). With the long maximum, a
- * command from another node's broker waits for up to four hops (driver, consensus module,
- * archive, service) at the top of the ladder: about 220-370 ms measured with 100 ms, against
- * 25-80 ms at the fixed 10 ms sleep.
+ * command from another node's broker waited for up to four hops (driver, consensus module,
+ * archive, service) at the top of the ladder when each had a thread: about 220-370 ms measured
+ * with 100 ms, against 25-80 ms at the fixed 10 ms sleep; now two (quorum thread, service).
  * <p>
  * An agent's own work does not restart its ladder: Aeron's agents count periodic work (timer
  * checks, heartbeats and status messages of idle streams) as work, and the driver's and consensus
