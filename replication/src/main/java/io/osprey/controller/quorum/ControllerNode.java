@@ -395,7 +395,9 @@ public final class ControllerNode implements AutoCloseable
         }
         // Aeron's order: the consensus module, the service, then the archive and the driver. The consensus module's
         // invoker is closed on the quorum thread, which goes on running the driver and archive for the service's close.
-        if (!quorumAgent.closeConsensusModule(consensusModule, CLOSE_CONSENSUS_MODULE_TIMEOUT_MS))
+        final Thread quorumThread = quorumRunner.thread();
+        final boolean quorumThreadRuns = quorumThread != null && quorumThread.isAlive();
+        if (!quorumThreadRuns || !quorumAgent.closeConsensusModule(consensusModule, CLOSE_CONSENSUS_MODULE_TIMEOUT_MS))
         {
             quorumRunner.close();
             CloseHelper.close(consensusModule);
