@@ -44,8 +44,9 @@ import java.util.function.Supplier;
  * <p>
  * Threads: the driver, the archive and the consensus module run as Aeron agent invokers on one
  * thread ({@link QuorumAgent}); the service container, which has no invoker mode, on its own.
- * Each idle thread's wake-up costs this kind of machine 30-80 µs, mostly the context switch, and
- * the three components did little work per wake-up apart. Where the consensus module waits for
+ * Each of them woke about 100 times a second on their own, at 30-80 µs a wake-up on this kind of
+ * machine, part of it the context switch; on one thread they share each wake-up (docs/controller.md
+ * has the measurements). Where the consensus module waits for
  * the archive or the driver inside its own duty cycle (a recording starting, a snapshot), its idle
  * strategy runs them ({@link InvokingIdleStrategy}), and its archive and Aeron clients run them
  * while they wait for an answer, as Aeron's invoker modes intend.
@@ -112,7 +113,7 @@ public final class ControllerNode implements AutoCloseable
         final MediaDriver.Context driverCtx = new MediaDriver.Context()
             .aeronDirectoryName(aeronDir)
             .threadingMode(ThreadingMode.INVOKER)
-            // Name resolution runs on the driver's own thread instead of an executor agent that woke 100 times a second
+            // Name resolution runs on the thread that runs the driver instead of an executor agent that woke 100 times a second
             // for nothing (0.4% of a core here); endpoints are mostly addresses, and a name is resolved rarely.
             .asyncExecutorEnabled(false)
             .termBufferSparseFile(true)
