@@ -6,6 +6,9 @@ import io.osprey.protocol.ApiKey;
 import io.osprey.protocol.Message;
 import io.osprey.protocol.ProtocolReader;
 
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * One admin operation in progress: the request it sends, what it makes of the response, and
  * the futures it completes. A call may take several attempts; each sends one request for what
@@ -90,6 +93,16 @@ abstract class AdminCall
 
     /** Whether every future is complete. */
     abstract boolean isDone();
+
+    /** For calls with a future per key: fails every one still outstanding and forgets them. */
+    static void failAll(final Map<?, ? extends CompletableFuture<?>> outstanding, final Throwable error)
+    {
+        for (final CompletableFuture<?> future : outstanding.values())
+        {
+            future.completeExceptionally(error);
+        }
+        outstanding.clear();
+    }
 
     /**
      * The broker cannot take {@link #api()} at any version both sides know. A call that has

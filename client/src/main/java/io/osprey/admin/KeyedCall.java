@@ -107,11 +107,7 @@ abstract class KeyedCall<K, V> extends AdminCall
     @Override
     final void fail(final Throwable error)
     {
-        for (final CompletableFuture<V> future : outstanding.values())
-        {
-            future.completeExceptionally(error);
-        }
-        outstanding.clear();
+        failAll(outstanding, error);
     }
 
     @Override

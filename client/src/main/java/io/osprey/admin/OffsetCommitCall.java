@@ -132,11 +132,7 @@ final class OffsetCommitCall extends CoordinatorCall
     @Override
     void fail(final Throwable error)
     {
-        for (final CompletableFuture<Void> future : outstanding.values())
-        {
-            future.completeExceptionally(error);
-        }
-        outstanding.clear();
+        failAll(outstanding, error);
     }
 
     @Override

@@ -107,11 +107,7 @@ final class OffsetDeleteCall extends CoordinatorCall
     @Override
     void fail(final Throwable error)
     {
-        for (final CompletableFuture<Void> future : outstanding.values())
-        {
-            future.completeExceptionally(error);
-        }
-        outstanding.clear();
+        failAll(outstanding, error);
     }
 
     @Override
