@@ -90,7 +90,7 @@ class ReassignmentProcessTest
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
         admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short)2))).all().get(30, TimeUnit.SECONDS);
-        await("both partitions fully in sync").atMost(WAIT).until(() ->
+        await("both partitions fully in sync").atMost(WAIT).ignoreExceptions().until(() ->
             describe().stream().allMatch(p -> p.leader() != null && p.isr().size() == 2));
     }
 

@@ -45,6 +45,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -667,10 +668,31 @@ class ReplicationProcessTest
             .get(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * The partition as Admin describes it. A topic just created is known at once to the broker
+     * that forwarded the creation, and to the others once the controller's record reaches them,
+     * as in Kafka's KRaft mode; Admin may ask any of them, so UNKNOWN_TOPIC_OR_PARTITION is
+     * retried for a bounded time.
+     */
     private TopicPartitionInfo describe(final String topic, final int partition) throws Exception
     {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
-            .filter(p -> p.partition() == partition).findFirst().orElseThrow();
+        final long deadlineNs = System.nanoTime() + WAIT.toNanos();
+        while (true)
+        {
+            try
+            {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .stream().filter(p -> p.partition() == partition).findFirst().orElseThrow();
+            }
+            catch (final ExecutionException e)
+            {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadlineNs > 0)
+                {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**
