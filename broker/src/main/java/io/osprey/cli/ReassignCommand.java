@@ -46,6 +46,8 @@ final class ReassignCommand extends AdminCommand
     static final long POLL_MS = 500;
     /** Polls in a row that find partitions short of their target and none moving before {@code execute --wait} gives up. */
     static final int NOT_MOVING_POLLS_MAX = 6;
+    /** Answers in a row with partitions stuck (neither at their target nor moving) before {@code verify} reports them. */
+    static final int VERIFY_STUCK_POLLS_MAX = 4;
 
     /** Where one partition of a plan stands. */
     enum State
@@ -416,10 +418,31 @@ final class ReassignCommand extends AdminCommand
         public Integer call() throws CliException
         {
             final ReassignmentPlan plan = readPlan(planFile);
-            final List<Status> statuses;
+            List<Status> statuses;
             try (Admin admin = parent.admin())
             {
-                statuses = statuses(admin, plan);
+                // The moves come from the controller's broker, the replicas from any broker: one whose
+                // metadata lags a little behind may still show a finished move's old replicas (or not
+                // yet a new partition), so a stuck answer is asked again a few times before it stands.
+                int polls = 1;
+                while (true)
+                {
+                    statuses = statuses(admin, plan);
+                    if (count(statuses, State.NOT_MOVING) + count(statuses, State.UNKNOWN_PARTITION) == 0
+                        || polls++ >= VERIFY_STUCK_POLLS_MAX)
+                    {
+                        break;
+                    }
+                    try
+                    {
+                        Thread.sleep(POLL_MS);
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
             }
             parent.printStatuses(statuses);
             final int stuck = count(statuses, State.NOT_MOVING) + count(statuses, State.UNKNOWN_PARTITION);

@@ -173,7 +173,7 @@ class ReplicationProcessTest
         final String topic = "replicated";
         final long createNs = System.nanoTime();
         createReplicatedTopic(topic, BASICS_PARTITIONS);
-        final TopicDescription created = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        final TopicDescription created = describe(topic);
         assertThat(created.partitions()).hasSize(BASICS_PARTITIONS).allSatisfy(p ->
             assertThat(ids(p.replicas())).hasSize(REPLICATION_FACTOR).doesNotHaveDuplicates());
         for (final TopicPartitionInfo p : created.partitions())
@@ -676,13 +676,17 @@ class ReplicationProcessTest
      */
     private TopicPartitionInfo describe(final String topic, final int partition) throws Exception
     {
+        return describe(topic).partitions().stream().filter(p -> p.partition() == partition).findFirst().orElseThrow();
+    }
+
+    private TopicDescription describe(final String topic) throws Exception
+    {
         final long deadlineNs = System.nanoTime() + WAIT.toNanos();
         while (true)
         {
             try
             {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                    .stream().filter(p -> p.partition() == partition).findFirst().orElseThrow();
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             }
             catch (final ExecutionException e)
             {
