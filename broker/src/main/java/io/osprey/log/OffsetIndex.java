@@ -91,6 +91,34 @@ public final class OffsetIndex extends IndexFile
         return found < 0 ? 0 : m.getInt(position(found) + 4);
     }
 
+    /**
+     * Byte position of the last indexed batch that starts at or below {@code position}, or 0
+     * (the segment start) when there is none. Binary search over the published entries, whose
+     * positions grow with their offsets.
+     */
+    public int floorPosition(final int position)
+    {
+        final MappedByteBuffer m = map();
+        int lo = 0;
+        int hi = entries() - 1;
+        int found = 0;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            final int midPosition = m.getInt(position(mid) + 4);
+            if (midPosition <= position)
+            {
+                found = midPosition;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
     /** Drops entries for offsets at or above {@code offset}. */
     public void truncateTo(final long offset) throws IOException
     {

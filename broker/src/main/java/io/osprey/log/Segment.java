@@ -466,6 +466,26 @@ public final class Segment implements AutoCloseable
     }
 
     /**
+     * The last offset of the last batch whose header lies within {@code [from, end)}, or -1 when
+     * none does: the batches from {@code from} are whole up to there (a fetch may cut the last one
+     * short). Scans batch headers from the index entry at or below {@code end}, not from
+     * {@code from}, so a large read costs a few header reads, not one per batch. Any thread;
+     * {@code from} must be a batch start.
+     */
+    long lastOffsetOfBatchesWithin(final int from, final int end)
+    {
+        final MappedByteBuffer m = map;
+        int p = Math.max(from, offsetIndex.floorPosition(end - RecordBatch.HEADER_SIZE));
+        long last = -1;
+        while (p + RecordBatch.HEADER_SIZE <= end)
+        {
+            last = m.getLong(p + RecordBatch.BASE_OFFSET_OFFSET) + m.getInt(p + RecordBatch.LAST_OFFSET_DELTA_OFFSET);
+            p += m.getInt(p + RecordBatch.BATCH_LENGTH_OFFSET) + RecordBatch.LOG_OVERHEAD;
+        }
+        return last;
+    }
+
+    /**
      * Every read goes through {@link #findPosition(long, int)} first, which calls this: the pages it
      * and the rest of the read touch are resident again, and someone should release them. An
      * active segment's are released by the pretoucher's pass over active segments, a sealed one's

@@ -178,7 +178,7 @@ public final class FetchHandler
                             // Every partition of a topic counts into the same topic counters.
                             topicMetrics = partition.metrics();
                             topicBytes += slice.length();
-                            topicMessages += recordCount(slice);
+                            topicMessages += partition.log().recordsIn(slice);
                         }
                     }
                 }
@@ -201,24 +201,6 @@ public final class FetchHandler
             }
         }
         return new Result(new FetchResponse(0, ErrorCode.NONE.code, 0, topics), total, hasError, bytesOut);
-    }
-
-    /**
-     * Records in the whole batches of {@code slice}, from each batch header's record count: one
-     * read per batch, none per record (the bytes themselves go out with sendfile, unread).
-     */
-    static long recordCount(final LogSlice slice)
-    {
-        final java.nio.ByteBuffer map = slice.mapping();
-        final int end = slice.position() + slice.length();
-        long count = 0;
-        int p = slice.position();
-        while (p + io.osprey.record.RecordBatch.HEADER_SIZE <= end)
-        {
-            count += map.getInt(p + io.osprey.record.RecordBatch.RECORDS_COUNT_OFFSET);
-            p += map.getInt(p + io.osprey.record.RecordBatch.BATCH_LENGTH_OFFSET) + io.osprey.record.RecordBatch.LOG_OVERHEAD;
-        }
-        return count;
     }
 
     /** A request's leader epoch must match ours: older is fenced, newer means we have not caught up. -1 skips the check. */

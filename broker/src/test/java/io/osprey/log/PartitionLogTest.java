@@ -44,6 +44,53 @@ class PartitionLogTest
         if (log != null)
         {
             log.close();
+            log = null;
+        }
+    }
+
+    /** Records in the batches whose header lies within the slice: the count the metric had from reading every header. */
+    private static long headerCount(final LogSlice slice)
+    {
+        final ByteBuffer bytes = slice.asByteBuffer();
+        long count = 0;
+        int p = 0;
+        while (p + RecordBatch.HEADER_SIZE <= bytes.limit())
+        {
+            count += bytes.getInt(p + RecordBatch.RECORDS_COUNT_OFFSET);
+            p += bytes.getInt(p + RecordBatch.BATCH_LENGTH_OFFSET) + RecordBatch.LOG_OVERHEAD;
+        }
+        return count;
+    }
+
+    @Test
+    void shouldCountTheRecordsOfAReadFromTheIndexAsTheBatchHeadersWould() throws IOException
+    {
+        for (final boolean compacted : new boolean[] {false, true})
+        {
+            close();
+            log = PartitionLog.open(tmp.resolve(compacted ? "compacted-0" : "t-0"), LogConfig.defaults().withSegmentBytes(64 * 1024)
+                .withIndexIntervalBytes(256).withFileDeleteDelayMs(0).withCompacted(compacted), 0, 0, 1000);
+            for (int i = 0; i < 600; i++)
+            {
+                log.appendAsLeader(TestBatches.batch(1 + i % 5, 20 + i % 90, 1000, "r" + i), 0, 1000);
+            }
+            assertThat(log.segmentCount()).as("several segments").isGreaterThan(2);
+            int reads = 0;
+            for (long offset = 0; offset < log.logEndOffset(); offset += 37)
+            {
+                for (final int maxBytes : new int[] {1, 100, 777, 4096, 30_000, 1 << 20})
+                {
+                    final LogSlice slice = log.read(offset, maxBytes, Long.MAX_VALUE, true);
+                    assertThat(log.recordsIn(slice)).as("compacted=%s offset %d max %d", compacted, offset, maxBytes)
+                        .isEqualTo(headerCount(slice));
+                    reads++;
+                }
+                // Below the log end (a high watermark): the read ends at a batch boundary inside the segment.
+                final LogSlice bounded = log.read(offset, 1 << 20, Math.min(log.logEndOffset(), offset + 50), true);
+                assertThat(log.recordsIn(bounded)).isEqualTo(headerCount(bounded));
+            }
+            assertThat(reads).isGreaterThan(100);
+            assertThat(log.recordsIn(LogSlice.empty(3))).isZero();
         }
     }
 
