@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -35,7 +34,6 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.NoReassignmentInProgressException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +47,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import io.osprey.cli.CliRun;
+import io.osprey.testing.AdminDescribe;
 import io.osprey.testing.BrokerProcess;
 
 /**
@@ -334,29 +333,10 @@ class ReassignmentProcessTest
     }
 
 
-    /**
-     * The topic's partitions as Admin describes them. Admin may ask a broker that has not yet
-     * applied the topic's creation (only the forwarding broker has it when the answer comes), so
-     * UNKNOWN_TOPIC_OR_PARTITION is retried for a bounded time.
-     */
+    /** The topic's partitions as Admin describes them; a topic not yet known to the broker asked is asked about again. */
     private List<TopicPartitionInfo> describe() throws Exception
     {
-        final long deadlineNs = System.nanoTime() + WAIT.toNanos();
-        while (true)
-        {
-            try
-            {
-                return admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC).partitions();
-            }
-            catch (final ExecutionException e)
-            {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadlineNs > 0)
-                {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
+        return AdminDescribe.topic(admin, TOPIC, Duration.ofSeconds(10), WAIT).partitions();
     }
 
     private static List<Integer> ids(final List<Node> nodes)

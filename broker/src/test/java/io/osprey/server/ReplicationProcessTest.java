@@ -45,7 +45,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +58,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import io.osprey.producer.OspreyProducer;
+import io.osprey.testing.AdminDescribe;
 import io.osprey.testing.BrokerProcess;
 
 /**
@@ -668,12 +668,7 @@ class ReplicationProcessTest
             .get(30, TimeUnit.SECONDS);
     }
 
-    /**
-     * The partition as Admin describes it. A topic just created is known at once to the broker
-     * that forwarded the creation, and to the others once the controller's record reaches them,
-     * as in Kafka's KRaft mode; Admin may ask any of them, so UNKNOWN_TOPIC_OR_PARTITION is
-     * retried for a bounded time.
-     */
+    /** The partition as Admin describes it; a topic not yet known to the broker asked is asked about again. */
     private TopicPartitionInfo describe(final String topic, final int partition) throws Exception
     {
         return describe(topic).partitions().stream().filter(p -> p.partition() == partition).findFirst().orElseThrow();
@@ -681,22 +676,7 @@ class ReplicationProcessTest
 
     private TopicDescription describe(final String topic) throws Exception
     {
-        final long deadlineNs = System.nanoTime() + WAIT.toNanos();
-        while (true)
-        {
-            try
-            {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-            }
-            catch (final ExecutionException e)
-            {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadlineNs > 0)
-                {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
+        return AdminDescribe.topic(admin, topic, Duration.ofSeconds(30), WAIT);
     }
 
     /**
