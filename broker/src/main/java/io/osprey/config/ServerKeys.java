@@ -99,7 +99,7 @@ public final class ServerKeys
         def.define(BACKGROUND_THREADS, INT, "10", atLeast(1), IGNORED,
             "Threads for background tasks; Osprey does not size anything by it.");
         def.define(QUEUED_MAX_REQUESTS, INT, "500", atLeast(1), USED,
-            "Requests queued for the request threads before the network threads stop reading.");
+            "Unanswered requests on one connection after which it is no longer read until some are answered.");
         def.define(SOCKET_SEND_BUFFER_BYTES, INT, "102400", atLeast(-1), USED,
             "SO_SNDBUF of client connections; -1 keeps the operating system's default.");
         def.define(SOCKET_RECEIVE_BUFFER_BYTES, INT, "102400", atLeast(-1), USED,
@@ -109,7 +109,7 @@ public final class ServerKeys
         def.define(SOCKET_LISTEN_BACKLOG_SIZE, INT, "50", atLeast(1), USED,
             "Pending connections the listening socket queues (SO_BACKLOG).");
         def.define(CONNECTIONS_MAX_IDLE_MS, LONG, "600000", atLeast(1), USED,
-            "Idle connections are closed after this long.");
+            "A connection that sent nothing for this long, and is owed no response, is closed.");
         def.define(MAX_CONNECTIONS, INT, Integer.toString(Integer.MAX_VALUE), atLeast(0), IGNORED,
             "Connection limit per broker; Osprey has no connection quotas.");
         def.define(MAX_CONNECTIONS_PER_IP, INT, Integer.toString(Integer.MAX_VALUE), atLeast(0), IGNORED,

@@ -2,6 +2,7 @@ package io.osprey.network;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ResourceLeakDetector;
 
 /**
@@ -52,21 +55,39 @@ public final class OspreyServer implements AutoCloseable
     private final Channel serverChannel;
     private final String transport;
 
-    public OspreyServer(final String host, final int port, final int networkThreads, final int maxRequestBytes,
-        final int maxPendingPerConnection, final int sendBufferBytes, final int receiveBufferBytes,
-        final RequestDispatcher dispatcher) throws InterruptedException
+    /**
+     * The listener's socket and connection settings, each from the broker key of Kafka's name.
+     *
+     * @param networkThreads          event loops serving connections ({@code num.network.threads})
+     * @param maxRequestBytes         largest request accepted ({@code socket.request.max.bytes})
+     * @param maxPendingPerConnection unanswered requests after which a connection is no longer read
+     *                                ({@code queued.max.requests})
+     * @param sendBufferBytes         SO_SNDBUF, or the OS default when not positive ({@code socket.send.buffer.bytes})
+     * @param receiveBufferBytes      SO_RCVBUF, or the OS default when not positive ({@code socket.receive.buffer.bytes})
+     * @param listenBacklog           connections the listening socket queues ({@code socket.listen.backlog.size})
+     * @param maxIdleMs               a connection that sent nothing for this long and is owed no response is closed
+     *                                ({@code connections.max.idle.ms})
+     */
+    public record Settings(int networkThreads, int maxRequestBytes, int maxPendingPerConnection, int sendBufferBytes,
+        int receiveBufferBytes, int listenBacklog, long maxIdleMs)
+    {
+    }
+
+    public OspreyServer(final String host, final int port, final Settings settings, final RequestDispatcher dispatcher)
+        throws InterruptedException
     {
         final boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("osprey.network.nio");
         transport = epoll ? "epoll" : "nio";
         bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(networkThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(settings.networkThreads(),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         // Netty's limit counts the 4-byte size field; Kafka rejects only sizes above the maximum.
-        final int frameLimit = (int)Math.min(Integer.MAX_VALUE, (long)maxRequestBytes + 4);
+        final int frameLimit = (int)Math.min(Integer.MAX_VALUE, (long)settings.maxRequestBytes() + 4);
         final Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, workerGroup)
             .channel(channelClass)
-            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_BACKLOG, settings.listenBacklog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new ChannelInitializer<SocketChannel>()
@@ -74,22 +95,25 @@ public final class OspreyServer implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
-                    if (sendBufferBytes > 0)
+                    if (settings.sendBufferBytes() > 0)
                     {
-                        ch.config().setSendBufferSize(sendBufferBytes);
+                        ch.config().setSendBufferSize(settings.sendBufferBytes());
                     }
-                    if (receiveBufferBytes > 0)
+                    if (settings.receiveBufferBytes() > 0)
                     {
-                        ch.config().setReceiveBufferSize(receiveBufferBytes);
+                        ch.config().setReceiveBufferSize(settings.receiveBufferBytes());
                     }
+                    // Kafka's clients only answer: a connection is idle when it sends nothing, so only reads are
+                    // watched (watching writes too would cost a listener on every response written).
                     ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(settings.maxIdleMs(), 0, 0, TimeUnit.MILLISECONDS))
                         .addLast("frame", new LengthFieldBasedFrameDecoder(frameLimit, 0, 4, 0, 4, true))
-                        .addLast("requests", new RequestHandler(dispatcher, maxPendingPerConnection));
+                        .addLast("requests", new RequestHandler(dispatcher, settings.maxPendingPerConnection()));
                 }
             });
         serverChannel = bootstrap.bind(host, port).sync().channel();
         LOG.info("Listening on {} ({} transport, {} network threads, max request {} bytes)",
-            serverChannel.localAddress(), transport, networkThreads, maxRequestBytes);
+            serverChannel.localAddress(), transport, settings.networkThreads(), settings.maxRequestBytes());
     }
 
     public int port()
@@ -112,8 +136,8 @@ public final class OspreyServer implements AutoCloseable
     public void close()
     {
         serverChannel.close().syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        workerGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** Per connection: frames in, dispatcher calls out, errors logged and the connection closed. */
@@ -179,6 +203,24 @@ public final class OspreyServer implements AutoCloseable
                 frame.release();
             }
             dispatcher.onRequest(connection, copy, null);
+        }
+
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+        {
+            if (event instanceof IdleStateEvent)
+            {
+                // A request still being answered (a long fetch wait, a join waiting for its rebalance) is not idleness;
+                // the handler fires again after another idle period.
+                if (connection != null && connection.pendingCount() == 0)
+                {
+                    LOG.debug("Closing connection from {}: nothing received for connections.max.idle.ms",
+                        ctx.channel().remoteAddress());
+                    ctx.close();
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, event);
         }
 
         @Override

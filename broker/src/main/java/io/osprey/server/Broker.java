@@ -165,10 +165,13 @@ public final class Broker implements AutoCloseable
             new PartitionAdminHandler(partitions, controller, adminExecutor),
             new GroupHandler(groups),
             metrics.requests());
-        server = new OspreyServer(listener.address().host(), listener.address().port(), config.numNetworkThreads(),
-            config.socketRequestMaxBytes(), config.queuedMaxRequests(), config.socketSendBufferBytes(),
-            config.socketReceiveBufferBytes(), router);
-        final long checkpointMs = Math.max(1000, config.logFlushOffsetCheckpointIntervalMs());
+        server = new OspreyServer(listener.address().host(), listener.address().port(), new OspreyServer.Settings(
+            config.numNetworkThreads(), config.socketRequestMaxBytes(), config.queuedMaxRequests(), config.socketSendBufferBytes(),
+            config.socketReceiveBufferBytes(), config.socketListenBacklogSize(), config.connectionsMaxIdleMs()), router);
+        // The recovery points, log start offsets and high watermarks are written together, as often as the most
+        // frequent of their three keys asks (Kafka's defaults: 60 s, 60 s and 5 s), at most once a second.
+        final long checkpointMs = Math.max(1000, Math.min(config.replicaHighWatermarkCheckpointIntervalMs(),
+            Math.min(config.logFlushOffsetCheckpointIntervalMs(), config.logFlushStartOffsetCheckpointIntervalMs())));
         checkpointer.scheduleWithFixedDelay(this::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
         if (config.autoLeaderRebalanceEnable())
         {

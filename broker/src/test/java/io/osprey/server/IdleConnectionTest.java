@@ -1,0 +1,119 @@
+package io.osprey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.osprey.protocol.ApiKey;
+import io.osprey.protocol.message.ApiVersionsRequest;
+import io.osprey.protocol.message.ApiVersionsResponse;
+import io.osprey.protocol.message.CreateTopicsRequest;
+import io.osprey.protocol.message.CreateTopicsResponse;
+import io.osprey.protocol.message.FetchRequest;
+import io.osprey.protocol.message.FetchResponse;
+
+/**
+ * {@code connections.max.idle.ms}: a connection that sends nothing is closed, one waiting for a
+ * response or sending requests is not. A short idle time (400 ms) keeps the test quick.
+ */
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdleConnectionTest
+{
+    private static final long MAX_IDLE_MS = 400;
+    private static final String TOPIC = "idle";
+
+    private TestBroker broker;
+
+    @BeforeAll
+    void start(@TempDir final Path tmp) throws Exception
+    {
+        broker = new TestBroker(tmp.resolve("node"), Map.of("connections.max.idle.ms", String.valueOf(MAX_IDLE_MS)));
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            final CreateTopicsResponse created = c.request(ApiKey.CREATE_TOPICS, (short)7, new CreateTopicsRequest(
+                List.of(new CreateTopicsRequest.CreatableTopic(TOPIC, 1, (short)1, List.of(), List.of())), 10_000, false),
+                CreateTopicsResponse::read);
+            assertThat(created.topics()).allSatisfy(t -> assertThat(t.errorCode()).isZero());
+        }
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (broker != null)
+        {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionThatSendsNothing() throws IOException
+    {
+        try (RawKafkaConnection silent = RawKafkaConnection.connect(broker.port()))
+        {
+            assertThat(silent.awaitClosedByPeer(Duration.ofSeconds(10))).as("closed by the broker").isTrue();
+        }
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            assertThat(apiVersions(c).errorCode()).isZero();
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionThatFallsSilentAfterItsRequests() throws IOException
+    {
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            assertThat(apiVersions(c).errorCode()).isZero();
+            assertThat(c.awaitClosedByPeer(Duration.ofSeconds(10))).as("closed by the broker").isTrue();
+        }
+    }
+
+    @Test
+    void shouldKeepAConnectionThatIsOwedAResponse() throws IOException
+    {
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            // A fetch at the log end waits its whole max wait, six idle periods, for data that never comes.
+            final int maxWaitMs = (int)(6 * MAX_IDLE_MS);
+            final long startNs = System.nanoTime();
+            final FetchResponse response = c.request(ApiKey.FETCH, (short)12, new FetchRequest(null, -1, maxWaitMs, 1, 1 << 20,
+                (byte)0, 0, -1, List.of(new FetchRequest.FetchTopic(TOPIC, List.of(new FetchRequest.FetchPartition(0, -1, 0,
+                -1, -1, 1 << 20)))), List.of(), ""), FetchResponse::read);
+            assertThat(Duration.ofNanos(System.nanoTime() - startNs)).as("the fetch waited").isGreaterThan(
+                Duration.ofMillis(2 * MAX_IDLE_MS));
+            assertThat(response.responses().get(0).partitions().get(0).errorCode()).isZero();
+            assertThat(apiVersions(c).errorCode()).as("the same connection, right after").isZero();
+        }
+    }
+
+    @Test
+    void shouldKeepAConnectionThatKeepsSendingRequests() throws Exception
+    {
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            for (int i = 0; i < 15; i++)
+            {
+                assertThat(apiVersions(c).errorCode()).isZero();
+                Thread.sleep(MAX_IDLE_MS / 4);
+            }
+        }
+    }
+
+    private static ApiVersionsResponse apiVersions(final RawKafkaConnection c) throws IOException
+    {
+        return c.request(ApiKey.API_VERSIONS, (short)3, new ApiVersionsRequest("osprey-test", "1"), ApiVersionsResponse::read);
+    }
+}
