@@ -48,9 +48,8 @@ public final class ConfigDocs
         sb.append("what is allowed (and the closest known key for a likely misspelling).\n\n");
         sb.append("The **Osprey** column says whether Osprey acts on a key: *used*, or *ignored* for keys of\n");
         sb.append("Kafka features Osprey does not have. Ignored keys are still accepted and validated, so that a\n");
-        sb.append("configuration written for Kafka loads unchanged. Some *used* keys belong to features that\n");
-        sb.append("are still being built and take effect when they land: replication (`replica.*`,\n");
-        sb.append("`min.insync.replicas`); today they are validated only. The admin HTTP server\n");
+        sb.append("configuration written for Kafka loads unchanged. Replication (`replica.*`, `min.insync.replicas`,\n");
+        sb.append("`default.replication.factor`) is in effect; see docs/replication.md. The admin HTTP server\n");
         sb.append("(`osprey.admin.http.listener`: /metrics, /ready, /health) is in effect; see docs/operations.md.\n");
         sb.append("The controller quorum keys are in effect: `process.roles`, `node.id`,\n");
         sb.append("`controller.quorum.voters` (empty on a combined node: a quorum of one on the UDP ports from\n");

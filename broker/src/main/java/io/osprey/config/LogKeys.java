@@ -135,8 +135,8 @@ public final class LogKeys
             "Retention in hours, -1 for never, when neither log.retention.ms nor log.retention.minutes is given.");
         def.define(LOG_RETENTION_BYTES, LONG, "-1", RETENTION, USED,
             "Size per partition beyond which the oldest segments are deleted, -1 for no limit; topic default of retention.bytes.");
-        def.define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1), USED,
-            "How often segments are checked for deletion by retention.");
+        def.define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1), IGNORED,
+            "Osprey checks retention on each partition's maintenance tick, every second at most (log.flush.scheduler.interval.ms when shorter).");
         def.define(LOG_CLEANUP_POLICY, LIST, "delete", CLEANUP_POLICY, USED,
             "delete (retention), compact (keep the last record per key; retention then deletes nothing) or both; topic default of cleanup.policy.");
         defineCleaner(def);
@@ -175,9 +175,9 @@ public final class LogKeys
         def.define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, Long.toString(Long.MAX_VALUE), NON_NEGATIVE, USED,
             "Flush age used when log.flush.interval.ms is not given.");
         def.define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, "60000", atLeast(0), USED,
-            "How often the recovery points are checkpointed (recovery-point-offset-checkpoint).");
+            "How often the recovery points are checkpointed (recovery-point-offset-checkpoint); all checkpoint files are written together, at the shortest of this, log.flush.start.offset.checkpoint.interval.ms and replica.high.watermark.checkpoint.interval.ms, and not more than once a second.");
         def.define(LOG_FLUSH_START_OFFSET_CHECKPOINT_INTERVAL_MS, INT, "60000", atLeast(0), USED,
-            "How often the log start offsets are checkpointed (log-start-offset-checkpoint).");
+            "How often the log start offsets are checkpointed (log-start-offset-checkpoint), at least; DeleteRecords also writes it at once.");
     }
 
     private static void defineRecords(final ConfigDef def)

@@ -86,8 +86,8 @@ public final class ReplicationKeys
             "Let a replica outside the ISR become leader when no in-sync one is left, losing acknowledged writes.");
         def.define(REPLICA_LAG_TIME_MAX_MS, LONG, "30000", atLeast(1), USED,
             "A follower that has not caught up with the leader's log end for this long leaves the ISR.");
-        def.define(NUM_REPLICA_FETCHERS, INT, "1", atLeast(1), USED,
-            "Fetcher threads per source broker that replicate partitions to this one.");
+        def.define(NUM_REPLICA_FETCHERS, INT, "1", atLeast(1), IGNORED,
+            "Osprey always runs one fetcher thread per source broker, which is Kafka's default of 1.");
         def.define(REPLICA_FETCH_MAX_BYTES, INT, "1048576", atLeast(0), USED,
             "Bytes a follower asks for per partition in one fetch (at least one batch is always returned).");
         def.define(REPLICA_FETCH_RESPONSE_MAX_BYTES, INT, "10485760", atLeast(0), USED,
@@ -101,7 +101,7 @@ public final class ReplicationKeys
         def.define(REPLICA_SOCKET_TIMEOUT_MS, INT, "30000", atLeast(1), USED,
             "Request timeout of replica fetches; at least replica.fetch.wait.max.ms.");
         def.define(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, LONG, "5000", atLeast(1), USED,
-            "How often high watermarks are checkpointed (replication-offset-checkpoint).");
+            "How often high watermarks are checkpointed (replication-offset-checkpoint), at least; see log.flush.offset.checkpoint.interval.ms.");
         def.define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, INT, "1000", atLeast(0), IGNORED,
             "Size of Kafka's cache of incremental fetch sessions; Osprey does not size anything by it.");
     }
@@ -180,8 +180,8 @@ public final class ReplicationKeys
             "Most members of one consumer group.");
         def.define(PRODUCER_ID_EXPIRATION_MS, INT, "86400000", atLeast(1), USED,
             "Idempotent producer state of a partition is dropped after this long without a write from that producer.");
-        def.define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, "600000", atLeast(1), USED,
-            "How often expired producer ids are removed.");
+        def.define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, "600000", atLeast(1), IGNORED,
+            "Osprey removes expired producer ids in each retention check, every second at most.");
     }
 
     private static void defineUnsupportedCoordinators(final ConfigDef def)
