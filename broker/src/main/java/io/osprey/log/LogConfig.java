@@ -47,6 +47,16 @@ public record LogConfig(
     /** Smallest segment.bytes accepted: a segment must hold at least one batch header. */
     public static final int MIN_SEGMENT_BYTES = 14;
 
+    /**
+     * Age at which a non-empty active segment rolls: {@code segment.ms}, or on a compacted log
+     * {@code max.compaction.lag.ms} when that is shorter (as Kafka), so that records reach a
+     * sealed segment, the only kind the cleaner compacts, within the lag the topic promises.
+     */
+    public long rollMs()
+    {
+        return compacted && compaction.maxCompactionLagMs() < segmentMs ? compaction.maxCompactionLagMs() : segmentMs;
+    }
+
     public LogConfig
     {
         if (segmentBytes < MIN_SEGMENT_BYTES)

@@ -549,8 +549,10 @@ public final class PartitionLog implements AutoCloseable
                 }
                 return current;
             }
-            if (size > current.remainingCapacity() || nowMs - current.createdMs() >= cfg.segmentMs() ||
-                current.indexesFull(lastOffset))
+            // segment.bytes is checked as well as the mapping's capacity: a lowered segment.bytes applies to the
+            // active segment too, as in Kafka.
+            if (size > current.remainingCapacity() || (long)current.sizeInBytes() + size > cfg.segmentBytes() ||
+                nowMs - current.createdMs() >= cfg.rollMs() || current.indexesFull(lastOffset))
             {
                 return roll(size, nowMs);
             }
@@ -1001,7 +1003,9 @@ public final class PartitionLog implements AutoCloseable
 
     /**
      * Deletes whole segments that {@code retention.ms} or {@code retention.bytes} no longer
-     * keep, oldest first, never the active segment; moves the log start offset forward;
+     * keep, oldest first; moves the log start offset forward; when the active segment is one of
+     * them and all its records are below the high watermark, rolls it first (as Kafka), so an
+     * idle partition does not keep its last segment past retention;
      * releases segments whose delete delay has passed; and drops the state of producers idle
      * for {@code producer.id.expiration.ms}. Producers whose batches all fell below the new log
      * start keep their state until they expire (as in Kafka), so they can continue their sequence.
@@ -1030,16 +1034,16 @@ public final class PartitionLog implements AutoCloseable
     {
         int deleted = 0;
         long excess = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - cfg.retentionBytes();
-        while (segments.size() > 1)
+        while (!segments.isEmpty())
         {
             final Segment oldest = segments.firstEntry().getValue();
-            if (oldest == active)
-            {
-                break;
-            }
             final boolean expired = cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestampMs() > cfg.retentionMs();
             final boolean oversize = excess != Long.MIN_VALUE && excess >= oldest.sizeInBytes();
             if (!expired && !oversize)
+            {
+                break;
+            }
+            if (oldest == active && !rollForRetention(oldest, nowMs))
             {
                 break;
             }
@@ -1065,6 +1069,33 @@ public final class PartitionLog implements AutoCloseable
             onLogStartMoved();
         }
         return deleted;
+    }
+
+    /**
+     * Retention would delete the active segment: rolls it, when it holds records and all of them
+     * are below the high watermark, so that it can go as a sealed segment below a new, empty
+     * active one at the log end. Under the structure lock, on the writer's thread (maintenance
+     * runs as a cycle of the partition's agent, like appends).
+     *
+     * @return whether the segment was rolled
+     */
+    private boolean rollForRetention(final Segment current, final long nowMs)
+    {
+        if (current.isEmpty() || highWatermark() < logEndOffset)
+        {
+            return false;
+        }
+        try
+        {
+            roll(0, nowMs);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            LOG.warn("Could not roll the active segment of {} for retention; it stays until the next check: {}",
+                dir.getFileName(), e.toString());
+            return false;
+        }
+        return active != current;
     }
 
     /**

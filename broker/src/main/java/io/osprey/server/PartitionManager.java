@@ -321,7 +321,10 @@ public final class PartitionManager implements Partition.ReplicaControl
         }
         catch (final RuntimeException e)
         {
-            return 1;
+            // As configOf: the broker's default, never a weaker guarantee than the operator configured.
+            LOG.error("Topic {} has a min.insync.replicas this node refuses ({}); using the broker's default", topic.name(),
+                e.getMessage());
+            return replication.minInsyncReplicas().applyAsInt(Map.of());
         }
     }
 

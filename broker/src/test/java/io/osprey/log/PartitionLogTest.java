@@ -422,7 +422,7 @@ class PartitionLogTest
     }
 
     @Test
-    void shouldDeleteSegmentsByRetentionBytesButNeverTheActiveOne() throws IOException
+    void shouldDeleteSegmentsByRetentionBytes() throws IOException
     {
         open(small().withRetention(-1, 8192));
         for (int i = 0; i < 60; i++)
@@ -437,14 +437,20 @@ class PartitionLogTest
         assertThat(log.logEndOffset()).isEqualTo(endBefore);
         assertThatThrownBy(() -> log.read(0, 100, Long.MAX_VALUE, true)).isInstanceOf(OspreyException.class);
 
-        // Retention with a limit of zero still keeps the active segment.
+        // A limit of zero deletes every record below the high watermark, the active segment's too (as Kafka): it is
+        // rolled first, and the log continues from its end in a new, empty segment.
         log.updateConfig(small().withRetention(-1, 0));
-        log.deleteRetainedSegments(3000);
+        assertThat(log.deleteRetainedSegments(3000)).isPositive();
         assertThat(log.segmentCount()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(endBefore);
+        assertThat(log.logEndOffset()).isEqualTo(endBefore);
+        assertThat(log.sizeInBytes()).isZero();
         try (var files = Files.list(log.dir()))
         {
             assertThat(files.filter(f -> f.toString().endsWith(".log")).count()).isEqualTo(1);
         }
+        assertThat(log.deleteRetainedSegments(4000)).as("an empty log has nothing more to delete").isZero();
+        assertThat(log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000).firstOffset()).isEqualTo(endBefore);
     }
 
     @Test
@@ -457,8 +463,85 @@ class PartitionLogTest
         }
         assertThat(log.deleteRetainedSegments(10_500)).isZero();
         final int segments = log.segmentCount();
-        assertThat(log.deleteRetainedSegments(12_000)).isEqualTo(segments - 1);
-        assertThat(log.logStartOffset()).isEqualTo(log.segments().get(0).baseOffset());
+        final long end = log.logEndOffset();
+        // Every record is older than retention.ms: the sealed segments go, and so does the active one, rolled first.
+        assertThat(log.deleteRetainedSegments(12_000)).isEqualTo(segments);
+        assertThat(log.segmentCount()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(end).isEqualTo(log.segments().get(0).baseOffset());
+        assertThat(log.logEndOffset()).isEqualTo(end);
+    }
+
+    /**
+     * An idle partition does not keep its last segment past retention.ms, but only once all of it
+     * is below the high watermark: records not yet on every in-sync replica are never deleted.
+     */
+    @Test
+    void shouldRollAndDeleteAnExpiredActiveSegmentOnlyBelowTheHighWatermark() throws IOException
+    {
+        open(LogConfig.defaults().withRetention(1000, -1).withFileDeleteDelayMs(0));
+        for (int i = 0; i < 3; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 10_000 + i, "r"), 0, 10_000);
+        }
+        assertThat(log.segmentCount()).isEqualTo(1);
+        final long end = log.logEndOffset();
+
+        log.updateHighWatermark(end - 1);
+        assertThat(log.deleteRetainedSegments(20_000)).isZero();
+        assertThat(log.segmentCount()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isZero();
+        assertThat(log.read(0, 1 << 20, Long.MAX_VALUE, true).length()).isPositive();
+
+        log.updateHighWatermark(end);
+        assertThat(log.deleteRetainedSegments(20_000)).isEqualTo(1);
+        assertThat(log.segmentCount()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(end);
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        assertThatThrownBy(() -> log.read(0, 100, Long.MAX_VALUE, true)).isInstanceOf(OspreyException.class);
+
+        // A restart finds the empty log where it was, and appends continue the offsets.
+        log.close();
+        open(LogConfig.defaults().withRetention(1000, -1).withFileDeleteDelayMs(0));
+        assertThat(log.logStartOffset()).isEqualTo(end);
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        assertThat(log.appendAsLeader(TestBatches.batch(2, 40, 30_000, "r"), 0, 30_000).firstOffset()).isEqualTo(end);
+    }
+
+    @Test
+    void shouldRollTheActiveSegmentAtALoweredSegmentBytes() throws IOException
+    {
+        open(LogConfig.defaults().withSegmentBytes(1 << 20));
+        for (int i = 0; i < 20; i++)
+        {
+            log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000);
+        }
+        assertThat(log.segmentCount()).isEqualTo(1);
+        final int size = log.sizeInBytes() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int)log.sizeInBytes();
+        log.updateConfig(LogConfig.defaults().withSegmentBytes(size + 10));
+        log.appendAsLeader(TestBatches.batch(5, 40, 1000, "r"), 0, 1000);
+        assertThat(log.segmentCount()).as("the active segment, mapped for 1 MiB, rolled at the new segment.bytes").isEqualTo(2);
+    }
+
+    /** A compacted log rolls at max.compaction.lag.ms when it is shorter than segment.ms, so the cleaner can reach its records. */
+    @Test
+    void shouldRollACompactedLogAtMaxCompactionLag() throws IOException
+    {
+        final LogConfig compacted = LogConfig.defaults().withCleanupPolicy(true, false)
+            .withCompaction(LogConfig.defaults().withCleanupPolicy(true, false).compaction().withMaxCompactionLagMs(5_000));
+        open(compacted);
+        log.appendAsLeader(TestBatches.batch(1, 40, 1000, "k"), 0, 1000);
+        log.appendAsLeader(TestBatches.batch(1, 40, 5_000, "k"), 0, 5_000);
+        assertThat(log.segmentCount()).isEqualTo(1);
+        log.appendAsLeader(TestBatches.batch(1, 40, 6_001, "k"), 0, 6_001);
+        assertThat(log.segmentCount()).isEqualTo(2);
+
+        // Without compaction the same lag does nothing: segment.ms (7 days) applies.
+        log.close();
+        Files.walk(log.dir()).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        open(compacted.withCleanupPolicy(false, true));
+        log.appendAsLeader(TestBatches.batch(1, 40, 1000, "r"), 0, 1000);
+        log.appendAsLeader(TestBatches.batch(1, 40, 6_001, "r"), 0, 6_001);
+        assertThat(log.segmentCount()).isEqualTo(1);
     }
 
     @Test
