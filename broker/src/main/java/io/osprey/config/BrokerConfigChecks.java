@@ -132,6 +132,16 @@ final class BrokerConfigChecks
         }
         final String name = config.interBrokerListenerName();
         final List<String> controllerNames = config.controllerListenerNames();
+        // One listener serves clients and other brokers: a second would be accepted and never bound, and the clients
+        // told to use it would find nothing there.
+        final List<String> clientListeners = config.listeners().stream().map(Listener::name)
+            .filter(n -> !controllerNames.contains(n)).toList();
+        if (clientListeners.size() > 1)
+        {
+            throw ConfigException.invalidValue(LISTENERS, text(config, LISTENERS),
+                "one listener besides those in controller.listener.names",
+                "Osprey serves clients and other brokers on one listener; got " + clientListeners);
+        }
         if (config.listener(name).isEmpty() || controllerNames.contains(name))
         {
             final String value = config.values().getString(INTER_BROKER_LISTENER_NAME);
@@ -139,6 +149,12 @@ final class BrokerConfigChecks
                 "Invalid value '" + (value == null ? name + "' (the default)" : value + "'") + " for configuration '"
                     + INTER_BROKER_LISTENER_NAME + "': expected the name of a non-controller listener in listeners "
                     + config.listeners().stream().map(Listener::name).toList());
+        }
+        if (config.values().get(ADVERTISED_LISTENERS) != null
+            && config.advertisedListeners().stream().noneMatch(l -> l.name().equals(name)))
+        {
+            throw ConfigException.invalidValue(ADVERTISED_LISTENERS, text(config, ADVERTISED_LISTENERS),
+                "the address of listener " + name, "listener " + name + " serves clients and must be advertised");
         }
     }
 

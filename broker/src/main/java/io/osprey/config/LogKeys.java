@@ -95,7 +95,8 @@ public final class LogKeys
         def.define(LOG_DIR, STRING, DEFAULT_LOG_DIR, Validators.nonEmptyString(), USED,
             "Directory of the partition logs when log.dirs is not given.");
         def.define(LOG_DIRS, LIST, null, Validators.distinctItems(false), USED,
-            "Directories of the partition logs, comma-separated; takes precedence over log.dir.");
+            "Directories of the partition logs, comma-separated; takes precedence over log.dir. Osprey keeps every log in "
+                + "the first and logs a warning naming the others, which it leaves unused (no JBOD).");
         def.define(METADATA_LOG_DIR, STRING, null, Validators.nonEmptyString(), USED,
             "Directory of the controller quorum's Raft log and snapshots (archive/ and cluster/), kept across restarts; "
                 + "default: controller-metadata under the first log.dirs entry.");

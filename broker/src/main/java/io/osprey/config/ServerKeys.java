@@ -74,7 +74,9 @@ public final class ServerKeys
         def.define(CLUSTER_ID, STRING, null, Validators.parsedBy(StorageFormat.CLUSTER_ID_DESCRIPTION, StorageFormat::checkClusterId),
             USED, "Osprey only: the expected cluster id; start-up fails if meta.properties names another, and storage format uses it.");
         def.define(LISTENERS, LIST, "PLAINTEXT://127.0.0.1:9092", Listener.validator(true), USED,
-            "Addresses to accept connections on, as NAME://host:port; an empty host binds every interface, port 0 a free port.");
+            "Addresses to accept connections on, as NAME://host:port; an empty host binds every interface, port 0 a free port. "
+                + "Osprey serves clients and other brokers on one listener; besides it only controller.listener.names may be "
+                + "listed (accepted for Kafka compatibility: the quorum uses the UDP ports of controller.quorum.voters).");
         def.define(ADVERTISED_LISTENERS, LIST, null, Listener.validator(false), USED,
             "Addresses given to clients in metadata; default: listeners other than the controller's, an empty host replaced by this machine's name.");
         def.define(LISTENER_SECURITY_PROTOCOL_MAP, LIST, "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL",

@@ -85,8 +85,10 @@ public final class Broker implements AutoCloseable
                 "controller quorum; this version keeps metadata in the quorum and cannot import it: move the directory away " +
                 "and format a new one (io.osprey.Node format)");
         }
-        final Listener listener = config.listeners().get(0);
-        final Listener advertised = config.advertisedListeners().get(0);
+        // The one client listener (BrokerConfigChecks refuses a second): the inter-broker listener, never a controller's.
+        final Listener listener = config.listener(config.interBrokerListenerName()).orElseThrow();
+        final Listener advertised = config.advertisedListeners().stream().filter(l -> l.name().equals(listener.name()))
+            .findFirst().orElseThrow();
         final String advertisedHost = advertised.address().host();
         final String shm = new java.io.File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
         // A combined node's broker uses its controller voter's media driver (started before the broker, closed after it).

@@ -122,20 +122,35 @@ class BrokerConfigTest
     void shouldParseListeners()
     {
         final BrokerConfig c = config(
-            "listeners", "plaintext://:9092, INTERNAL://[::1]:19092,CONTROLLER://10.0.0.1:0",
+            "listeners", "controller://10.0.0.1:0, INTERNAL://[::1]:19092",
             "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT",
             "controller.listener.names", "CONTROLLER",
             "inter.broker.listener.name", "internal",
-            "advertised.listeners", "PLAINTEXT://broker1.example.com:9092,INTERNAL://[::1]:19092");
+            "advertised.listeners", "INTERNAL://broker1.example.com:19092");
 
         assertThat(c.listeners()).containsExactly(
-            new Listener("PLAINTEXT", new HostPort("", 9092)),
-            new Listener("INTERNAL", new HostPort("::1", 19092)),
-            new Listener("CONTROLLER", new HostPort("10.0.0.1", 0)));
+            new Listener("CONTROLLER", new HostPort("10.0.0.1", 0)),
+            new Listener("INTERNAL", new HostPort("::1", 19092)));
         assertThat(c.listeners().get(1)).hasToString("INTERNAL://[::1]:19092");
-        assertThat(c.advertisedListeners().get(0)).hasToString("PLAINTEXT://broker1.example.com:9092");
+        assertThat(c.advertisedListeners().get(0)).hasToString("INTERNAL://broker1.example.com:19092");
         assertThat(c.interBrokerListenerName()).isEqualTo("INTERNAL");
         assertThat(c.controllerListenerNames()).containsExactly("CONTROLLER");
+    }
+
+    /** One listener serves clients and brokers: a second would be accepted and never bound. */
+    @Test
+    void shouldRefuseASecondClientListener()
+    {
+        assertThatThrownBy(() -> config(
+            "listeners", "PLAINTEXT://127.0.0.1:29092,PLAINTEXT_HOST://127.0.0.1:9092",
+            "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"))
+            .isInstanceOf(ConfigException.class)
+            .hasMessage("Invalid value 'PLAINTEXT://127.0.0.1:29092,PLAINTEXT_HOST://127.0.0.1:9092' for configuration "
+                + "'listeners': expected one listener besides those in controller.listener.names (Osprey serves clients and "
+                + "other brokers on one listener; got [PLAINTEXT, PLAINTEXT_HOST])");
+        assertThatThrownBy(() -> config("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
+            "controller.listener.names", "CONTROLLER", "advertised.listeners", "CONTROLLER://127.0.0.1:9093"))
+            .hasMessageContaining("(listener PLAINTEXT serves clients and must be advertised)");
     }
 
     @Test
