@@ -156,7 +156,7 @@ public final class LogKeys
         def.define(LOG_CLEANER_BACKOFF_MS, LONG, "15000", NON_NEGATIVE, USED,
             "How long a cleaner thread sleeps when no log needs cleaning.");
         def.define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, DOUBLE, Double.toString(Double.MAX_VALUE), Validators.betweenDouble(1, Double.MAX_VALUE), USED,
-            "Bytes per second each cleaner thread may read and write together.");
+            "Bytes per second the cleaner threads may read and write, all of them together.");
         def.define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", NON_NEGATIVE, USED,
             "How long a tombstone survives after its first cleaning, counted from that cleaning (the delete horizon it sets), not from the record's timestamp; topic default of delete.retention.ms.");
         def.define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, LONG, "0", NON_NEGATIVE, USED,

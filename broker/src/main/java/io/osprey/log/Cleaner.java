@@ -136,10 +136,13 @@ final class Cleaner implements AutoCloseable
     private ByteBuffer rebuilt = ByteBuffer.allocate(BUFFER_INITIAL_BYTES);
     private long recordsRemoved;
 
-    Cleaner(final CleanerConfig config, final Consumer<PartitionLog.SwapStep> onSwapStep)
+    /**
+     * @param throttler shared by every cleaner thread, so log.cleaner.io.max.bytes.per.second bounds them together
+     */
+    Cleaner(final CleanerConfig config, final Consumer<PartitionLog.SwapStep> onSwapStep, final Throttler throttler)
     {
         this.map = new OffsetMap(config.dedupeBytesPerThread(), config.loadFactor());
-        this.throttler = new Throttler(config.ioMaxBytesPerSecond());
+        this.throttler = throttler;
         this.onSwapStep = onSwapStep;
     }
 

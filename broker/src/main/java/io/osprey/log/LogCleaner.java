@@ -45,6 +45,7 @@ public final class LogCleaner implements AutoCloseable
     private final Supplier<Collection<PartitionLog>> logs;
     private final Runnable onCleaned;
     private final Consumer<PartitionLog.SwapStep> onSwapStep;
+    private final Throttler throttler;
     private final Object lock = new Object();
     private final Set<PartitionLog> inProgress = new HashSet<>();
     private final Set<PartitionLog> aborting = ConcurrentHashMap.newKeySet();
@@ -67,6 +68,7 @@ public final class LogCleaner implements AutoCloseable
         this.logs = logs;
         this.onCleaned = onCleaned;
         this.onSwapStep = onSwapStep;
+        this.throttler = new Throttler(config.ioMaxBytesPerSecond());
     }
 
     /** Starts the threads, unless {@code log.cleaner.enable=false}. */
@@ -93,7 +95,7 @@ public final class LogCleaner implements AutoCloseable
 
     private void run()
     {
-        try (Cleaner cleaner = new Cleaner(config, onSwapStep))
+        try (Cleaner cleaner = new Cleaner(config, onSwapStep, throttler))
         {
             while (running)
             {
@@ -199,7 +201,7 @@ public final class LogCleaner implements AutoCloseable
     public int cleanNow(final long nowMs) throws InterruptedException
     {
         int passes = 0;
-        try (Cleaner cleaner = new Cleaner(config, onSwapStep))
+        try (Cleaner cleaner = new Cleaner(config, onSwapStep, throttler))
         {
             for (final PartitionLog log : logs.get())
             {

@@ -4,10 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Holds a cleaner thread to {@code log.cleaner.io.max.bytes.per.second}: bytes read and written
- * are counted, and every {@link #CHECK_INTERVAL_NS} the thread sleeps for as long as it ran
- * ahead of the rate. Each sleep is bounded by {@link #SLEEP_MAX_NS} so that aborts and shutdown
- * are noticed promptly. Not thread-safe: one per cleaner thread.
+ * Holds the cleaner threads together to {@code log.cleaner.io.max.bytes.per.second}, as Kafka's
+ * one throttler does: bytes read and written are counted, and every {@link #CHECK_INTERVAL_NS}
+ * the thread that counts sleeps for as long as they ran ahead of the rate. Each sleep is bounded
+ * by {@link #SLEEP_MAX_NS} so that aborts and shutdown are noticed promptly.
  */
 final class Throttler
 {
@@ -24,7 +24,12 @@ final class Throttler
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    void onBytes(final long count)
+    /**
+     * Counts bytes read or written and sleeps when the rate since the last check is above the
+     * limit. Synchronized, sleep included, as Kafka's: the cleaner threads share one throttler,
+     * and while one sleeps off the excess the others wait for it.
+     */
+    synchronized void onBytes(final long count)
     {
         if (bytesPerSecond >= Double.MAX_VALUE)
         {
