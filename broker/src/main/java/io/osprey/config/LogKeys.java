@@ -136,8 +136,9 @@ public final class LogKeys
             "Retention in hours, -1 for never, when neither log.retention.ms nor log.retention.minutes is given.");
         def.define(LOG_RETENTION_BYTES, LONG, "-1", RETENTION, USED,
             "Size per partition beyond which the oldest segments are deleted, -1 for no limit; topic default of retention.bytes.");
-        def.define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1), IGNORED,
-            "Osprey checks retention on each partition's maintenance tick, every second at most (log.flush.scheduler.interval.ms when shorter).");
+        def.define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1), USED,
+            "How often each partition's retention runs (and expired producer ids are removed), the first time one interval "
+                + "after the partition opens; checked on the partition's maintenance tick, so at most once a second.");
         def.define(LOG_CLEANUP_POLICY, LIST, "delete", CLEANUP_POLICY, USED,
             "delete (retention), compact (keep the last record per key; retention then deletes nothing) or both; topic default of cleanup.policy.");
         defineCleaner(def);

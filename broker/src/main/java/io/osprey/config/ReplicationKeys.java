@@ -181,7 +181,7 @@ public final class ReplicationKeys
         def.define(PRODUCER_ID_EXPIRATION_MS, INT, "86400000", atLeast(1), USED,
             "Idempotent producer state of a partition is dropped after this long without a write from that producer.");
         def.define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, INT, "600000", atLeast(1), IGNORED,
-            "Osprey removes expired producer ids in each retention check, every second at most.");
+            "Osprey removes expired producer ids in each retention check (log.retention.check.interval.ms).");
     }
 
     private static void defineUnsupportedCoordinators(final ConfigDef def)

@@ -143,7 +143,8 @@ public final class Broker implements AutoCloseable
             Math.max(config.replicaSocketTimeoutMs(), config.replicaFetchWaitMaxMs() + 1_000), config.replicaFetchBackoffMs());
         partitions = new PartitionManager(logManager, metadata, agents, topicConfigs::logConfig, config.nodeId(), metrics,
             new PartitionManager.Replication(timer, fetcherSettings, config.replicaLagTimeMaxMs(),
-                overrides -> topicConfigs.resolve(overrides).minInsyncReplicas(), controller::submit));
+                overrides -> topicConfigs.resolve(overrides).minInsyncReplicas(), controller::submit),
+            config.logRetentionCheckIntervalMs());
         metadata.addApplier(img -> partitions.applyImage(img, System.currentTimeMillis()));
         adminExecutor = Executors.newSingleThreadExecutor(r -> new Thread(r, "osprey-admin"));
         checkpointer = Executors.newSingleThreadScheduledExecutor(r ->

@@ -67,6 +67,7 @@ public final class PartitionManager implements Partition.ReplicaControl
     private final MetadataCache metadata;
     private final LogAgent[] agents;
     private final Function<Map<String, String>, LogConfig> logConfigs;
+    private final long retentionCheckIntervalMs;
     private final int nodeId;
     private final BrokerMetrics metrics;
     private final Replication replication;
@@ -79,10 +80,25 @@ public final class PartitionManager implements Partition.ReplicaControl
      * @param logConfigs turns topic overrides into the effective log config; throws
      *                   {@link OspreyException} INVALID_CONFIG for a bad override
      */
+    /** Kafka's default of {@code log.retention.check.interval.ms}. */
+    public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000;
+
     public PartitionManager(final LogManager logManager, final MetadataCache metadata, final LogAgent[] agents,
         final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId, final BrokerMetrics metrics,
         final Replication replication)
     {
+        this(logManager, metadata, agents, logConfigs, nodeId, metrics, replication, DEFAULT_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    /**
+     * @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}: how often each partition's retention
+     *                                 (and producer-id expiry) runs, the first time one interval after it opens
+     */
+    public PartitionManager(final LogManager logManager, final MetadataCache metadata, final LogAgent[] agents,
+        final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId, final BrokerMetrics metrics,
+        final Replication replication, final long retentionCheckIntervalMs)
+    {
+        this.retentionCheckIntervalMs = retentionCheckIntervalMs;
         this.metrics = metrics;
         this.replication = replication;
         this.fetchers = replication == null ? null : new ReplicaFetcherManager(replication.fetcher(), this::endpointOf);
@@ -424,7 +440,9 @@ public final class PartitionManager implements Partition.ReplicaControl
             log.updateConfig(config);
             final Partition p = new Partition(tp, topic.id(), log, agentFor(tp), state.leaderEpoch(),
                 metrics.topic(tp.topic()), nodeId, this, replication == null ? null : replication.timer());
-            p.agent().addPeriodic(() -> maintain(p));
+            // Agent thread only: the next retention check of this partition.
+            final long[] retentionDueMs = {nowMs + retentionCheckIntervalMs};
+            p.agent().addPeriodic(() -> maintain(p, retentionDueMs));
             partitions.put(tp, p);
             return p;
         }
@@ -520,11 +538,12 @@ public final class PartitionManager implements Partition.ReplicaControl
     }
 
     /**
-     * Periodic work on the partition's agent: time-based flush, retention, delayed file
-     * deletion, producer-state expiry, and (leaders) proposing lagging followers out of the
-     * ISR. Returns false once the partition is deleted, which removes the task.
+     * Periodic work on the partition's agent: time-based flush, delayed file deletion, every
+     * {@code log.retention.check.interval.ms} retention and producer-state expiry, and (leaders)
+     * proposing lagging followers out of the ISR. Returns false once the partition is deleted,
+     * which removes the task.
      */
-    private boolean maintain(final Partition p)
+    private boolean maintain(final Partition p, final long[] retentionDueMs)
     {
         if (p.isDeleted())
         {
@@ -532,7 +551,15 @@ public final class PartitionManager implements Partition.ReplicaControl
         }
         final long nowMs = System.currentTimeMillis();
         p.log().maybeFlush(nowMs);
-        p.log().deleteRetainedSegments(nowMs);
+        if (nowMs >= retentionDueMs[0])
+        {
+            retentionDueMs[0] = nowMs + retentionCheckIntervalMs;
+            p.log().deleteRetainedSegments(nowMs);
+        }
+        else
+        {
+            p.log().releaseDeletedSegments(nowMs);
+        }
         if (replication != null)
         {
             p.maybeShrinkIsr(nowMs, replication.replicaLagTimeMaxMs());
