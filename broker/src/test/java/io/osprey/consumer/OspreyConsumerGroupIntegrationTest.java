@@ -377,6 +377,37 @@ class OspreyConsumerGroupIntegrationTest
         assertThat(new TreeSet<>(readAgain)).isEqualTo(expected);
     }
 
+    /**
+     * As Kafka's consumer: with a group.id, partitions taken with assign() start from the group's
+     * committed offsets, and auto.offset.reset applies only where nothing is committed.
+     */
+    @ParameterizedTest
+    @CsvSource({"earliest", "latest"})
+    void shouldStartAssignedPartitionsFromTheCommittedOffsets(final String reset) throws Exception
+    {
+        final String topic = newTopic();
+        produce(topic, 10, 0);
+        final String group = "assign-" + reset;
+        final TopicPartition committedTp = new TopicPartition(topic, 0);
+        final TopicPartition uncommittedTp = new TopicPartition(topic, 1);
+        final OspreyConsumer<String, String> first = osprey(group, "auto.offset.reset", reset);
+        first.assign(List.of(committedTp));
+        first.commitSync(Map.of(committedTp, new io.osprey.consumer.OffsetAndMetadata(4)));
+        first.close(Duration.ofSeconds(10));
+
+        final OspreyConsumer<String, String> second = osprey(group, "auto.offset.reset", reset);
+        second.assign(List.of(committedTp, uncommittedTp));
+        assertThat(second.position(committedTp, Duration.ofSeconds(30))).isEqualTo(4);
+        assertThat(second.position(uncommittedTp, Duration.ofSeconds(30))).isEqualTo(reset.equals("earliest") ? 0 : 10);
+        final List<String> values = new ArrayList<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (values.size() < 6 && System.nanoTime() < deadline)
+        {
+            second.poll(Duration.ofMillis(200)).records(committedTp).forEach(r -> values.add(r.value()));
+        }
+        assertThat(values).containsExactly("0-4", "0-5", "0-6", "0-7", "0-8", "0-9");
+    }
+
     @Test
     void shouldAutoCommitPeriodicallyAndOnClose() throws Exception
     {

@@ -25,6 +25,13 @@ record GroupSettings(String groupId, String groupInstanceId, int sessionTimeoutM
         final List<ConsumerPartitionAssignor> assignors = Assignors.fromConfig(config.getList(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
         if (groupId == null)
         {
+            // As Kafka: auto-commit asked for explicitly needs a group to commit to; left at its default it is off.
+            if (config.isGiven(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) && config.getBoolean(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG))
+            {
+                throw new ConfigException(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true", "false without group.id",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG + " cannot be set to true when the consumer has no "
+                        + ConsumerConfig.GROUP_ID_CONFIG + ": there is no group to commit offsets to");
+            }
             return null;
         }
         final int session = config.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);

@@ -297,7 +297,7 @@ public final class OspreyConsumer<K, V> implements Consumer<K, V>
                 topics.add(tp.topic());
             }
             LOG.info("[Consumer clientId={}] Assigned to partition(s): {}", clientId, partitions);
-            subscriptions.assign(partitions);
+            subscriptions.assign(partitions, group != null);
             metadata.setTopics(topics);
         }
         finally

@@ -69,8 +69,13 @@ final class SubscriptionState
         return defaultReset;
     }
 
-    /** Replaces the assignment; partitions that stay keep their state, new ones await a reset by {@code auto.offset.reset}. */
-    void assign(final Collection<TopicPartition> partitions)
+    /**
+     * Replaces the assignment ({@code assign()}); partitions that stay keep their state. New ones
+     * start from the group's committed offsets when the consumer has a {@code group.id}, as Kafka's
+     * does ({@link #partitionsAwaitingCommitted()}; {@code auto.offset.reset} where nothing is
+     * committed), and otherwise await a reset by {@code auto.offset.reset}.
+     */
+    void assign(final Collection<TopicPartition> partitions, final boolean fromCommitted)
     {
         final Set<TopicPartition> wanted = new LinkedHashSet<>(partitions);
         assigned.keySet().retainAll(wanted);
@@ -81,7 +86,15 @@ final class SubscriptionState
             {
                 final PartitionState state = new PartitionState(tp);
                 assigned.put(tp, state);
-                reset(state, defaultReset);
+                if (fromCommitted)
+                {
+                    reset(state, OffsetResetStrategy.NONE);
+                    state.awaitingCommitted = true;
+                }
+                else
+                {
+                    reset(state, defaultReset);
+                }
             }
         }
     }
@@ -92,19 +105,7 @@ final class SubscriptionState
      */
     void assignFromGroup(final Collection<TopicPartition> partitions)
     {
-        final Set<TopicPartition> wanted = new LinkedHashSet<>(partitions);
-        assigned.keySet().retainAll(wanted);
-        control.assign(wanted);
-        for (final TopicPartition tp : wanted)
-        {
-            if (!assigned.containsKey(tp))
-            {
-                final PartitionState state = new PartitionState(tp);
-                assigned.put(tp, state);
-                reset(state, OffsetResetStrategy.NONE);
-                state.awaitingCommitted = true;
-            }
-        }
+        assign(partitions, true);
     }
 
     /** Partitions the group assigned that still wait for their committed offsets. */

@@ -166,8 +166,8 @@ public final class ProducerConfig
             .define(TRANSACTIONAL_ID_CONFIG, ConfigType.STRING, null, noTransactions(),
                 "Must be left unset: Osprey does not support transactions.")
             .defineIgnored(TRANSACTION_TIMEOUT_CONFIG, ConfigType.INT, 60000, "Osprey does not support transactions.")
-            .define(METADATA_MAX_IDLE_CONFIG, ConfigType.LONG, 300000L, ConfigValidators.atLeast(5000),
-                "Accepted for compatibility: Osprey's producer keeps metadata for every topic it has sent to.");
+            .defineIgnored(METADATA_MAX_IDLE_CONFIG, ConfigType.LONG, 300000L,
+                "Osprey's producer keeps metadata for every topic it has sent to.");
         return def;
     }
 

@@ -48,7 +48,7 @@ class FetchCollectorTest
         if (!all.contains(tp))
         {
             all.add(tp);
-            subscriptions.assign(all);
+            subscriptions.assign(all, false);
         }
         subscriptions.seek(tp, offset);
         return subscriptions.state(tp).generation;
@@ -280,7 +280,7 @@ class FetchCollectorTest
     @Test
     void shouldTakeAResetPositionOnlyForTheCurrentGeneration()
     {
-        subscriptions.assign(List.of(TP));
+        subscriptions.assign(List.of(TP), false);
         final long generation = subscriptions.state(TP).generation;
         buffered.add(CompletedFetch.position(TP, generation - 1, 99));
         buffered.add(CompletedFetch.position(TP, generation, 40));
@@ -293,7 +293,7 @@ class FetchCollectorTest
     @Test
     void shouldResolveAPendingPositionForPositionWithoutConsumingData()
     {
-        subscriptions.assign(List.of(TP, OTHER));
+        subscriptions.assign(List.of(TP, OTHER), false);
         subscriptions.seek(OTHER, 0);
         buffered.add(CompletedFetch.records(OTHER, subscriptions.state(OTHER).generation, 0, new Batches().batch(0, 2).build()));
         buffered.add(CompletedFetch.position(TP, subscriptions.state(TP).generation, 17));

@@ -82,6 +82,18 @@ class OspreyConsumerTest
         }
     }
 
+    /** As Kafka's: auto-commit asked for explicitly needs a group; at its default it is simply off without one. */
+    @Test
+    void shouldRefuseAutoCommitSetExplicitlyWithoutAGroup()
+    {
+        assertThatThrownBy(() -> new OspreyConsumer<String, String>(props("enable.auto.commit", "true")))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("enable.auto.commit"))
+            .hasMessageContaining("group.id");
+        new OspreyConsumer<String, String>(props("enable.auto.commit", "false")).close();
+        new OspreyConsumer<String, String>(props()).close();
+        new OspreyConsumer<String, String>(props("enable.auto.commit", "true", "group.id", "g")).close();
+    }
+
     @Test
     void shouldRequireDeserializersUnlessInstancesAreGiven()
     {
