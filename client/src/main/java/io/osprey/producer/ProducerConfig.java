@@ -135,8 +135,9 @@ public final class ProducerConfig
             .define(RETRIES_CONFIG, ConfigType.INT, Integer.MAX_VALUE, ConfigValidators.atLeast(0),
                 "How many times a batch that failed with a retriable error is resent; delivery.timeout.ms bounds the total time.")
             .define(DELIVERY_TIMEOUT_MS_CONFIG, ConfigType.INT, 120000, ConfigValidators.atLeast(0),
-                "The upper bound on the time from send() returning to the callback: batches still unsent or unacknowledged "
-                    + "this long after creation fail. Must be at least linger.ms + request.timeout.ms.")
+                "How long a batch may take from creation to its outcome: a batch still waiting to be sent or retried this long "
+                    + "after creation fails; one in flight then fails when its request ends, at most request.timeout.ms later "
+                    + "(Kafka's producer also expires batches in flight). Must be at least linger.ms + request.timeout.ms.")
             .define(LINGER_MS_CONFIG, ConfigType.LONG, 5L, ConfigValidators.atLeast(0),
                 "How long a batch waits for more records before it is sent, unless it fills first.")
             .define(BATCH_SIZE_CONFIG, ConfigType.INT, 16384, ConfigValidators.atLeast(0),
