@@ -455,10 +455,20 @@ public final class LeaderReplicaState
         return false;
     }
 
+    /**
+     * {@code min.insync.replicas} capped at the number of assigned replicas, leader included (Kafka's
+     * effectiveMinIsr): a topic with fewer replicas than the broker-wide minimum still takes acks=all
+     * writes once all its replicas are in sync.
+     */
+    public int effectiveMinIsr(final int minInsyncReplicas)
+    {
+        return Math.min(minInsyncReplicas, followers.length + 1);
+    }
+
     /** acks=all before the append: NOT_ENOUGH_REPLICAS when the committed ISR, leader included, is below {@code minInsyncReplicas}. */
     public ErrorCode checkEnoughReplicasBeforeAppend(final int minInsyncReplicas)
     {
-        return isr.size() < minInsyncReplicas ? ErrorCode.NOT_ENOUGH_REPLICAS : ErrorCode.NONE;
+        return isr.size() < effectiveMinIsr(minInsyncReplicas) ? ErrorCode.NOT_ENOUGH_REPLICAS : ErrorCode.NONE;
     }
 
     /** acks=all: whether {@code offset} is below the high watermark, so every maximal-ISR member holds it. */
@@ -473,7 +483,7 @@ public final class LeaderReplicaState
      */
     public ErrorCode checkEnoughReplicasAfterAppend(final int minInsyncReplicas)
     {
-        return maximalIsrSize() < minInsyncReplicas ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
+        return maximalIsrSize() < effectiveMinIsr(minInsyncReplicas) ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND : ErrorCode.NONE;
     }
 
     @Override

@@ -191,6 +191,21 @@ class LeaderReplicaStateTest
         assertThat(s.checkEnoughReplicasBeforeAppend(2)).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
     }
 
+    /** As Kafka's effectiveMinIsr: min.insync.replicas above the replication factor counts as the replication factor. */
+    @Test
+    void shouldCapMinIsrAtTheAssignedReplicas()
+    {
+        final LeaderReplicaState single = new LeaderReplicaState(LEADER, EPOCH, 1, List.of(LEADER), List.of(LEADER), 0, 0, 0);
+        assertThat(single.effectiveMinIsr(2)).isEqualTo(1);
+        assertThat(single.checkEnoughReplicasBeforeAppend(2)).isEqualTo(ErrorCode.NONE);
+        assertThat(single.checkEnoughReplicasAfterAppend(3)).isEqualTo(ErrorCode.NONE);
+
+        final LeaderReplicaState two = new LeaderReplicaState(LEADER, EPOCH, 1, List.of(LEADER, 2), List.of(LEADER), 0, 0, 0);
+        assertThat(two.effectiveMinIsr(3)).isEqualTo(2);
+        assertThat(two.checkEnoughReplicasBeforeAppend(3)).as("one of two in sync").isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+        assertThat(two.checkEnoughReplicasBeforeAppend(1)).isEqualTo(ErrorCode.NONE);
+    }
+
     @Test
     void shouldRefuseAStateThatLeavesOutTheLeader()
     {
