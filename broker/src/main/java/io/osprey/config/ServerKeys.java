@@ -111,7 +111,7 @@ public final class ServerKeys
         def.define(SOCKET_LISTEN_BACKLOG_SIZE, INT, "50", atLeast(1), USED,
             "Pending connections the listening socket queues (SO_BACKLOG).");
         def.define(CONNECTIONS_MAX_IDLE_MS, LONG, "600000", atLeast(1), USED,
-            "A connection that sent nothing for this long, and is owed no response, is closed.");
+            "A connection with no request and no response for this long, and owed no response, is closed.");
         def.define(MAX_CONNECTIONS, INT, Integer.toString(Integer.MAX_VALUE), atLeast(0), IGNORED,
             "Connection limit per broker; Osprey has no connection quotas.");
         def.define(MAX_CONNECTIONS_PER_IP, INT, Integer.toString(Integer.MAX_VALUE), atLeast(0), IGNORED,

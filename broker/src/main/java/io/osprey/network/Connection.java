@@ -24,6 +24,8 @@ public final class Connection
     private final ArrayDeque<Slot> pending = new ArrayDeque<>();
     private final String remote;
     private final int maxPending;
+    /** When the last response was written (System.nanoTime); event loop only. */
+    private long lastResponseNs = System.nanoTime();
 
     Connection(final Channel channel, final int maxPending)
     {
@@ -68,6 +70,12 @@ public final class Connection
         return pending.size();
     }
 
+    /** When the last response was written (System.nanoTime), or the connection opened; event loop only. */
+    long lastResponseNs()
+    {
+        return lastResponseNs;
+    }
+
     private void drain()
     {
         boolean wrote = false;
@@ -83,6 +91,7 @@ public final class Connection
         }
         if (wrote)
         {
+            lastResponseNs = System.nanoTime();
             channel.flush();
             if (!channel.config().isAutoRead() && pending.size() < maxPending / 2 + 1)
             {

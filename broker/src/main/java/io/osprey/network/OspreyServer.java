@@ -65,7 +65,7 @@ public final class OspreyServer implements AutoCloseable
      * @param sendBufferBytes         SO_SNDBUF, or the OS default when not positive ({@code socket.send.buffer.bytes})
      * @param receiveBufferBytes      SO_RCVBUF, or the OS default when not positive ({@code socket.receive.buffer.bytes})
      * @param listenBacklog           connections the listening socket queues ({@code socket.listen.backlog.size})
-     * @param maxIdleMs               a connection that sent nothing for this long and is owed no response is closed
+     * @param maxIdleMs               a connection with no request and no response for this long, owed none, is closed
      *                                ({@code connections.max.idle.ms})
      */
     public record Settings(int networkThreads, int maxRequestBytes, int maxPendingPerConnection, int sendBufferBytes,
@@ -103,12 +103,13 @@ public final class OspreyServer implements AutoCloseable
                     {
                         ch.config().setReceiveBufferSize(settings.receiveBufferBytes());
                     }
-                    // Kafka's clients only answer: a connection is idle when it sends nothing, so only reads are
-                    // watched (watching writes too would cost a listener on every response written).
+                    // Reads are watched here; responses through Connection's last-write time (a listener on every write
+                    // would cost an allocation per response).
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(settings.maxIdleMs(), 0, 0, TimeUnit.MILLISECONDS))
                         .addLast("frame", new LengthFieldBasedFrameDecoder(frameLimit, 0, 4, 0, 4, true))
-                        .addLast("requests", new RequestHandler(dispatcher, settings.maxPendingPerConnection()));
+                        .addLast("requests", new RequestHandler(dispatcher, settings.maxPendingPerConnection(),
+                            TimeUnit.MILLISECONDS.toNanos(settings.maxIdleMs())));
                 }
             });
         serverChannel = bootstrap.bind(host, port).sync().channel();
@@ -153,12 +154,14 @@ public final class OspreyServer implements AutoCloseable
 
         private final RequestDispatcher dispatcher;
         private final int maxPending;
+        private final long maxIdleNs;
         private Connection connection;
 
-        RequestHandler(final RequestDispatcher dispatcher, final int maxPending)
+        RequestHandler(final RequestDispatcher dispatcher, final int maxPending, final long maxIdleNs)
         {
             this.dispatcher = dispatcher;
             this.maxPending = maxPending;
+            this.maxIdleNs = maxIdleNs;
         }
 
         @Override
@@ -210,9 +213,11 @@ public final class OspreyServer implements AutoCloseable
         {
             if (event instanceof IdleStateEvent)
             {
-                // A request still being answered (a long fetch wait, a join waiting for its rebalance) is not idleness;
+                // Nothing read for the idle time. As in Kafka, a response written within it is activity too, and a
+                // request still being answered (a long fetch wait, a join waiting for its rebalance) is not idleness;
                 // the handler fires again after another idle period.
-                if (connection != null && connection.pendingCount() == 0)
+                if (connection != null && connection.pendingCount() == 0
+                    && System.nanoTime() - connection.lastResponseNs() >= maxIdleNs)
                 {
                     LOG.debug("Closing connection from {}: nothing received for connections.max.idle.ms",
                         ctx.channel().remoteAddress());

@@ -44,7 +44,10 @@ public final class FetchHandler
     {
         final List<Partition> watched = new ArrayList<>();
         final Result first = read(request, watched);
-        if (first.done(request) || request.maxWaitMs() <= 0)
+        // As Kafka: min_bytes counts at most the bytes the response may carry, and a fetch for no partition has
+        // nothing to wait for.
+        final long minBytes = Math.min(request.minBytes(), budget(request));
+        if (first.done(minBytes) || request.maxWaitMs() <= 0 || watched.isEmpty())
         {
             first.respond(ctx);
             return;
@@ -52,7 +55,7 @@ public final class FetchHandler
         final DelayedFetch delayed = new DelayedFetch(watched, force ->
         {
             final Result again = read(request, null);
-            if (force || again.done(request))
+            if (force || again.done(minBytes))
             {
                 again.respond(ctx);
                 return true;
@@ -69,9 +72,10 @@ public final class FetchHandler
      */
     private record Result(FetchResponse response, long bytes, boolean hasError, List<TopicBytes> bytesOut)
     {
-        boolean done(final FetchRequest request)
+        /** Whether to answer now: an error, or at least {@code minBytes} (0 or less: at once, as Kafka). */
+        boolean done(final long minBytes)
         {
-            return hasError || bytes >= Math.max(1, request.minBytes());
+            return hasError || bytes >= minBytes;
         }
 
         void respond(final RequestContext ctx)
@@ -92,10 +96,16 @@ public final class FetchHandler
     {
     }
 
+    /** The bytes the response may carry: the request's max_bytes, capped by fetch.max.bytes. */
+    private int budget(final FetchRequest request)
+    {
+        return Math.min(request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes(), fetchMaxBytes);
+    }
+
     private Result read(final FetchRequest request, final List<Partition> watched)
     {
         final boolean fromReplica = request.replicaId() >= 0;
-        int budget = Math.min(request.maxBytes() <= 0 ? Integer.MAX_VALUE : request.maxBytes(), fetchMaxBytes);
+        int budget = budget(request);
         long total = 0;
         boolean hasError = false;
         boolean first = true;
