@@ -61,6 +61,12 @@ public final class ListOffsetsHandler
         {
             return error(p.partitionIndex(), epochError);
         }
+        if (partition.highWatermarkBehindEpochStart())
+        {
+            // As Kafka: a new leader's high watermark may still be below what the old one committed; a "latest" (or any
+            // offset) answered from it could send a consumer back over read records. Clients retry this error.
+            return error(p.partitionIndex(), ErrorCode.OFFSET_NOT_AVAILABLE);
+        }
         final PartitionLog log = partition.log();
         try
         {

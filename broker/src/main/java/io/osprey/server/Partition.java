@@ -185,6 +185,20 @@ public final class Partition
         return minInsyncReplicas;
     }
 
+    /**
+     * Whether this node leads the partition and its high watermark has not yet reached the start
+     * of its leader epoch: right after an election the high watermark is the one the new leader
+     * had as a follower, below records the previous leader may have committed. Any thread.
+     */
+    public boolean highWatermarkBehindEpochStart()
+    {
+        synchronized (replicaLock)
+        {
+            final LeaderReplicaState s = leaderState;
+            return s != null && s.leaderEpochStartOffset() > highWatermark;
+        }
+    }
+
     /** This partition's replication lag if this node leads it, else null; any thread (metrics). */
     public LeaderLag leaderLag()
     {

@@ -543,9 +543,13 @@ class PartitionReplicationTest
             .as("the new epoch starts at the log end before anything is written in it")
             .containsExactly(new LeaderEpochCache.Entry(1, 0), new LeaderEpochCache.Entry(2, 5));
 
+        assertThat(partition.highWatermarkBehindEpochStart())
+            .as("ListOffsets answers OFFSET_NOT_AVAILABLE until the high watermark reaches the epoch start").isTrue();
+
         // Follower 3 confirms it holds everything: now it is committed.
         partition.onFollowerFetch(3, 103, 2, 1, 5, 0, now());
         assertThat(partition.highWatermark()).isEqualTo(5);
+        assertThat(partition.highWatermarkBehindEpochStart()).isFalse();
     }
 
     @Test
@@ -557,6 +561,7 @@ class PartitionReplicationTest
         // The only ISR member holds everything by definition.
         become(new PartitionInfo(REPLICAS, List.of(1), LOCAL, 2, 2, List.of(), List.of()));
         assertThat(partition.highWatermark()).isEqualTo(5);
+        assertThat(partition.highWatermarkBehindEpochStart()).isFalse();
     }
 
     // ---------------------------------------------------------------- retention on a replicated log
