@@ -64,12 +64,13 @@ class ProduceFrameReleaseTest
             {
                 produce(broker.bootstrap(), acks, 1500, sent);
             }
-            // Refused by the log agent task instead of appended: acks=all with too few in-sync replicas.
-            admin.createTopics(List.of(new NewTopic("strict", 2, (short)1).configs(Map.of("min.insync.replicas", "2"))))
+            // Refused by the log agent task instead of appended: a record without a key on a compacted topic. (Too few
+            // in-sync replicas cannot be had on one node: min.insync.replicas counts at most the replication factor.)
+            admin.createTopics(List.of(new NewTopic("strict", 2, (short)1).configs(Map.of("cleanup.policy", "compact"))))
                 .all().get();
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(props(broker.bootstrap(), "all", 3000)))
             {
-                final Future<RecordMetadata> refused = producer.send(new ProducerRecord<>("strict", 0, "k", "too few replicas"));
+                final Future<RecordMetadata> refused = producer.send(new ProducerRecord<>("strict", 0, null, "no key"));
                 assertThat(refused).failsWithin(Duration.ofSeconds(30));
             }
 
