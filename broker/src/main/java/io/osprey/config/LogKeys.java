@@ -186,9 +186,9 @@ public final class LogKeys
     {
         def.define(LOG_MESSAGE_TIMESTAMP_TYPE, STRING, "CreateTime", TIMESTAMP_TYPE, USED,
             "CreateTime keeps the producer's timestamps, LogAppendTime stamps batches on append; topic default of message.timestamp.type.");
-        def.define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, Long.toString(Long.MAX_VALUE), NON_NEGATIVE, IGNORED,
-            "How far in the past a CreateTime timestamp may be; Osprey does not check timestamps.");
-        def.define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, "3600000", NON_NEGATIVE, IGNORED,
-            "How far in the future a CreateTime timestamp may be; Osprey does not check timestamps.");
+        def.define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, Long.toString(Long.MAX_VALUE), NON_NEGATIVE, USED,
+            "How far in the past a CreateTime record's timestamp may be (INVALID_TIMESTAMP beyond); topic default of message.timestamp.before.max.ms.");
+        def.define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, "3600000", NON_NEGATIVE, USED,
+            "How far in the future a CreateTime record's timestamp may be (INVALID_TIMESTAMP beyond); topic default of message.timestamp.after.max.ms.");
     }
 }

@@ -70,6 +70,8 @@ public final class TopicConfig
                 cleanupPolicy().contains("compact"),
                 (Long) get(TopicConfigs.FILE_DELETE_DELAY_MS))
                 .withProducerIdExpirationMs(configs.broker().producerIdExpirationMs())
+                .withTimestampBounds((Long) get(TopicConfigs.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+                    (Long) get(TopicConfigs.MESSAGE_TIMESTAMP_AFTER_MAX_MS))
                 .withCompaction(new CompactionConfig(
                     cleanupPolicy().contains("delete"),
                     (Long) get(TopicConfigs.DELETE_RETENTION_MS),

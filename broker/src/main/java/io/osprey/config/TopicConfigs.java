@@ -193,10 +193,12 @@ public final class TopicConfigs
             "Largest record batch accepted.", ServerKeys.MESSAGE_MAX_BYTES));
         keys.add(simple(MESSAGE_TIMESTAMP_TYPE, STRING, LogKeys.TIMESTAMP_TYPE, USED,
             "CreateTime keeps the producer's timestamps, LogAppendTime stamps batches on append.", LogKeys.LOG_MESSAGE_TIMESTAMP_TYPE));
-        keys.add(simple(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, LogKeys.NON_NEGATIVE, IGNORED,
-            "How far in the past a CreateTime timestamp may be.", LogKeys.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
-        keys.add(simple(MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, LogKeys.NON_NEGATIVE, IGNORED,
-            "How far in the future a CreateTime timestamp may be.", LogKeys.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
+        keys.add(simple(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, LogKeys.NON_NEGATIVE, USED,
+            "How far in the past a CreateTime record's timestamp may be; an older one is refused with INVALID_TIMESTAMP.",
+            LogKeys.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS));
+        keys.add(simple(MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, LogKeys.NON_NEGATIVE, USED,
+            "How far in the future a CreateTime record's timestamp may be; a later one is refused with INVALID_TIMESTAMP.",
+            LogKeys.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS));
         keys.add(simple(CLEANUP_POLICY, LIST, LogKeys.CLEANUP_POLICY, USED,
             "delete (retention by time and size) and/or compact (the cleaner keeps the last record per key; keyless records are refused).",
             LogKeys.LOG_CLEANUP_POLICY));

@@ -41,6 +41,17 @@ final class BatchValidator
     static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
         final int maxMessageBytes, final boolean requireKeys)
     {
+        validateLeaderBatch(batch, reader, buffer, maxMessageBytes, requireKeys, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #validateLeaderBatch(RecordBatch, RecordBatchReader, ByteBuffer, int, boolean)}, and every record's
+     * timestamp (unless -1, none) must lie in {@code [minTimestamp, maxTimestamp]}, else INVALID_TIMESTAMP: Kafka's
+     * {@code message.timestamp.before/after.max.ms} on a CreateTime topic ({@link #timestampBounds}).
+     */
+    static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
+        final int maxMessageBytes, final boolean requireKeys, final long minTimestamp, final long maxTimestamp)
+    {
         final int start = buffer.position();
         final int available = buffer.remaining();
         validateFraming(buffer, start, available);
@@ -73,7 +84,19 @@ final class BatchValidator
             throw new OspreyException(ErrorCode.INVALID_RECORD, "Transactional batches are not supported by Osprey");
         }
         validateProducerFields(batch);
-        validateRecords(reader, buffer, start, batch.baseOffset(), count, requireKeys);
+        validateRecords(reader, buffer, start, batch.baseOffset(), count, requireKeys, minTimestamp, maxTimestamp);
+    }
+
+    /** The lowest timestamp {@code message.timestamp.before.max.ms} lets through at {@code nowMs}, without overflow. */
+    static long minTimestamp(final long nowMs, final long beforeMaxMs)
+    {
+        return beforeMaxMs == Long.MAX_VALUE || nowMs - beforeMaxMs > nowMs ? Long.MIN_VALUE : nowMs - beforeMaxMs;
+    }
+
+    /** The highest timestamp {@code message.timestamp.after.max.ms} lets through at {@code nowMs}, without overflow. */
+    static long maxTimestamp(final long nowMs, final long afterMaxMs)
+    {
+        return afterMaxMs > Long.MAX_VALUE - Math.max(0, nowMs) ? Long.MAX_VALUE : nowMs + afterMaxMs;
     }
 
     /**
@@ -85,7 +108,7 @@ final class BatchValidator
      * are walked in place with the reusable reader, without allocating.
      */
     private static void validateRecords(final RecordBatchReader reader, final ByteBuffer buffer, final int start,
-        final long baseOffset, final int count, final boolean requireKeys)
+        final long baseOffset, final int count, final boolean requireKeys, final long minTimestamp, final long maxTimestamp)
     {
         try
         {
@@ -101,6 +124,13 @@ final class BatchValidator
                 if (requireKeys && !r.hasKey())
                 {
                     throw new OspreyException(ErrorCode.INVALID_RECORD, "Compacted topic cannot accept message without key");
+                }
+                final long ts = r.timestamp();
+                if (ts != RecordBatch.NO_TIMESTAMP && (ts < minTimestamp || ts > maxTimestamp))
+                {
+                    throw new OspreyException(ErrorCode.INVALID_TIMESTAMP, "Timestamp " + ts + " of record " + i
+                        + " of the batch is out of range: it must be within [" + minTimestamp + ", " + maxTimestamp
+                        + "] (message.timestamp.before.max.ms / message.timestamp.after.max.ms)");
                 }
                 i++;
             }

@@ -18,6 +18,8 @@ package io.osprey.log;
  * @param producerIdExpirationMs {@code producer.id.expiration.ms}: idle producer state is dropped after this
  *                              (a broker-level key in Kafka; carried here so a log needs no other config)
  * @param compaction            the rest of {@code cleanup.policy} and the cleaner's per-topic settings
+ * @param timestampBeforeMaxMs  {@code message.timestamp.before.max.ms}: a CreateTime record older than this is refused
+ * @param timestampAfterMaxMs   {@code message.timestamp.after.max.ms}: a CreateTime record this far ahead is refused
  */
 public record LogConfig(
     int segmentBytes,
@@ -33,7 +35,9 @@ public record LogConfig(
     boolean compacted,
     long fileDeleteDelayMs,
     long producerIdExpirationMs,
-    CompactionConfig compaction)
+    CompactionConfig compaction,
+    long timestampBeforeMaxMs,
+    long timestampAfterMaxMs)
 {
     public static final int DEFAULT_SEGMENT_BYTES = 1024 * 1024 * 1024;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -43,6 +47,8 @@ public record LogConfig(
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
     public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
     public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 24L * 60 * 60 * 1000;
+    /** Kafka 4's default of {@code message.timestamp.after.max.ms}: one hour. */
+    public static final long DEFAULT_TIMESTAMP_AFTER_MAX_MS = 60L * 60 * 1000;
 
     /** Smallest segment.bytes accepted: a segment must hold at least one batch header. */
     public static final int MIN_SEGMENT_BYTES = 14;
@@ -76,6 +82,10 @@ public record LogConfig(
             throw new IllegalArgumentException("producer.id.expiration.ms must be at least 1: " + producerIdExpirationMs);
         }
         java.util.Objects.requireNonNull(compaction, "compaction");
+        if (timestampBeforeMaxMs < 0 || timestampAfterMaxMs < 0)
+        {
+            throw new IllegalArgumentException("timestamp bounds must not be negative: " + timestampBeforeMaxMs + "/" + timestampAfterMaxMs);
+        }
     }
 
     /** The settings without the compaction ones, which take Kafka's defaults (delete policy on). */
@@ -96,7 +106,7 @@ public record LogConfig(
     {
         this(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes, flushMessages,
             flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs,
-            CompactionConfig.DEFAULT);
+            CompactionConfig.DEFAULT, Long.MAX_VALUE, DEFAULT_TIMESTAMP_AFTER_MAX_MS);
     }
 
     /** The settings without {@code producer.id.expiration.ms}, which takes its default (one day). */
@@ -134,85 +144,107 @@ public record LogConfig(
             false,
             DEFAULT_FILE_DELETE_DELAY_MS,
             DEFAULT_PRODUCER_ID_EXPIRATION_MS,
-            CompactionConfig.DEFAULT);
+            CompactionConfig.DEFAULT,
+            Long.MAX_VALUE,
+            DEFAULT_TIMESTAMP_AFTER_MAX_MS);
     }
 
     public LogConfig withSegmentBytes(final int v)
     {
         return new LogConfig(v, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction);
+            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withSegmentMs(final long v)
     {
         return new LogConfig(segmentBytes, v, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction);
+            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withSegmentIndexBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, v, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction);
+            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withIndexIntervalBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, v, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction);
+            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withRetention(final long ms, final long bytes)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, ms, bytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction);
+            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withFlush(final long messages, final long ms)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             messages, ms, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction);
+            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withMaxMessageBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction);
+            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withLogAppendTime(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction);
+            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withCompacted(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs, compaction);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withFileDeleteDelayMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs, compaction);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withProducerIdExpirationMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v, compaction);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v, compaction, timestampBeforeMaxMs,
+            timestampAfterMaxMs);
     }
 
     public LogConfig withCompaction(final CompactionConfig v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, v);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, v,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
+    }
+
+    /** {@code message.timestamp.before.max.ms} and {@code message.timestamp.after.max.ms} (Long.MAX_VALUE: no bound). */
+    public LogConfig withTimestampBounds(final long beforeMaxMs, final long afterMaxMs)
+    {
+        return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs,
+            compaction, beforeMaxMs, afterMaxMs);
     }
 
     /** {@code cleanup.policy}: {@code compact} and/or {@code delete}. */

@@ -370,7 +370,11 @@ public final class PartitionLog implements AutoCloseable
     {
         ensureOpen();
         final LogConfig cfg = config;
-        BatchValidator.validateLeaderBatch(view, validationReader, records, cfg.maxMessageBytes(), cfg.compacted());
+        // CreateTime records must lie within the topic's timestamp bounds (as Kafka; LogAppendTime overwrites them).
+        final boolean checkTimestamps = !cfg.logAppendTime();
+        BatchValidator.validateLeaderBatch(view, validationReader, records, cfg.maxMessageBytes(), cfg.compacted(),
+            checkTimestamps ? BatchValidator.minTimestamp(nowMs, cfg.timestampBeforeMaxMs()) : Long.MIN_VALUE,
+            checkTimestamps ? BatchValidator.maxTimestamp(nowMs, cfg.timestampAfterMaxMs()) : Long.MAX_VALUE);
         final long producerId = view.producerId();
         if (producerId != RecordBatch.NO_PRODUCER_ID)
         {

@@ -41,7 +41,8 @@ class DumpLogCommandTest
     void shouldPrintBatchesRecordsAndStopAtTheUnwrittenTail() throws Exception
     {
         final Path dir = tmp.resolve("t-0");
-        final PartitionLog log = PartitionLog.open(dir, LogConfig.defaults().withSegmentBytes(1 << 20), 0, 0, 1000);
+        final PartitionLog log = PartitionLog.open(dir, LogConfig.defaults().withSegmentBytes(1 << 20)
+            .withTimestampBounds(Long.MAX_VALUE, Long.MAX_VALUE), 0, 0, 1000);
         log.appendAsLeader(batch(Compression.NONE, 3, "plain-"), 4, 1000);
         log.appendAsLeader(batch(Compression.LZ4, 2, "lz4-"), 4, 1000);
         log.abandon(); // active segment still preallocated: zeros after the data
@@ -65,7 +66,8 @@ class DumpLogCommandTest
     void shouldReportACorruptBatchAndExitNonZero() throws Exception
     {
         final Path dir = tmp.resolve("c-0");
-        final PartitionLog log = PartitionLog.open(dir, LogConfig.defaults().withSegmentBytes(1 << 20), 0, 0, 1000);
+        final PartitionLog log = PartitionLog.open(dir, LogConfig.defaults().withSegmentBytes(1 << 20)
+            .withTimestampBounds(Long.MAX_VALUE, Long.MAX_VALUE), 0, 0, 1000);
         log.appendAsLeader(batch(Compression.NONE, 3, "v"), 0, 1000);
         log.close();
         final Path file = dir.resolve(Segment.fileName(0, Segment.LOG_SUFFIX));

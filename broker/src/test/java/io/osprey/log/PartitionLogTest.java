@@ -507,6 +507,28 @@ class PartitionLogTest
         assertThat(log.appendAsLeader(TestBatches.batch(2, 40, 30_000, "r"), 0, 30_000).firstOffset()).isEqualTo(end);
     }
 
+    /** message.timestamp.before/after.max.ms, as Kafka: a CreateTime record outside the bounds refuses its batch. */
+    @Test
+    void shouldRefuseRecordsWhoseTimestampsAreOutOfTheTopicsBounds() throws IOException
+    {
+        final long now = 100_000;
+        open(LogConfig.defaults().withTimestampBounds(1_000, 5_000));
+        assertThat(log.appendAsLeader(TestBatches.batch(3, 40, now - 1_000, "r"), 0, now).firstOffset()).isZero();
+        assertThat(log.appendAsLeader(TestBatches.batch(1, 40, now + 5_000, "r"), 0, now).firstOffset()).isEqualTo(3);
+        assertThatThrownBy(() -> log.appendAsLeader(TestBatches.batch(1, 40, now - 1_001, "r"), 0, now))
+            .isInstanceOfSatisfying(OspreyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TIMESTAMP))
+            .hasMessageContaining("Timestamp 98999");
+        // The batch's later records are checked too: records i have timestamp base + i.
+        assertThatThrownBy(() -> log.appendAsLeader(TestBatches.batch(3, 40, now + 4_999, "r"), 0, now))
+            .isInstanceOfSatisfying(OspreyException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_TIMESTAMP))
+            .hasMessageContaining("of record 2");
+        assertThat(log.logEndOffset()).as("nothing of a refused batch is written").isEqualTo(4);
+
+        // LogAppendTime replaces the producer's timestamps: nothing to check.
+        log.updateConfig(LogConfig.defaults().withTimestampBounds(1_000, 5_000).withLogAppendTime(true));
+        assertThat(log.appendAsLeader(TestBatches.batch(1, 40, 1, "r"), 0, now).firstOffset()).isEqualTo(4);
+    }
+
     @Test
     void shouldRollTheActiveSegmentAtALoweredSegmentBytes() throws IOException
     {
