@@ -923,6 +923,11 @@ public final class GroupCoordinator
             return ErrorCode.INVALID_GROUP_ID;
         }
         final ErrorCode coordinator = coordinatorError(request.groupId());
+        if (coordinator == ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+        {
+            // As Kafka: the group is still loading, so the heartbeat is answered blindly; its member is checked once loaded.
+            return ErrorCode.NONE;
+        }
         if (coordinator != ErrorCode.NONE)
         {
             return coordinator;
