@@ -34,6 +34,27 @@ public record MetadataImage(SortedMap<Integer, BrokerInfo> brokers, SortedMap<St
         return brokers.get(id);
     }
 
+    /**
+     * An existing topic whose name differs from {@code name} only in '.' against '_', or null.
+     * As Kafka, such names collide (they map to the same metric names) and the second is refused.
+     */
+    public String collidingTopic(final String name)
+    {
+        if (name.indexOf('.') < 0 && name.indexOf('_') < 0)
+        {
+            return null;
+        }
+        final String unified = name.replace('.', '_');
+        for (final String existing : topics.keySet())
+        {
+            if (!existing.equals(name) && existing.replace('.', '_').equals(unified))
+            {
+                return existing;
+            }
+        }
+        return null;
+    }
+
     public TopicInfo topic(final String name)
     {
         return topics.get(name);

@@ -244,9 +244,12 @@ class ControllerStateMachineTest
     {
         withBrokers(2);
         ctx.createTopic("exists", 1, 1);
+        ctx.createTopic("orders.eu", 1, 1);
 
         final Response response = ctx.deliver(new Command.CreateTopics("admin", ctx.nextSequence(), List.of(
             new Command.NewTopic("bad/name", 1, 1, new TreeMap<>()),
+            new Command.NewTopic("orders_eu", 1, 1, new TreeMap<>()),
+            new Command.NewTopic("orders-eu", 1, 1, new TreeMap<>()),
             new Command.NewTopic("exists", 1, 1, new TreeMap<>()),
             new Command.NewTopic("zero", 0, 1, new TreeMap<>()),
             new Command.NewTopic("toowide", 1, 3, new TreeMap<>()),
@@ -255,6 +258,9 @@ class ControllerStateMachineTest
         final Map<String, Response.Simple> results = ((Response.PerItem)response).results();
         assertThat(results.get("bad/name").error()).isEqualTo(ErrorCode.INVALID_TOPIC_EXCEPTION);
         assertThat(results.get("exists").error()).isEqualTo(ErrorCode.TOPIC_ALREADY_EXISTS);
+        assertThat(results.get("orders_eu").error()).as("'.' and '_' collide, as in Kafka").isEqualTo(ErrorCode.INVALID_TOPIC_EXCEPTION);
+        assertThat(results.get("orders_eu").message()).isEqualTo("Topic 'orders_eu' collides with existing topic: orders.eu");
+        assertThat(results.get("orders-eu").error()).isEqualTo(ErrorCode.NONE);
         assertThat(results.get("zero").error()).isEqualTo(ErrorCode.INVALID_PARTITIONS);
         assertThat(results.get("toowide").error()).isEqualTo(ErrorCode.INVALID_REPLICATION_FACTOR);
         assertThat(results.get("good").error()).isEqualTo(ErrorCode.NONE);
