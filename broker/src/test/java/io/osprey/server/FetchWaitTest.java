@@ -14,8 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.osprey.protocol.ApiKey;
-import io.osprey.protocol.message.CreateTopicsRequest;
-import io.osprey.protocol.message.CreateTopicsResponse;
 import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.FetchResponse;
 
@@ -38,13 +36,7 @@ class FetchWaitTest
     void start(@TempDir final Path tmp) throws Exception
     {
         broker = new TestBroker(tmp.resolve("node"));
-        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
-        {
-            final CreateTopicsResponse created = c.request(ApiKey.CREATE_TOPICS, (short)7, new CreateTopicsRequest(
-                List.of(new CreateTopicsRequest.CreatableTopic(TOPIC, 1, (short)1, List.of(), List.of())), 10_000, false),
-                CreateTopicsResponse::read);
-            assertThat(created.topics()).allSatisfy(t -> assertThat(t.errorCode()).isZero());
-        }
+        RawKafkaConnection.createTopic(broker.port(), TOPIC, 1);
     }
 
     @AfterAll

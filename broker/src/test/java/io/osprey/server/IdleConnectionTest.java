@@ -18,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.osprey.protocol.ApiKey;
 import io.osprey.protocol.message.ApiVersionsRequest;
 import io.osprey.protocol.message.ApiVersionsResponse;
-import io.osprey.protocol.message.CreateTopicsRequest;
-import io.osprey.protocol.message.CreateTopicsResponse;
 import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.FetchResponse;
 
@@ -40,13 +38,7 @@ class IdleConnectionTest
     void start(@TempDir final Path tmp) throws Exception
     {
         broker = new TestBroker(tmp.resolve("node"), Map.of("connections.max.idle.ms", String.valueOf(MAX_IDLE_MS)));
-        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
-        {
-            final CreateTopicsResponse created = c.request(ApiKey.CREATE_TOPICS, (short)7, new CreateTopicsRequest(
-                List.of(new CreateTopicsRequest.CreatableTopic(TOPIC, 1, (short)1, List.of(), List.of())), 10_000, false),
-                CreateTopicsResponse::read);
-            assertThat(created.topics()).allSatisfy(t -> assertThat(t.errorCode()).isZero());
-        }
+        RawKafkaConnection.createTopic(broker.port(), TOPIC, 1);
     }
 
     @AfterAll

@@ -21,6 +21,8 @@ import io.osprey.protocol.ProtocolReader;
 import io.osprey.protocol.ProtocolWriter;
 import io.osprey.protocol.RequestHeader;
 import io.osprey.protocol.ResponseHeader;
+import io.osprey.protocol.message.CreateTopicsRequest;
+import io.osprey.protocol.message.CreateTopicsResponse;
 import io.osprey.protocol.message.ProduceRequest;
 import io.osprey.record.Compression;
 import io.osprey.record.RecordBatchBuilder;
@@ -261,6 +263,24 @@ final class RawKafkaConnection implements AutoCloseable
     }
 
     /** A produce request for one partition carrying {@code records} as they are. */
+    /** Creates {@code topic} (one replica) through a connection of its own; fails unless the broker created it. */
+    static void createTopic(final int port, final String topic, final int partitions) throws IOException
+    {
+        try (RawKafkaConnection c = connect(port))
+        {
+            final CreateTopicsResponse created = c.request(ApiKey.CREATE_TOPICS, (short)7, new CreateTopicsRequest(
+                List.of(new CreateTopicsRequest.CreatableTopic(topic, partitions, (short)1, List.of(), List.of())), 10_000, false),
+                CreateTopicsResponse::read);
+            for (final CreateTopicsResponse.CreatableTopicResult r : created.topics())
+            {
+                if (r.errorCode() != 0)
+                {
+                    throw new IllegalStateException("CreateTopics " + topic + " failed: error " + r.errorCode() + " " + r.errorMessage());
+                }
+            }
+        }
+    }
+
     static ProduceRequest produce(final String topic, final int partition, final short acks, final ByteBuffer records)
     {
         return new ProduceRequest(null, acks, 30_000, List.of(new ProduceRequest.TopicData(topic,
