@@ -47,7 +47,7 @@ final class BatchValidator
     /**
      * As {@link #validateLeaderBatch(RecordBatch, RecordBatchReader, ByteBuffer, int, boolean)}, and every record's
      * timestamp (unless -1, none) must lie in {@code [minTimestamp, maxTimestamp]}, else INVALID_TIMESTAMP: Kafka's
-     * {@code message.timestamp.before/after.max.ms} on a CreateTime topic ({@link #timestampBounds}).
+     * {@code message.timestamp.before/after.max.ms} on a CreateTime topic ({@link #minTimestamp}, {@link #maxTimestamp}).
      */
     static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
         final int maxMessageBytes, final boolean requireKeys, final long minTimestamp, final long maxTimestamp)

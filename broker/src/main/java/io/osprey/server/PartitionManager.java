@@ -62,6 +62,8 @@ public final class PartitionManager implements Partition.ReplicaControl
     public static final int PARTITIONS_PER_REQUEST_MAX = 10_000;
     /** How long a topic deletion waits for the log agents to delete the files. */
     private static final long DELETE_WAIT_MS = 30_000;
+    /** Kafka's default of {@code log.retention.check.interval.ms}. */
+    public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000;
 
     private final LogManager logManager;
     private final MetadataCache metadata;
@@ -80,9 +82,6 @@ public final class PartitionManager implements Partition.ReplicaControl
      * @param logConfigs turns topic overrides into the effective log config; throws
      *                   {@link OspreyException} INVALID_CONFIG for a bad override
      */
-    /** Kafka's default of {@code log.retention.check.interval.ms}. */
-    public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000;
-
     public PartitionManager(final LogManager logManager, final MetadataCache metadata, final LogAgent[] agents,
         final Function<Map<String, String>, LogConfig> logConfigs, final int nodeId, final BrokerMetrics metrics,
         final Replication replication)
