@@ -69,16 +69,33 @@ public final class OffsetIndex extends IndexFile
      */
     public int lookup(final long targetOffset)
     {
+        return floorEntryPosition(0, targetOffset - baseOffset);
+    }
+
+    /**
+     * Byte position of the last indexed batch that starts at or below {@code position}, or 0
+     * (the segment start) when there is none. Binary search over the published entries, whose
+     * positions grow with their offsets.
+     */
+    public int floorPosition(final int position)
+    {
+        return floorEntryPosition(4, position);
+    }
+
+    /**
+     * The position field of the last entry whose int at {@code field} (0: relative offset, 4:
+     * position; both grow from entry to entry) is at or below {@code key}, or 0 when none is.
+     */
+    private int floorEntryPosition(final int field, final long key)
+    {
         final MappedByteBuffer m = map();
         int lo = 0;
         int hi = entries() - 1;
         int found = -1;
-        final long relative = targetOffset - baseOffset;
         while (lo <= hi)
         {
             final int mid = (lo + hi) >>> 1;
-            final int midOffset = m.getInt(position(mid));
-            if (midOffset <= relative)
+            if (m.getInt(position(mid) + field) <= key)
             {
                 found = mid;
                 lo = mid + 1;
@@ -89,34 +106,6 @@ public final class OffsetIndex extends IndexFile
             }
         }
         return found < 0 ? 0 : m.getInt(position(found) + 4);
-    }
-
-    /**
-     * Byte position of the last indexed batch that starts at or below {@code position}, or 0
-     * (the segment start) when there is none. Binary search over the published entries, whose
-     * positions grow with their offsets.
-     */
-    public int floorPosition(final int position)
-    {
-        final MappedByteBuffer m = map();
-        int lo = 0;
-        int hi = entries() - 1;
-        int found = 0;
-        while (lo <= hi)
-        {
-            final int mid = (lo + hi) >>> 1;
-            final int midPosition = m.getInt(position(mid) + 4);
-            if (midPosition <= position)
-            {
-                found = midPosition;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return found;
     }
 
     /** Drops entries for offsets at or above {@code offset}. */
