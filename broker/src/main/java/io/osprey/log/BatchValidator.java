@@ -36,18 +36,10 @@ final class BatchValidator
     /**
      * Validates the single batch that {@code buffer} holds from its position to its limit; on a
      * compacted topic ({@code requireKeys}) every record must have a key, as Kafka demands: the
-     * cleaner could not tell which record a keyless one supersedes.
-     */
-    static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
-        final int maxMessageBytes, final boolean requireKeys)
-    {
-        validateLeaderBatch(batch, reader, buffer, maxMessageBytes, requireKeys, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-
-    /**
-     * As {@link #validateLeaderBatch(RecordBatch, RecordBatchReader, ByteBuffer, int, boolean)}, and every record's
-     * timestamp (unless -1, none) must lie in {@code [minTimestamp, maxTimestamp]}, else INVALID_TIMESTAMP: Kafka's
-     * {@code message.timestamp.before/after.max.ms} on a CreateTime topic ({@link #minTimestamp}, {@link #maxTimestamp}).
+     * cleaner could not tell which record a keyless one supersedes. Every record's timestamp
+     * (unless -1, none) must lie in {@code [minTimestamp, maxTimestamp]}, else INVALID_TIMESTAMP:
+     * Kafka's {@code message.timestamp.before/after.max.ms} on a CreateTime topic
+     * ({@link #minTimestamp}, {@link #maxTimestamp}); Long.MIN_VALUE and Long.MAX_VALUE check nothing.
      */
     static void validateLeaderBatch(final RecordBatch batch, final RecordBatchReader reader, final ByteBuffer buffer,
         final int maxMessageBytes, final boolean requireKeys, final long minTimestamp, final long maxTimestamp)
