@@ -84,7 +84,8 @@ public record LogConfig(
         java.util.Objects.requireNonNull(compaction, "compaction");
         if (timestampBeforeMaxMs < 0 || timestampAfterMaxMs < 0)
         {
-            throw new IllegalArgumentException("timestamp bounds must not be negative: " + timestampBeforeMaxMs + "/" + timestampAfterMaxMs);
+            throw new IllegalArgumentException(
+                "timestamp bounds must not be negative: " + timestampBeforeMaxMs + "/" + timestampAfterMaxMs);
         }
     }
 
@@ -153,83 +154,83 @@ public record LogConfig(
     {
         return new LogConfig(v, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withSegmentMs(final long v)
     {
         return new LogConfig(segmentBytes, v, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withSegmentIndexBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, v, indexIntervalBytes, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withIndexIntervalBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, v, retentionMs, retentionBytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withRetention(final long ms, final long bytes)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, ms, bytes,
             flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withFlush(final long messages, final long ms)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
             messages, ms, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs,
-            producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withMaxMessageBytes(final int v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            flushMessages, flushMs, v, logAppendTime, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withLogAppendTime(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            flushMessages, flushMs, maxMessageBytes, v, compacted, fileDeleteDelayMs, producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withCompacted(final boolean v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, v, fileDeleteDelayMs, producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withFileDeleteDelayMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, v, producerIdExpirationMs, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withProducerIdExpirationMs(final long v)
     {
         return new LogConfig(segmentBytes, segmentMs, segmentIndexBytes, indexIntervalBytes, retentionMs, retentionBytes,
-            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v, compaction, timestampBeforeMaxMs,
-            timestampAfterMaxMs);
+            flushMessages, flushMs, maxMessageBytes, logAppendTime, compacted, fileDeleteDelayMs, v, compaction,
+            timestampBeforeMaxMs, timestampAfterMaxMs);
     }
 
     public LogConfig withCompaction(final CompactionConfig v)
