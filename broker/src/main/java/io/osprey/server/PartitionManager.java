@@ -202,11 +202,7 @@ public final class PartitionManager implements Partition.ReplicaControl
         {
             throw new OspreyException(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }
-        final String collides = metadata.image().collidingTopic(name);
-        if (collides != null)
-        {
-            throw new OspreyException(ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic '" + name + "' collides with existing topic: " + collides);
-        }
+        metadata.image().checkNoCollision(name);
         if (partitionCount < 1)
         {
             throw new OspreyException(ErrorCode.INVALID_PARTITIONS, "Number of partitions must be at least 1: " + partitionCount);

@@ -1,5 +1,8 @@
 package io.osprey.controller;
 
+import io.osprey.common.ErrorCode;
+import io.osprey.common.OspreyException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,24 +38,25 @@ public record MetadataImage(SortedMap<Integer, BrokerInfo> brokers, SortedMap<St
     }
 
     /**
-     * An existing topic whose name differs from {@code name} only in '.' against '_', or null.
-     * As Kafka, such names collide (they map to the same metric names) and the second is refused.
+     * Refuses a new topic {@code name} that differs from an existing one only in '.' against '_'
+     * (INVALID_TOPIC_EXCEPTION): as Kafka, such names collide, since they map to the same metric
+     * names. The controller checks it when creating; a broker checks its image for validateOnly.
      */
-    public String collidingTopic(final String name)
+    public void checkNoCollision(final String name)
     {
         if (name.indexOf('.') < 0 && name.indexOf('_') < 0)
         {
-            return null;
+            return;
         }
         final String unified = name.replace('.', '_');
         for (final String existing : topics.keySet())
         {
             if (!existing.equals(name) && existing.replace('.', '_').equals(unified))
             {
-                return existing;
+                throw new OspreyException(ErrorCode.INVALID_TOPIC_EXCEPTION,
+                    "Topic '" + name + "' collides with existing topic: " + existing);
             }
         }
-        return null;
     }
 
     public TopicInfo topic(final String name)

@@ -59,11 +59,7 @@ final class TopicCommands
         {
             throw new OspreyException(ErrorCode.TOPIC_ALREADY_EXISTS, "topic " + t.name() + " already exists");
         }
-        final String collides = draft.image().collidingTopic(t.name());
-        if (collides != null)
-        {
-            throw new OspreyException(ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic '" + t.name() + "' collides with existing topic: " + collides);
-        }
+        draft.image().checkNoCollision(t.name());
         validatePartitionCount(t.partitions());
         final int live = draft.image().liveBrokerIds().size();
         if (t.replicationFactor() < 1 || t.replicationFactor() > live)
