@@ -676,8 +676,7 @@ class BadInputTest
 
     private static FetchRequest fetch(final String topic, final int partition, final long offset)
     {
-        return new FetchRequest(null, -1, 100, 1, 1 << 20, (byte)0, 0, -1, List.of(new FetchRequest.FetchTopic(topic,
-            List.of(new FetchRequest.FetchPartition(partition, -1, offset, -1, -1, 1 << 20)))), List.of(), "");
+        return RawKafkaConnection.fetch(topic, partition, offset, 100, 1);
     }
 
     private static long latestOffset(final RawKafkaConnection c, final String topic) throws IOException

@@ -23,6 +23,7 @@ import io.osprey.protocol.RequestHeader;
 import io.osprey.protocol.ResponseHeader;
 import io.osprey.protocol.message.CreateTopicsRequest;
 import io.osprey.protocol.message.CreateTopicsResponse;
+import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.ProduceRequest;
 import io.osprey.record.Compression;
 import io.osprey.record.RecordBatchBuilder;
@@ -279,6 +280,13 @@ final class RawKafkaConnection implements AutoCloseable
                 }
             }
         }
+    }
+
+    /** A consumer's fetch of one partition from {@code offset}, up to 1 MiB, waiting up to {@code maxWaitMs} for {@code minBytes}. */
+    static FetchRequest fetch(final String topic, final int partition, final long offset, final int maxWaitMs, final int minBytes)
+    {
+        return new FetchRequest(null, -1, maxWaitMs, minBytes, 1 << 20, (byte)0, 0, -1, List.of(new FetchRequest.FetchTopic(topic,
+            List.of(new FetchRequest.FetchPartition(partition, -1, offset, -1, -1, 1 << 20)))), List.of(), "");
     }
 
     static ProduceRequest produce(final String topic, final int partition, final short acks, final ByteBuffer records)

@@ -22,14 +22,19 @@ import io.osprey.protocol.message.FetchRequest;
 import io.osprey.protocol.message.FetchResponse;
 
 /**
+ * How long the broker keeps a connection and a fetch waiting, as Kafka's does.
  * {@code connections.max.idle.ms}: a connection that sends nothing is closed, one waiting for a
- * response or sending requests is not. A short idle time (400 ms) keeps the test quick.
+ * response or sending requests is not; a short idle time (400 ms) keeps the test quick. A fetch
+ * with min_bytes 0, or naming no partition, is answered at once, not after max_wait: the max wait
+ * there (60 s) is far beyond the test connection's 10 s read timeout, so a fetch that waited fails.
  */
 @Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IdleConnectionTest
+class ConnectionWaitTest
 {
     private static final long MAX_IDLE_MS = 400;
+    private static final short FETCH_V = 12;
+    private static final int LONG_WAIT_MS = 60_000;
     private static final String TOPIC = "idle";
 
     private TestBroker broker;
@@ -81,9 +86,8 @@ class IdleConnectionTest
             // A fetch at the log end waits its whole max wait, six idle periods, for data that never comes.
             final int maxWaitMs = (int)(6 * MAX_IDLE_MS);
             final long startNs = System.nanoTime();
-            final FetchResponse response = c.request(ApiKey.FETCH, (short)12, new FetchRequest(null, -1, maxWaitMs, 1, 1 << 20,
-                (byte)0, 0, -1, List.of(new FetchRequest.FetchTopic(TOPIC, List.of(new FetchRequest.FetchPartition(0, -1, 0,
-                -1, -1, 1 << 20)))), List.of(), ""), FetchResponse::read);
+            final FetchResponse response = c.request(ApiKey.FETCH, FETCH_V, RawKafkaConnection.fetch(TOPIC, 0, 0, maxWaitMs, 1),
+                FetchResponse::read);
             assertThat(Duration.ofNanos(System.nanoTime() - startNs)).as("the fetch waited").isGreaterThan(
                 Duration.ofMillis(2 * MAX_IDLE_MS));
             assertThat(response.responses().get(0).partitions().get(0).errorCode()).isZero();
@@ -101,6 +105,31 @@ class IdleConnectionTest
                 assertThat(apiVersions(c).errorCode()).isZero();
                 Thread.sleep(MAX_IDLE_MS / 4);
             }
+        }
+    }
+
+    @Test
+    void shouldAnswerAFetchWithMinBytesZeroAtOnce() throws IOException
+    {
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            final FetchResponse response = c.request(ApiKey.FETCH, FETCH_V, RawKafkaConnection.fetch(TOPIC, 0, 0, LONG_WAIT_MS, 0),
+                FetchResponse::read);
+            final FetchResponse.PartitionData p = response.responses().get(0).partitions().get(0);
+            assertThat(p.errorCode()).isZero();
+            assertThat(p.highWatermark()).isZero();
+        }
+    }
+
+    @Test
+    void shouldAnswerAFetchForNoPartitionAtOnce() throws IOException
+    {
+        try (RawKafkaConnection c = RawKafkaConnection.connect(broker.port()))
+        {
+            final FetchResponse response = c.request(ApiKey.FETCH, FETCH_V,
+                new FetchRequest(null, -1, LONG_WAIT_MS, 1, 1 << 20, (byte)0, 0, -1, List.of(), List.of(), ""), FetchResponse::read);
+            assertThat(response.errorCode()).isZero();
+            assertThat(response.responses()).isEmpty();
         }
     }
 
