@@ -153,8 +153,10 @@ public final class OspreyProducer<K, V> implements Producer<K, V>
         // about 50 ns a record on this project's test machine, a tenth of a send.
         metadata.addTopic(topic);
         MetadataSnapshot snapshot = metadata.snapshot();
+        // Looked up once a send: known(), the key's hash and the sticky partitioner all need it.
+        int partitionCount = snapshot.partitionCount(topic);
         final long remainingMs;
-        if (known(snapshot, topic, record.partition()))
+        if (known(partitionCount, record.partition()))
         {
             remainingMs = settings.maxBlockMs();
         }
@@ -162,6 +164,7 @@ public final class OspreyProducer<K, V> implements Producer<K, V>
         {
             final long startNs = System.nanoTime();
             snapshot = awaitMetadata(topic, record.partition(), settings.maxBlockMs());
+            partitionCount = snapshot.partitionCount(topic);
             remainingMs = Math.max(0, settings.maxBlockMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         }
         final byte[] key = serialize(keySerializer, topic, record.key(), "key", ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
@@ -175,11 +178,11 @@ public final class OspreyProducer<K, V> implements Producer<K, V>
         }
         else if (key != null && !settings.ignoreKeys())
         {
-            partition = Murmur2.partitionForKey(key, snapshot.partitionCount(topic));
+            partition = Murmur2.partitionForKey(key, partitionCount);
         }
         else
         {
-            partition = sticky.partition(topic, snapshot);
+            partition = sticky.partition(topic, snapshot, partitionCount);
             chosenBySticky = sticky;
         }
         final TopicPartition tp = topicPartition(topic, partition);
@@ -329,8 +332,12 @@ public final class OspreyProducer<K, V> implements Producer<K, V>
 
     private static boolean known(final MetadataSnapshot snapshot, final String topic, final Integer partition)
     {
-        final int count = snapshot.partitionCount(topic);
-        return count > 0 && (partition == null || partition < count);
+        return known(snapshot.partitionCount(topic), partition);
+    }
+
+    private static boolean known(final int partitionCount, final Integer partition)
+    {
+        return partitionCount > 0 && (partition == null || partition < partitionCount);
     }
 
     private static ProducerTimeoutException metadataTimeout(final String topic, final Integer partition, final MetadataSnapshot snapshot,
