@@ -588,6 +588,17 @@ run_matrix() {
     copy_rows "$b" "end-to-end latency at $e2e_rate/s, 1 partition, acks=1 [kafka client]" "own client vs own broker: end-to-end latency at $e2e_rate/s"
   fi
 
+  # Idle: the broker CPU over a quiet window with no client connected, after the matrix (the JIT compiler and the
+  # warm-up's background work are done by then: right after the warm-up Kafka's three nodes took 204 ms a second).
+  # Every scenario's CPU per record includes the broker's idle cost over its tool's run, start-up too: about 1 s of a
+  # 2 s consume run.
+  log "$b: idle for $((idle_ms * 2 / 1000)) s (broker CPU while nothing runs)"
+  local i0; i0=$(cpu_ticks)
+  sleep $((idle_ms * 2 / 1000))
+  local i1; i1=$(cpu_ticks)
+  record "$b" "broker process (whole run)" "CPU while idle, after the matrix (ms per second)" lower \
+    "$(awk -v d=$((i1 - i0)) -v hz="$clk_tck" -v ms=$((idle_ms * 2)) 'BEGIN{printf "%.1f", d / hz * 1e6 / ms}')"
+
   # Whole-run figures of the broker process.
   record "$b" "broker process (whole run)" "peak RSS (MiB)" lower "$(awk -v k="$(proc_status_kib VmHWM)" 'BEGIN{printf "%.0f", k/1024}')"
   record "$b" "broker process (whole run)" "RSS at end: anonymous (MiB)" lower "$(awk -v k="$(proc_status_kib RssAnon)" 'BEGIN{printf "%.0f", k/1024}')"
