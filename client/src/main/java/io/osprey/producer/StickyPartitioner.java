@@ -116,6 +116,7 @@ final class StickyPartitioner
     private Topic topic(final String name)
     {
         final Topic latest = last;
+        // Identity on purpose: the fast path for a caller that passes the same String each time; an equal one takes the map.
         if (latest != null && latest.name == name)
         {
             return latest;
