@@ -81,14 +81,21 @@ final class StickyPartitioner
     int partition(final String topic, final MetadataSnapshot snapshot, final int count)
     {
         final Topic t = topic(topic);
-        final Choice current = t.choice;
-        if (current != null && current.partition < count)
+        while (true)
         {
-            return current.partition;
+            final Choice current = t.choice;
+            if (current != null && current.partition < count)
+            {
+                return current.partition;
+            }
+            // The first send, or the topic lost partitions: choose again. A choice another thread installed meanwhile is
+            // checked against this snapshot's count too (it may have picked from an older one).
+            final Choice fresh = new Choice(pick(topic, snapshot, -1));
+            if (CHOICE.compareAndSet(t, current, fresh))
+            {
+                return fresh.partition;
+            }
         }
-        // The first send, or the topic lost partitions: choose again.
-        final Choice fresh = new Choice(pick(topic, snapshot, -1));
-        return CHOICE.compareAndSet(t, current, fresh) ? fresh.partition : t.choice.partition;
     }
 
     /**
