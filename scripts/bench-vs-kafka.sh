@@ -592,12 +592,13 @@ run_matrix() {
   # warm-up's background work are done by then: right after the warm-up Kafka's three nodes took 204 ms a second).
   # Every scenario's CPU per record includes the broker's idle cost over its tool's run, start-up too: about 1 s of a
   # 2 s consume run.
-  log "$b: idle for $((idle_ms * 2 / 1000)) s (broker CPU while nothing runs)"
+  local idle_s=$((idle_ms * 2 / 1000))
+  log "$b: idle for $idle_s s (broker CPU while nothing runs)"
   local i0; i0=$(cpu_ticks)
-  sleep $((idle_ms * 2 / 1000))
+  sleep "$idle_s"
   local i1; i1=$(cpu_ticks)
   record "$b" "broker process (whole run)" "CPU while idle, after the matrix (ms per second)" lower \
-    "$(awk -v d=$((i1 - i0)) -v hz="$clk_tck" -v ms=$((idle_ms * 2)) 'BEGIN{printf "%.1f", d / hz * 1e6 / ms}')"
+    "$(awk -v d=$((i1 - i0)) -v hz="$clk_tck" -v s="$idle_s" 'BEGIN{printf "%.1f", d / hz * 1000 / s}')"
 
   # Whole-run figures of the broker process.
   record "$b" "broker process (whole run)" "peak RSS (MiB)" lower "$(awk -v k="$(proc_status_kib VmHWM)" 'BEGIN{printf "%.0f", k/1024}')"
